@@ -1,0 +1,225 @@
+"""The exercise catalog: exercises, cases, points, hints and mistakes, loaded from TOML into dataclasses.
+
+The catalog is data (`exercises.toml`); this module only gives it types and checks its shape, so the
+engine can run any catalog without knowing what a sigmoid is.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.errors import CatalogError
+
+CATALOG_PATH = Path(__file__).with_name("exercises.toml")
+DETECTORS = ("non-finite", "tagged-cases-fail", "error-message")
+CHECK_KINDS = ("allclose", "numerical-gradient")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of text a student reads, in every language the grader speaks."""
+
+    en: str
+    ko: str
+
+    def __call__(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+    @classmethod
+    def parse(cls, value: Any, where: str) -> "Text":
+        if isinstance(value, str):  # language-neutral, such as "(0, 1)"
+            return cls(value, value)
+        if not isinstance(value, dict) or not value.get("en") or not value.get("ko"):
+            raise CatalogError(f"{where}: needs text in both languages, {{ en = ..., ko = ... }}")
+        return cls(value["en"], value["ko"])
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong way to solve an exercise, named in the results when a student's output matches it."""
+
+    id: str
+    name: Text
+    hint: Text
+    models: tuple[str, ...] = ()
+    """Functions of mistake_models.py that compute what a student with this mistake returns."""
+    detect: str | None = None
+    """A built-in detector used instead of models: one of DETECTORS."""
+    tag: str | None = None
+    """For "tagged-cases-fail": the tag of the cases that fail while every other case passes."""
+    pattern: str | None = None
+    """For "error-message": a regular expression searched in the exception's message."""
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Judge gradient outputs against a central difference of a reference loss (CS231n relative error)."""
+
+    loss: str
+    wrt: tuple[int, ...]
+    """Indices of the arguments (weights) the gradients are taken with respect to."""
+    outputs: tuple[int, ...]
+    """Indices of the outputs that hold those gradients, in the same order."""
+    step: float = 1e-5
+    max_rel_error: float = 1e-5
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A value stated on a slide for one output (or one element of it) of a case."""
+
+    output: int | None
+    index: tuple[int, ...] | None
+    value: float
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the student's function, with the inputs to pass and how to judge what comes back."""
+
+    name: Text
+    args: dict[str, Any]
+    """Argument name -> its spec (see exercises.toml); passed positionally in this order."""
+    expected: Any = None
+    """A literal expected value spec, or None: the reference computes it at grading time."""
+    literals: tuple[Literal, ...] = ()
+    check: GradientCheck | None = None
+    weight: float = 1.0
+    hidden: bool = False
+    """A hidden case shows its name and status, never its inputs or expected values."""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    module: str
+    """The stub file (without .py) that holds the function; the reference module of the same name."""
+    points: float
+    title: Text
+    summary: Text
+    hints: tuple[Text, ...]
+    """Hints in the order they are revealed: a nudge, the formula, the NumPy idiom."""
+    cases: tuple[Case, ...]
+    mistakes: tuple[Mistake, ...] = ()
+    returns: tuple[str, ...] = ()
+    """Names of a tuple result's parts, used in messages ("A2 differs")."""
+    rtol: float = 1e-5
+    atol: float = 1e-8
+
+
+@dataclass(frozen=True)
+class Catalog:
+    exercises: tuple[Exercise, ...]
+    common_mistakes: dict[str, Mistake]
+    """Mistakes any exercise can show (missing, not-implemented, mutates-input, ...)."""
+    reference: str = "reference"
+    """The package whose modules compute expected values."""
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise KeyError(exercise_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return [exercise.id for exercise in self.exercises]
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(exercise.points for exercise in self.exercises))
+
+    def mistake(self, mistake_id: str) -> Mistake | None:
+        if mistake_id in self.common_mistakes:
+            return self.common_mistakes[mistake_id]
+        for exercise in self.exercises:
+            for mistake in exercise.mistakes:
+                if mistake.id == mistake_id:
+                    return mistake
+        return None
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
+    """Read and check a catalog file; a malformed one raises CatalogError naming the entry."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise CatalogError(f"{path}: {error}") from None
+    defaults = data.get("defaults", {})
+    common = {mid: _parse_mistake(mid, spec, f"mistakes.{mid}") for mid, spec in data.get("mistakes", {}).items()}
+    exercises = tuple(_parse_exercise(spec, defaults, i) for i, spec in enumerate(data.get("exercises", [])))
+    ids = [exercise.id for exercise in exercises]
+    if len(set(ids)) != len(ids):
+        raise CatalogError(f"{path}: exercise ids must be unique")
+    return Catalog(exercises=exercises, common_mistakes=common, reference=data.get("reference", "reference"))
+
+
+def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:
+    where = f"exercises[{position}] ({spec.get('id', '?')})"
+    for key in ("id", "module", "points", "title", "summary", "hints", "cases"):
+        if key not in spec:
+            raise CatalogError(f"{where}: `{key}` is missing")
+    hints = spec["hints"]
+    if len(hints.get("en", [])) != len(hints.get("ko", [])) or not hints.get("en"):
+        raise CatalogError(f"{where}: hints need the same number of entries in en and ko")
+    cases = tuple(_parse_case(case, f"{where}.cases[{i}]") for i, case in enumerate(spec["cases"]))
+    if not cases:
+        raise CatalogError(f"{where}: needs at least one case")
+    return Exercise(
+        id=spec["id"],
+        module=spec["module"],
+        points=float(spec["points"]),
+        title=Text.parse(spec["title"], f"{where}.title"),
+        summary=Text.parse(spec["summary"], f"{where}.summary"),
+        hints=tuple(Text(en, ko) for en, ko in zip(hints["en"], hints["ko"])),
+        cases=cases,
+        mistakes=tuple(_parse_mistake(m.get("id", "?"), m, f"{where}.mistakes") for m in spec.get("mistakes", [])),
+        returns=tuple(spec.get("returns", ())),
+        rtol=float(spec.get("rtol", defaults.get("rtol", 1e-5))),
+        atol=float(spec.get("atol", defaults.get("atol", 1e-8))),
+    )
+
+
+def _parse_case(spec: dict, where: str) -> Case:
+    if "name" not in spec or "args" not in spec:
+        raise CatalogError(f"{where}: a case needs `name` and `args`")
+    check = spec.get("check")
+    if check is not None:
+        if check.get("kind") != "numerical-gradient":
+            raise CatalogError(f"{where}: check.kind must be one of {', '.join(CHECK_KINDS[1:])}")
+        check = GradientCheck(
+            loss=check["loss"], wrt=tuple(check["wrt"]), outputs=tuple(check["outputs"]),
+            step=float(check.get("step", 1e-5)), max_rel_error=float(check.get("max_rel_error", 1e-5)),
+        )
+    literals = tuple(
+        Literal(output=lit.get("output"), index=tuple(lit["index"]) if "index" in lit else None, value=float(lit["value"]))
+        for lit in spec.get("literals", ())
+    )
+    return Case(
+        name=Text.parse(spec["name"], f"{where}.name"),
+        args=dict(spec["args"]),
+        expected=spec.get("expected"),
+        literals=literals,
+        check=check,
+        weight=float(spec.get("weight", 1.0)),
+        hidden=bool(spec.get("hidden", False)),
+        tags=tuple(spec.get("tags", ())),
+    )
+
+
+def _parse_mistake(mistake_id: str, spec: dict, where: str) -> Mistake:
+    detect = spec.get("detect")
+    if detect is not None and detect not in DETECTORS:
+        raise CatalogError(f"{where}: detect must be one of {', '.join(DETECTORS)}, not {detect!r}")
+    return Mistake(
+        id=mistake_id,
+        name=Text.parse(spec.get("name"), f"{where}.{mistake_id}.name"),
+        hint=Text.parse(spec.get("hint"), f"{where}.{mistake_id}.hint"),
+        models=tuple(spec.get("models", ())),
+        detect=detect,
+        tag=spec.get("tag"),
+        pattern=spec.get("pattern"),
+    )

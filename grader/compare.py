@@ -1,0 +1,147 @@
+"""Comparing what a student's function returned with what was expected, in the grader's process.
+
+Checks run in a fixed order and stop at the first difference: type, length (tuples), shape,
+non-finite values, then values by np.isclose (|got − expected| ≤ atol + rtol·|expected|).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.cases import relative_error
+from grader.results import Finding, WorstElement
+from grader.runner.codec import Unsupported
+
+
+def is_number_or_array(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biufc"
+    return isinstance(value, (bool, int, float, np.number, np.bool_))
+
+
+def describe(value: Any) -> str:
+    """What kind of thing a value is, for "expected X, got Y" messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, Unsupported):
+        return value.description
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {shape_text(value.shape)}" if value.ndim else "a number"
+    if isinstance(value, (int, float, np.number)):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def shape_text(shape: tuple) -> str:
+    return "()" if not shape else "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def compare(expected: Any, got: Any, rtol: float, atol: float, names: tuple[str, ...] = (),
+            gradients: dict[int, np.ndarray] | None = None, max_rel_error: float = 1e-5) -> Finding | None:
+    """The first difference between `got` and `expected`, or None when they agree.
+
+    For a tuple result, `names` label its parts and `gradients` maps a part's index to the numerical
+    gradient it is judged against by relative error instead of `expected`.
+    """
+    if isinstance(expected, tuple):
+        if not isinstance(got, (tuple, list)):
+            return Finding("type", expected=f"a tuple of {len(expected)}", got=describe(got))
+        if len(got) != len(expected):
+            return Finding("length", expected=str(len(expected)), got=str(len(got)))
+        for index, (part_expected, part_got) in enumerate(zip(expected, got)):
+            part = names[index] if index < len(names) else f"[{index}]"
+            if gradients and index in gradients:
+                finding = _compare_gradient(gradients[index], part_got, max_rel_error, part)
+            else:
+                finding = _compare_numbers(part_expected, part_got, rtol, atol, part)
+            if finding:
+                return finding
+        return None
+    return _compare_numbers(expected, got, rtol, atol, "")
+
+
+def _as_array(value: Any) -> np.ndarray:
+    array = np.asarray(value)
+    return array.astype(np.float64) if array.dtype.kind in "biu" else array
+
+
+def _compare_structure(expected: Any, got: Any, part: str) -> Finding | None:
+    """Type, then shape: a number or array of exactly the expected shape."""
+    if not is_number_or_array(got):
+        return Finding("type", part, expected=describe(expected), got=describe(got))
+    e, g = np.shape(expected), np.shape(got)
+    if e != g:
+        return Finding("shape", part, expected=shape_text(e), got=shape_text(g))
+    return None
+
+
+def _compare_numbers(expected: Any, got: Any, rtol: float, atol: float, part: str) -> Finding | None:
+    finding = _compare_structure(expected, got, part)
+    if finding:
+        return finding
+    e, g = _as_array(expected), _as_array(got)
+    spoiled = ~np.isfinite(g) & np.isfinite(e)
+    if spoiled.any():
+        index = tuple(int(i) for i in np.argwhere(spoiled)[0])
+        return Finding("non-finite", part, expected=str(int(spoiled.sum())), got=_number(g[index]),
+                       worst=_element(e, g, index))
+    close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return None
+    excess = np.where(close, -np.inf, np.abs(g - e) - (atol + rtol * np.abs(e)))
+    excess = np.nan_to_num(excess, nan=np.inf, posinf=np.inf)
+    index = np.unravel_index(int(np.argmax(excess)), e.shape) if e.shape else ()
+    return Finding("values", part, worst=_element(e, g, tuple(int(i) for i in index)))
+
+
+def _compare_gradient(numerical: np.ndarray, got: Any, max_rel_error: float, part: str) -> Finding | None:
+    finding = _compare_structure(numerical, got, part)
+    if finding:
+        return finding
+    g = _as_array(got)
+    errors = relative_error(g, numerical)
+    if np.all(errors <= max_rel_error):
+        return None
+    index = np.unravel_index(int(np.nanargmax(np.nan_to_num(errors, nan=np.inf))), numerical.shape)
+    return Finding("gradient", part, expected=f"{max_rel_error:g}", worst=_element(numerical, g, tuple(int(i) for i in index)))
+
+
+def _element(e: np.ndarray, g: np.ndarray, index: tuple) -> WorstElement:
+    expected, got = e[index], g[index]
+    abs_error = float(np.abs(got - expected))
+    rel_error = float(relative_error(np.asarray(got), np.asarray(expected)))
+    return WorstElement(list(index), _real(expected), _real(got), abs_error, rel_error)
+
+
+def _real(value) -> float:
+    return float(np.real(value))
+
+
+def _number(value) -> str:
+    return repr(_real(value))
+
+
+def same_values(model_output: Any, got: Any, rtol: float, atol: float) -> bool:
+    """True when a mistake model's output matches the student's: same structure, shapes and values,
+    with NaN matching NaN and inf matching inf of the same sign."""
+    if isinstance(model_output, tuple):
+        return (isinstance(got, (tuple, list)) and len(got) == len(model_output)
+                and all(same_values(m, g, rtol, atol) for m, g in zip(model_output, got)))
+    if not is_number_or_array(got) or not is_number_or_array(model_output):
+        return False
+    m, g = _as_array(model_output), _as_array(got)
+    return m.shape == g.shape and bool(np.all(np.isclose(g, m, rtol=rtol, atol=atol, equal_nan=True)))
+
+
+def same_values_any_shape(expected: Any, got: Any, rtol: float, atol: float) -> bool:
+    """Right values in the wrong shape: equal once both are flattened (for the shape-mismatch mistake)."""
+    if isinstance(expected, tuple):
+        return (isinstance(got, (tuple, list)) and len(got) == len(expected)
+                and all(same_values_any_shape(e, g, rtol, atol) for e, g in zip(expected, got)))
+    if not is_number_or_array(got):
+        return False
+    e, g = _as_array(expected).ravel(), _as_array(got).ravel()
+    return e.shape == g.shape and bool(np.all(np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)))

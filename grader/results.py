@@ -1,0 +1,137 @@
+"""Grading results as typed objects, serialised to JSON in one place.
+
+The shape follows CONTRACT.md's `results.json` (schema grade-results/1); the fields after the
+contract's are what reports need to tell a student what to fix. Totals are derived, never stored twice.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from grader.runner.job import ErrorInfo
+
+SCHEMA = "grade-results/1"
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    MISSING = "missing"
+    NOT_IMPLEMENTED = "not-implemented"
+
+
+@dataclass
+class WorstElement:
+    """The element that misses its tolerance by the most."""
+
+    index: list[int]
+    expected: float
+    got: float
+    abs_error: float
+    rel_error: float
+
+
+@dataclass
+class Finding:
+    """The first difference between what came back and what was expected, in comparison order."""
+
+    kind: str
+    """type, length, shape, non-finite, values, gradient or mutated."""
+    part: str = ""
+    """Which part of a tuple result ("A2"), or the argument changed in place; empty for a whole value."""
+    expected: str = ""
+    got: str = ""
+    worst: WorstElement | None = None
+
+
+@dataclass
+class MistakeNote:
+    """A diagnosed mistake as the student reads it, in the report's language."""
+
+    id: str
+    name: str
+    hint: str
+
+
+@dataclass
+class CaseResult:
+    name: str
+    status: Status
+    message: str
+    """What went wrong, in the report's language; empty when passed."""
+    title: str = ""
+    """The case's name in the report's language."""
+    mistakes: list[str] = field(default_factory=list)
+    weight: float = 1.0
+    hidden: bool = False
+    finding: Finding | None = None
+    given: dict[str, str] = field(default_factory=dict)
+    """The inputs, compactly printed (left empty for hidden and passed cases)."""
+    expected: str | None = None
+    got: str | None = None
+    error: ErrorInfo | None = None
+    advice: list[str] = field(default_factory=list)
+    """Notes that cost nothing, such as an overflow warning with a correct result."""
+    output: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    status: Status
+    score: float
+    max_score: float
+    mistakes: list[str]
+    cases: list[CaseResult]
+    title: str = ""
+    summary: str = ""
+    file: str = ""
+    """The stub file the function belongs in."""
+    diagnoses: list[MistakeNote] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    """A file or notebook of the submission: whether it loaded, and why not."""
+
+    name: str
+    ok: bool
+    errors: list[ErrorInfo] = field(default_factory=list)
+    output: str = ""
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    isolation: str
+    exercises: list[ExerciseResult]
+    lang: str = "en"
+    graded_at: str = ""
+    seconds: float = 0.0
+    files: list[FileResult] = field(default_factory=list)
+    output: str = ""
+    """Process-level output of the student's code, truncated."""
+    schema: str = SCHEMA
+
+    @property
+    def score(self) -> float:
+        return round(sum(exercise.score for exercise in self.exercises), 2)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(exercise.max_score for exercise in self.exercises), 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        ordered = {"schema": self.schema, "student": self.student, "score": self.score,
+                   "max_score": self.max_score, "isolation": self.isolation}
+        ordered.update((key, value) for key, value in data.items() if key not in ordered)
+        return ordered
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)

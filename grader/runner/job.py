@@ -1,0 +1,118 @@
+"""What the grader asks a worker to run, and what it observed, as plain typed records."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+CallStatus = Literal["returned", "raised", "missing", "timeout", "crashed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for running one submission. Defaults are documented in the README."""
+
+    call_seconds: float = 5.0
+    """Wall time for one call of a student's function."""
+    load_seconds: float = 10.0
+    """Wall time for loading one file or notebook (its top-level code runs then)."""
+    submission_seconds: float = 120.0
+    """Wall time for the whole submission, restarts included."""
+    startup_seconds: float = 60.0
+    """Wall time for the worker to start (Python and NumPy), before any student code runs."""
+    memory_bytes: int = 2 * 1024**3
+    processes: int = 64
+    file_bytes: int = 64 * 1024**2
+    output_bytes: int = 64 * 1024
+    """Process-level output kept (stdout and stderr written outside print); the rest is counted."""
+    capture_chars: int = 4096
+    """Printed output kept per call and per loaded file; the rest is counted."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SourceUnit:
+    """One file of a submission, loaded as one module: a .py file, or a notebook's code cells."""
+
+    name: str
+    """The module name: the file name without its extension."""
+    kind: Literal["file", "notebook"]
+    path: str
+    """The file's path relative to the submission's root."""
+    cells: tuple[Cell, ...] = ()
+
+
+@dataclass(frozen=True)
+class Call:
+    """Call `function` (looked up first in `module`) with `args`, positionally."""
+
+    function: str
+    module: str
+    args: tuple[Any, ...]
+    group: str
+    """Calls of one group (an exercise) are abandoned together when one of them hangs or crashes."""
+
+
+@dataclass
+class Frame:
+    file: str
+    line: int
+    function: str
+    code: str
+
+
+@dataclass
+class ErrorInfo:
+    type: str
+    message: str
+    frames: list[Frame] = field(default_factory=list)
+
+
+@dataclass
+class Output:
+    text: str = ""
+    dropped: int = 0
+    """How much more was written than `text` keeps (characters, or bytes for process output)."""
+
+
+@dataclass
+class UnitOutcome:
+    name: str
+    errors: list[ErrorInfo] = field(default_factory=list)
+    output: Output = field(default_factory=Output)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def poisoned(self) -> bool:
+        """Loading it hung or ended the worker, so later workers must skip it."""
+        return any(error.type in ("load-timeout", "load-crashed") for error in self.errors)
+
+
+@dataclass
+class CallOutcome:
+    status: CallStatus
+    value: Any = None
+    error: ErrorInfo | None = None
+    args_after: list[Any] = field(default_factory=list)
+    """Each array argument as the function left it (None for scalars)."""
+    warnings: list[str] = field(default_factory=list)
+    output: Output = field(default_factory=Output)
+    seconds: float = 0.0
+    reason: str = ""
+    """For timeout, crashed and skipped: what happened, in the grader's words (a message key)."""
+
+
+@dataclass
+class RunReport:
+    isolation: str
+    units: dict[str, UnitOutcome]
+    calls: list[CallOutcome]
+    output: Output
+    seconds: float

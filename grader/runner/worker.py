@@ -1,0 +1,245 @@
+"""Runs a student's submission in a child process and reports what each function returned.
+
+Started by the grader as `python -I worker.py PLAN.json PROTOCOL_FD`. It loads the student's files,
+calls the planned functions on the inputs given, and writes one JSON line per event to PROTOCOL_FD.
+It only observes — what came back, what the arguments looked like afterwards, what was printed or
+raised — and never judges: every comparison happens in the grader's own process.
+
+This file must need nothing but the standard library, NumPy and codec.py beside it: it also runs
+inside a sandbox where the grader package is not installed.
+"""
+import importlib.util
+import io
+import json
+import linecache
+import os
+import sys
+import time
+import traceback
+import types
+import warnings
+
+import numpy as np
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("_grade_codec", os.path.join(_HERE, "codec.py"))
+codec = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(codec)
+
+MAX_MESSAGE_CHARS = 2000
+MAX_FRAMES = 8
+
+
+class BoundedText(io.TextIOBase):
+    """A stand-in for stdout/stderr that keeps the first `limit` characters and counts the rest."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.parts = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def summary(self):
+        return {"text": "".join(self.parts), "dropped": self.dropped}
+
+
+class Protocol:
+    def __init__(self, fd):
+        self.stream = open(fd, "wb", closefd=False)
+
+    def send(self, event, **fields):
+        fields["event"] = event
+        self.stream.write(json.dumps(fields).encode("utf-8") + b"\n")
+        self.stream.flush()
+
+
+def _safe_str(value):
+    try:
+        return str(value)[:MAX_MESSAGE_CHARS]
+    except BaseException:  # a hostile __str__ must not take the worker down
+        return "<unprintable>"
+
+
+def describe_error(error, root):
+    """The exception's type, message and the student's own frames (the worker's are left out)."""
+    kind = type(error)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    frames = []
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith(root) or frame.filename.startswith("<cell"):
+            frames.append({
+                "file": os.path.relpath(frame.filename, root) if frame.filename.startswith(root) else frame.filename,
+                "line": frame.lineno or 0,
+                "function": frame.name,
+                "code": (frame.line or "").strip()[:300],
+            })
+    if isinstance(error, SyntaxError) and error.filename:  # the offending line is not a frame
+        where = error.filename
+        frames.append({
+            "file": os.path.relpath(where, root) if where.startswith(root) else where,
+            "line": error.lineno or 0,
+            "function": "",
+            "code": (error.text or "").strip()[:300],
+        })
+    return {"type": name, "message": _safe_str(error), "frames": frames[-MAX_FRAMES:]}
+
+
+def load_file(name, path):
+    module = sys.modules.get(name)
+    if module is not None and getattr(module, "__file__", None) == path:
+        return module  # already imported by a sibling file (`from activations import relu`)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def load_notebook(name, cells, protocol):
+    """Run each code cell in one module; a failing cell is reported and the next cells still run."""
+    module = types.ModuleType(name)
+    module.__file__ = f"<{name}>"
+    sys.modules[name] = module
+    errors = []
+    for cell in cells:
+        filename = f"<cell {cell['label']}>"
+        linecache.cache[filename] = (len(cell["source"]), None, cell["source"].splitlines(True), filename)
+        try:
+            exec(compile(cell["source"], filename, "exec"), module.__dict__)
+        except BaseException as error:
+            errors.append(describe_error(error, filename))
+    return module, errors
+
+
+def load_units(plan, protocol, capture_chars):
+    """Load every unit not skipped; returns {unit name: module} for those that loaded."""
+    root = plan["root"]
+    loaded = {}
+    for unit in plan["units"]:
+        if unit["name"] in plan["skip_units"]:
+            continue
+        protocol.send("loading", unit=unit["name"])
+        output = BoundedText(capture_chars)
+        sys.stdout = sys.stderr = output
+        errors = []
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if unit["kind"] == "notebook":
+                    module, errors = load_notebook(unit["name"], unit["cells"], protocol)
+                else:
+                    module = load_file(unit["name"], os.path.join(root, unit["path"]))
+            loaded[unit["name"]] = module
+        except BaseException as error:
+            errors = [describe_error(error, root)]
+        finally:
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        protocol.send("unit", unit=unit["name"], errors=errors, output=output.summary())
+    return loaded
+
+
+def resolve(calls, units, loaded):
+    """Find each called function: in its stub's file first, then in any other file, in order."""
+    where = {}
+    for call in calls:
+        name, preferred = call["function"], call["module"]
+        if name in where:
+            continue
+        order = [preferred] + [u["name"] for u in units if u["name"] != preferred]
+        # vars() rather than hasattr(): a module-level __getattr__ is student code and must not run here.
+        where[name] = next((u for u in order if u in loaded and name in vars(loaded[u])), None)
+    return where
+
+
+def copy_arg(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def run_call(call, module, root, capture_chars):
+    args = [codec.decode(arg) for arg in call["args"]]
+    output = BoundedText(capture_chars)
+    result = {}
+    sys.stdout = sys.stderr = output
+    started = time.perf_counter()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = vars(module)[call["function"]](*args)
+                result.update(status="returned", value=codec.encode(value))
+            except BaseException as error:
+                result.update(status="raised", error=describe_error(error, root))
+    finally:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    result["seconds"] = time.perf_counter() - started
+    messages = []
+    for warning in caught:
+        text = f"{warning.category.__name__}: {_safe_str(warning.message)}"
+        if text not in messages:
+            messages.append(text)
+    result["warnings"] = messages[:5]
+    # The arguments as the function left them: the grader compares them with what it sent.
+    result["args_after"] = [codec.encode(arg) if isinstance(arg, np.ndarray) else None for arg in args]
+    result["output"] = output.summary()
+    return result
+
+
+def limit_resources(limits):
+    """Lower this process's limits before any student code runs; the grader picked the numbers."""
+    import resource
+
+    for name, value in (("RLIMIT_AS", limits["memory_bytes"]), ("RLIMIT_CPU", limits["cpu_seconds"]),
+                        ("RLIMIT_FSIZE", limits["file_bytes"]), ("RLIMIT_NPROC", limits["processes"]),
+                        ("RLIMIT_CORE", 0)):
+        try:
+            resource.setrlimit(getattr(resource, name), (value, value))
+        except (ValueError, OSError):  # a limit already lower than asked stays as it is
+            pass
+
+
+def main():
+    plan_path, fd = sys.argv[1], int(sys.argv[2])
+    protocol = Protocol(fd)
+    with open(plan_path, encoding="utf-8") as handle:
+        plan = json.load(handle)
+    root = plan["root"]
+    # The worker's own folder must not be importable by the student; their folder comes first.
+    sys.path[:] = [root] + [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+    capture_chars = plan["capture_chars"]
+    limit_resources(plan["limits"])
+    protocol.send("ready")
+    loaded = load_units(plan, protocol, capture_chars)
+    where = resolve(plan["calls"], plan["units"], loaded)
+    protocol.send("functions", where=where)
+    for index in range(plan["start"], len(plan["calls"])):
+        call = plan["calls"][index]
+        protocol.send("call", index=index)
+        unit = where.get(call["function"])
+        if unit is None:
+            protocol.send("result", index=index, status="missing")
+            continue
+        result = run_call(call, loaded[unit], root, capture_chars)
+        protocol.send("result", index=index, **result)
+    protocol.send("done")
+    # Skip interpreter shutdown: atexit handlers and __del__ methods are the student's code too.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
