@@ -1,0 +1,1 @@
+"""Views of results: they read a SubmissionResult and never change it."""
