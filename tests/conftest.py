@@ -1,0 +1,36 @@
+"""Shared fixtures: one Grader for the whole run (it prepares expected values once) and paths."""
+from pathlib import Path
+
+import pytest
+
+from grader.grading import Grader
+from grader.runner import Limits
+from grader.submission import open_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def grader() -> Grader:
+    # Short call limits keep the hang tests quick; nothing honest comes close to them.
+    return Grader(limits=Limits(call_seconds=2.0, load_seconds=3.0))
+
+
+@pytest.fixture(scope="session")
+def grade(grader):
+    def grade(path, only=None, lang="en"):
+        with open_submission(path) as submission:
+            return grader.grade(submission, lang=lang, only=only)
+    return grade
+
+
+@pytest.fixture
+def reference_copy(tmp_path):
+    """A writable copy of the reference as a loose folder, to break one piece of it."""
+    target = tmp_path / "submission"
+    target.mkdir()
+    for source in (ROOT / "reference").glob("*.py"):
+        if source.name != "__init__.py":
+            (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return target

@@ -1,0 +1,82 @@
+"""The catalog checks itself, as rustlings' dev check does: every entry complete and consistent."""
+import ast
+import re
+
+import pytest
+
+from conftest import ROOT
+from grader.catalog import load_catalog
+from grader.catalog import mistake_models
+
+CATALOG = load_catalog()
+CONTRACT_MISTAKES = {
+    "sigmoid-sign", "sigmoid-nan-extreme", "sigmoid-grad-missing-factor", "tanh-overflow", "relu-wrong-negative",
+    "step-at-zero", "numpy-removed-alias", "leaky-alpha-ignored", "softmax-overflow", "softmax-axis",
+    "mse-missing-half", "mse-mean", "mse-no-batch-average", "cee-missing-delta", "cee-sign", "cee-no-batch-average",
+    "cee-labels-unsupported", "forward-missing-bias", "forward-hidden-activation", "forward-output-activation",
+    "backprop-missing-activation-derivative", "backprop-sign", "backprop-ascent", "backprop-updated-weights-reused",
+    "backprop-lr-ignored", "mutates-input", "shape-mismatch", "not-implemented", "missing",
+}
+CORE = ["sigmoid", "relu", "mean_squared_error", "cross_entropy_error", "forward_prop", "backprop_step"]
+
+
+def functions_in(path):
+    return {node.name for node in ast.parse(path.read_text(encoding="utf-8")).body if isinstance(node, ast.FunctionDef)}
+
+
+def test_the_contract_has_17_exercises_worth_100_points():
+    assert len(CATALOG.exercises) == 17
+    assert CATALOG.max_score == 100
+
+
+def test_the_six_core_exercises_carry_most_of_the_points():
+    assert sum(CATALOG.exercise(e).points for e in CORE) > 50
+
+
+def test_teaching_order_is_activations_losses_network_backprop_gates():
+    modules = [e.module for e in CATALOG.exercises]
+    assert list(dict.fromkeys(modules)) == ["activations", "losses", "network", "backprop", "perceptron"]
+
+
+def test_every_mistake_id_of_the_contract_is_declared_once():
+    declared = list(CATALOG.common_mistakes) + [m.id for e in CATALOG.exercises for m in e.mistakes]
+    assert sorted(declared) == sorted(CONTRACT_MISTAKES)
+
+
+@pytest.mark.parametrize("exercise", CATALOG.exercises, ids=lambda e: e.id)
+def test_every_exercise_has_a_stub_a_reference_and_cases(exercise):
+    assert exercise.id in functions_in(ROOT / "exercises" / f"{exercise.module}.py")
+    assert exercise.id in functions_in(ROOT / "reference" / f"{exercise.module}.py")
+    assert exercise.cases and exercise.points > 0
+    assert len(exercise.hints) == 3 and all(h.en.strip() and h.ko.strip() for h in exercise.hints)
+
+
+@pytest.mark.parametrize("exercise", CATALOG.exercises, ids=lambda e: e.id)
+def test_every_stub_raises_not_implemented_and_has_a_bilingual_docstring(exercise):
+    source = (ROOT / "exercises" / f"{exercise.module}.py").read_text(encoding="utf-8")
+    function = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == exercise.id)
+    docstring = ast.get_docstring(function)
+    assert re.search(r"[가-힣]", docstring) and re.search(r"[A-Za-z]{4}", docstring)
+    assert any(isinstance(n, ast.Raise) and "NotImplementedError" in ast.unparse(n) for n in ast.walk(function))
+
+
+def test_every_mistake_model_named_in_the_catalog_exists():
+    for exercise in CATALOG.exercises:
+        for mistake in exercise.mistakes:
+            assert mistake.models or mistake.detect, mistake.id
+            for name in mistake.models:
+                assert callable(getattr(mistake_models, name, None)), name
+
+
+def test_every_text_exists_in_korean_and_english():
+    for exercise in CATALOG.exercises:
+        texts = [exercise.title, exercise.summary, *exercise.hints, *(c.name for c in exercise.cases)]
+        texts += [t for m in exercise.mistakes for t in (m.name, m.hint)]
+        assert all(t.en.strip() and t.ko.strip() for t in texts), exercise.id
+    assert all(m.name.ko and m.hint.ko and m.name.en and m.hint.en for m in CATALOG.common_mistakes.values())
+
+
+def test_case_names_are_unique_within_an_exercise():
+    for exercise in CATALOG.exercises:
+        names = [c.name.en for c in exercise.cases]
+        assert len(names) == len(set(names)), exercise.id

@@ -1,0 +1,53 @@
+"""Each known mistake is named by its own fixture and nothing else; correct variants name none."""
+import re
+
+import pytest
+
+from conftest import FIXTURES
+
+MISTAKE_FIXTURES = sorted((FIXTURES / "mistakes").glob("*.py"))
+
+
+def exercise_of(fixture):
+    return re.search(r"in (\w+)\. Graded", fixture.read_text(encoding="utf-8")).group(1)
+
+
+def test_there_is_a_fixture_for_each_of_the_29_mistakes():
+    assert len(MISTAKE_FIXTURES) == 29
+
+
+@pytest.mark.parametrize("fixture", MISTAKE_FIXTURES, ids=lambda p: p.stem)
+def test_each_mistake_is_named_exactly(grade, fixture):
+    result = grade(fixture, only=[exercise_of(fixture)])
+    exercise = result.exercises[0]
+    assert exercise.status != "passed"
+    assert exercise.mistakes == [fixture.stem]
+    assert exercise.score < exercise.max_score
+    note = exercise.diagnoses[0]
+    assert note.id == fixture.stem and note.name and note.hint
+
+
+def test_hints_come_in_the_report_language(grade):
+    fixture = FIXTURES / "mistakes" / "sigmoid-sign.py"
+    english = grade(fixture, only=["sigmoid"], lang="en").exercises[0].diagnoses[0]
+    korean = grade(fixture, only=["sigmoid"], lang="ko").exercises[0].diagnoses[0]
+    assert english.hint != korean.hint and re.search(r"[가-힣]", korean.hint)
+
+
+def test_correct_solutions_written_differently_get_full_marks_and_no_mistake(grade):
+    result = grade(FIXTURES / "alternatives")
+    assert [(e.id, e.status) for e in result.exercises if e.status != "passed"] == []
+    assert result.score == 100
+    assert all(e.mistakes == [] for e in result.exercises)
+
+
+def test_a_failed_case_says_what_was_expected_and_what_came_back(grade):
+    case = next(c for c in grade(FIXTURES / "mistakes" / "mse-mean.py", only=["mean_squared_error"]).exercises[0].cases
+                if c.status == "failed")
+    assert "expected 0.0975" in case.message and "got 0.0195" in case.message
+    assert case.given["y"].startswith("[") and case.expected == "0.0975" and case.got == "0.0195"
+
+
+def test_a_wrong_shape_names_both_shapes(grade):
+    case = grade(FIXTURES / "mistakes" / "shape-mismatch.py", only=["predict"]).exercises[0].cases[0]
+    assert "expected (1, 8), got (8,)" in case.message
