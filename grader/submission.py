@@ -138,10 +138,10 @@ def extract_zip(path: Path, target: Path) -> None:
         budget = MAX_UNZIPPED_BYTES
         for member in members:
             parts = PurePosixPath(member.filename.replace("\\", "/")).parts
+            if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+                raise GradeError("error.unsafe-zip", path=str(path), reason=f"the path {member.filename!r} leaves the folder")
             if not parts or member.is_dir() or parts[0] in SKIPPED_FOLDERS or any(p.startswith(".") for p in parts):
                 continue
-            if member.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
-                raise GradeError("error.unsafe-zip", path=str(path), reason=f"the path {member.filename!r} leaves the folder")
             if stat.S_ISLNK(member.external_attr >> 16):
                 raise GradeError("error.unsafe-zip", path=str(path), reason=f"{member.filename!r} is a link")
             destination = target.joinpath(*parts)
