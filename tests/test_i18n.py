@@ -1,0 +1,30 @@
+"""Every message exists, non-empty, in Korean and in English, with the same placeholders."""
+import re
+import string
+
+from grader.i18n import Messages, detect_language, message_keys
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_the_same_keys():
+    assert message_keys("ko") == message_keys("en")
+
+
+def test_no_message_is_empty_and_placeholders_agree():
+    english, korean = Messages("en"), Messages("ko")
+    for key in message_keys("en"):
+        assert english._catalog[key].strip() and korean._catalog[key].strip(), key
+        assert placeholders(english._catalog[key]) == placeholders(korean._catalog[key]), key
+
+
+def test_korean_messages_are_korean():
+    assert re.search(r"[가-힣]", Messages("ko").t("status.passed"))
+
+
+def test_language_follows_the_locale():
+    assert detect_language({"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert detect_language({"LC_ALL": "en_US.UTF-8", "LANG": "ko_KR.UTF-8"}) == "en"
+    assert detect_language({}) == "en"
