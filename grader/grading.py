@@ -154,8 +154,10 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
         name=case.name.en, title=case.name(lang), status=observation.status, message="", mistakes=mistakes,
         weight=case.weight, hidden=case.hidden, error=observation.error, seconds=round(outcome.seconds, 4),
         output=outcome.output.text + (f"\n… ({outcome.output.dropped} more)" if outcome.output.dropped else ""),
-        advice=[messages.t("advice.warning", warning=w) for w in outcome.warnings],
     )
+    # A warning beside a correct result is advice; beside a wrong one it is a clue to the cause.
+    key = "advice.warning" if observation.status == Status.PASSED else "advice.warned"
+    result.advice = [messages.t(key, warning=w) for w in outcome.warnings]
     if observation.status == Status.PASSED:
         return result
     result.message = _message(exercise, observation, outcome, report, messages, limits, files)

@@ -51,3 +51,12 @@ def test_a_failed_case_says_what_was_expected_and_what_came_back(grade):
 def test_a_wrong_shape_names_both_shapes(grade):
     case = grade(FIXTURES / "mistakes" / "shape-mismatch.py", only=["predict"]).exercises[0].cases[0]
     assert "expected (1, 8), got (8,)" in case.message
+
+
+def test_an_overflow_warning_with_a_correct_result_is_advice_not_a_failure(grade, tmp_path):
+    naive = tmp_path / "naive.py"
+    naive.write_text("import numpy as np\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n")
+    sigmoid = grade(naive, only=["sigmoid"]).exercises[0]
+    assert sigmoid.status == "passed" and sigmoid.mistakes == []
+    extremes = next(c for c in sigmoid.cases if c.name == "extremes ±1000")
+    assert any("Correct, but NumPy warned" in note and "overflow" in note for note in extremes.advice)
