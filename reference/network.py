@@ -2,8 +2,6 @@
 
 Samples are columns: X is (n_features, n_samples).
 """
-import numpy as np
-
 try:  # as the package `reference` (how the grader imports it)
     from .activations import relu, sigmoid
 except ImportError:  # as loose files in a folder (how a student's submission is run)

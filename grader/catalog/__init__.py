@@ -6,7 +6,7 @@ engine can run any catalog without knowing what a sigmoid is.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from grader.runner import codec
 from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SourceUnit,
                                UnitOutcome)
-from grader.runner.launch import WORKER, ProcessLauncher, Worker
+from grader.runner.launch import ProcessLauncher, Worker
 
 MAX_LINE_BYTES = 256 * 1024 * 1024
 
