@@ -19,6 +19,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Grade NumPy neural-network exercises, with feedback in Korean and English.")
 
 LangOption = Annotated[Optional[str], typer.Option("--lang", help="ko or en (default: from the locale).")]
+IsolationOption = Annotated[str, typer.Option("--isolation", help="auto (Bubblewrap when it works), bwrap or process.")]
 PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
 
 
@@ -49,12 +50,13 @@ def _user_errors(lang: str | None) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def _grade(path: Path, lang: str, student: str | None = None, only: list[str] | None = None):
+def _grade(path: Path, lang: str, isolation: str, student: str | None = None, only: list[str] | None = None):
     from grader.grading import Grader
     from grader.submission import open_submission
 
-    grader = Grader()
+    grader = Grader(isolation=isolation)
     grader.select(only)  # an unknown exercise name is an error before anything runs
+    grader.launcher  # so does asking for a sandbox that cannot run here
     with open_submission(path) as submission:
         return grader.grade(submission, student=student, lang=lang, only=only)
 
@@ -67,11 +69,12 @@ def submit(
     lang: LangOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print exactly the results object on stdout, nothing else.")] = False,
     fail_under: Annotated[Optional[float], typer.Option("--fail-under", help="Exit 1 when the score is below this.")] = None,
+    isolation: IsolationOption = "auto",
 ) -> None:
     """Grade every exercise of a submission and write a report."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, student=student)
+        result = _grade(path, language, isolation, student=student)
         from grader.render.html import write_reports
 
         written = write_reports(result, out)
@@ -101,13 +104,14 @@ def list_exercises(lang: LangOption = None) -> None:
 @app.command()
 def check(
     exercise: Annotated[Optional[str], typer.Argument(help="Exercise id (default: the first one not yet passing).")] = None,
-    path: PathOption = Path("exercises"),
+    path: IsolationOption = Annotated[str, typer.Option("--isolation", help="auto (Bubblewrap when it works), bwrap or process.")]
+PathOption = Path("exercises"),
     lang: LangOption = None,
 ) -> None:
     """Check one exercise and show what to fix, in the terminal only."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, only=[exercise] if exercise else None)
+        result = _grade(path, language, isolation, only=[exercise] if exercise else None)
     from grader.render.terminal import exercise_details, print_view
     from grader.results import Status
 

@@ -22,6 +22,7 @@ from grader.i18n import Messages
 from grader.results import CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Status, SubmissionResult
 from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
 from grader.runner.job import ErrorInfo
+from grader.runner.launch import make_launcher
 from grader.scoring import exercise_score, exercise_status
 from grader.submission import Submission
 
@@ -30,9 +31,17 @@ from grader.submission import Submission
 class Grader:
     catalog: Catalog = field(default_factory=load_catalog)
     limits: Limits = field(default_factory=Limits)
-    launcher: Any = None
-    """How workers are started (None: a plain child process with resource limits)."""
+    isolation: str = "auto"
+    """auto, bwrap or process: see grader.runner.launch.make_launcher."""
     _prepared: dict[str, PreparedExercise] = field(default_factory=dict, repr=False)
+    _launcher: Any = field(default=None, repr=False)
+
+    @property
+    def launcher(self):
+        """How workers start; chosen once, since probing for Bubblewrap costs a process."""
+        if self._launcher is None:
+            self._launcher = make_launcher(self.isolation)
+        return self._launcher
 
     def select(self, names: Iterable[str] | None) -> list[Exercise]:
         if not names:

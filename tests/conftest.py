@@ -14,15 +14,29 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture(scope="session")
 def grader() -> Grader:
     # Short call limits keep the hang tests quick; nothing honest comes close to them.
-    return Grader(limits=Limits(call_seconds=2.0, load_seconds=3.0))
+    return Grader(isolation="process", limits=Limits(call_seconds=2.0, load_seconds=3.0))
 
 
-@pytest.fixture(scope="session")
-def grade(grader):
+def grading_function(grader):
     def grade(path, only=None, lang="en"):
         with open_submission(path) as submission:
             return grader.grade(submission, lang=lang, only=only)
     return grade
+
+
+@pytest.fixture(scope="session")
+def grade(grader):
+    return grading_function(grader)
+
+
+@pytest.fixture(scope="session", params=["process", "bwrap"])
+def isolated_grade(request):
+    """Grading under each isolation mode: CI installs bubblewrap, so the bwrap runs never skip."""
+    grader = Grader(isolation=request.param, limits=Limits(call_seconds=2.0, load_seconds=3.0))
+    assert grader.launcher.isolation == request.param
+    function = grading_function(grader)
+    function.isolation = request.param
+    return function
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def statuses(result):
     return {e.id: e.status for e in result.exercises}
 
 
-def test_patching_numpy_and_builtins_at_import_earns_nothing(grade, reference_copy):
+def test_patching_numpy_and_builtins_at_import_earns_nothing(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "leaky_relu", "def leaky_relu(x, alpha=0.01):\n    return x * 3\n")
     (reference_copy / "cheat.py").write_text(
         "import builtins, numpy\n"
@@ -28,21 +28,21 @@ def test_patching_numpy_and_builtins_at_import_earns_nothing(grade, reference_co
         "numpy.array_equal = lambda *a, **k: True\n"
         "builtins.abs = lambda x: 0\n"
         "builtins.sum = lambda *a, **k: 0\n", encoding="utf-8")
-    result = grade(reference_copy)
+    result = isolated_grade(reference_copy)
     assert statuses(result)["leaky_relu"] == Status.FAILED
     assert result.score == 98
 
 
-def test_sabotaging_the_worker_can_only_lower_the_saboteurs_score(grade, reference_copy):
+def test_sabotaging_the_worker_can_only_lower_the_saboteurs_score(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "leaky_relu", "def leaky_relu(x, alpha=0.01):\n    return x * 3\n")
     (reference_copy / "cheat.py").write_text("import builtins\nbuiltins.isinstance = lambda *a: True\n")
-    assert grade(reference_copy).score <= 98
+    assert isolated_grade(reference_copy).score <= 98
 
 
-def test_an_endless_loop_costs_only_its_exercise(grade, reference_copy):
+def test_an_endless_loop_costs_only_its_exercise(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "leaky_relu",
                      "def leaky_relu(x, alpha=0.01):\n    while True:\n        pass\n")
-    result = grade(reference_copy)
+    result = isolated_grade(reference_copy)
     looping = result.exercises[5]
     assert looping.id == "leaky_relu" and looping.status == Status.TIMEOUT and looping.score == 0
     assert "Stopped after 2 s" in looping.cases[0].message
@@ -50,9 +50,9 @@ def test_an_endless_loop_costs_only_its_exercise(grade, reference_copy):
     assert result.score == 98
 
 
-def test_a_syntax_error_costs_only_the_functions_of_that_file(grade, reference_copy):
+def test_a_syntax_error_costs_only_the_functions_of_that_file(isolated_grade, reference_copy):
     (reference_copy / "losses.py").write_text("import numpy as np\n\ndef mean_squared_error(y, t)\n    return 0\n")
-    result = grade(reference_copy)
+    result = isolated_grade(reference_copy)
     broken = {e.id for e in result.exercises if e.status != Status.PASSED}
     assert broken == {"mean_squared_error", "cross_entropy_error"}
     case = result.exercises[7].cases[0]
@@ -61,46 +61,46 @@ def test_a_syntax_error_costs_only_the_functions_of_that_file(grade, reference_c
     assert result.score == 74
 
 
-def test_an_exception_is_graded_with_the_students_line(grade, reference_copy):
+def test_an_exception_is_graded_with_the_students_line(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "relu", "def relu(x):\n    return x.nonexistent()\n")
-    case = grade(reference_copy, only=["relu"]).exercises[0].cases[0]
+    case = isolated_grade(reference_copy, only=["relu"]).exercises[0].cases[0]
     assert case.status == Status.ERROR and "AttributeError" in case.message
     assert case.error.frames[-1].file == "activations.py" and "nonexistent" in case.error.frames[-1].code
 
 
-def test_exiting_inside_a_function_or_at_import_costs_only_that(grade, reference_copy):
+def test_exiting_inside_a_function_or_at_import_costs_only_that(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "tanh", "def tanh(x):\n    import os\n    os._exit(3)\n")
     replace_function(reference_copy, "activations.py", "leaky_relu",
                      "def leaky_relu(x, alpha=0.01):\n    raise SystemExit(1)\n")
     (reference_copy / "bye.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
-    result = grade(reference_copy)
+    result = isolated_grade(reference_copy)
     assert {e.id for e in result.exercises if e.status != Status.PASSED} == {"tanh", "leaky_relu"}
     assert "exit code 3" in result.exercises[3].cases[0].message
     assert next(f for f in result.files if f.name == "bye.py").ok is False
 
 
-def test_printing_is_captured_and_truncated(grade, reference_copy):
+def test_printing_is_captured_and_truncated(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "relu",
                      "def relu(x):\n    print('x' * 10_000_000)\n    return x\n")
-    case = next(c for c in grade(reference_copy, only=["relu"]).exercises[0].cases if c.status != "passed")
+    case = next(c for c in isolated_grade(reference_copy, only=["relu"]).exercises[0].cases if c.status != "passed")
     assert len(case.output) < 5000 and "more" in case.output
 
 
-def test_the_original_submission_folder_is_never_written(grade, reference_copy):
+def test_the_original_submission_folder_is_never_written(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "relu",
                      "def relu(x):\n    open('results.json', 'w').write('{}')\n    return np.maximum(0, x)\n")
     before = sorted(os.listdir(reference_copy))
-    assert grade(reference_copy, only=["relu"]).exercises[0].status == Status.PASSED
+    assert isolated_grade(reference_copy, only=["relu"]).exercises[0].status == Status.PASSED
     assert sorted(os.listdir(reference_copy)) == before
 
 
-def test_returning_an_object_array_or_a_subclass_gets_no_credit(grade, reference_copy):
+def test_returning_an_object_array_or_a_subclass_gets_no_credit(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "relu",
                      "def relu(x):\n    return np.array([object()] * len(np.atleast_1d(x)), dtype=object)\n")
     replace_function(reference_copy, "activations.py", "sigmoid",
                      "class Liar(np.ndarray):\n    def __eq__(self, other):\n        return True\n\n"
                      "def sigmoid(x):\n    return np.zeros_like(x).view(Liar)\n")
-    result = grade(reference_copy, only=["relu", "sigmoid"])
+    result = isolated_grade(reference_copy, only=["relu", "sigmoid"])
     relu, sigmoid = result.exercises
     assert relu.score == 0 and "dtype object" in relu.cases[0].message
     assert sigmoid.score == 0

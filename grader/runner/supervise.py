@@ -77,11 +77,10 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
     unit_outcomes: dict[str, UnitOutcome] = {}
     with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
         tmp = Path(tmp)
-        private_root = _stage(root, units, tmp / "submission")
-        workdir = tmp / "work"
-        workdir.mkdir()
+        _stage(root, units, tmp / "submission")
+        (tmp / "work").mkdir()
         output_path = tmp / "output.log"
-        plan = _plan(private_root, units, calls, limits)
+        plan = _plan(launcher.submission_root(tmp), units, calls, limits)
         start = 0
         with open(output_path, "wb") as output:
             while True:
@@ -89,7 +88,7 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
                 poisoned = [name for name, unit in unit_outcomes.items() if unit.poisoned]
                 plan.update(start=start, skip_units=poisoned)
                 (tmp / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
-                worker = launcher.start(tmp / "plan.json", workdir, output)
+                worker = launcher.start(tmp, output)
                 try:
                     next_start = _supervise(worker, calls, start, limits, deadline, outcomes, unit_outcomes)
                 finally:
@@ -118,9 +117,9 @@ def _stage(root: Path, units: list[SourceUnit], target: Path) -> Path:
     return target
 
 
-def _plan(root: Path, units: list[SourceUnit], calls: list[Call], limits: Limits) -> dict:
+def _plan(root: str, units: list[SourceUnit], calls: list[Call], limits: Limits) -> dict:
     return {
-        "root": str(root),
+        "root": root,
         "units": [
             {"name": u.name, "kind": u.kind, "path": u.path, "cells": [asdict(c) for c in u.cells]} for u in units
         ],
