@@ -20,7 +20,7 @@ def test_submit_reference_scores_100_and_writes_both_reports(tmp_path):
     assert run.returncode == 0, run.stderr
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["schema"] == "grade-results/1" and results["score"] == 100.0 and results["max_score"] == 100.0
-    assert results["student"] == "reference" and results["isolation"] == "process"
+    assert results["student"] == "reference" and results["isolation"] in ("bwrap", "process")
     assert "<html" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "100 / 100" in run.stdout
 
@@ -114,3 +114,19 @@ def test_list_shows_exercises_in_teaching_order_with_points():
 def test_unknown_language_is_a_usage_error(tmp_path):
     run = grade("submit", ROOT / "exercises", "--lang", "fr", "--out", tmp_path)
     assert run.returncode == 2 and "ko or en" in run.stderr
+
+
+@pytest.mark.parametrize("mode", ["bwrap", "process"])
+def test_isolation_is_chosen_and_reported(tmp_path, mode):
+    run = grade("submit", ROOT / "reference", "--isolation", mode, "--json", "--out", tmp_path)
+    results = json.loads(run.stdout)
+    assert results["isolation"] == mode and results["score"] == 100
+
+
+def test_auto_isolation_uses_bubblewrap_where_it_works(tmp_path):
+    assert json.loads(grade("submit", ROOT / "reference", "--json", "--out", tmp_path).stdout)["isolation"] == "bwrap"
+
+
+def test_unknown_isolation_is_a_usage_error(tmp_path):
+    run = grade("submit", ROOT / "reference", "--isolation", "docker", "--out", tmp_path)
+    assert run.returncode == 2 and "auto, bwrap or process" in run.stderr
