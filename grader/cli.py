@@ -104,9 +104,9 @@ def list_exercises(lang: LangOption = None) -> None:
 @app.command()
 def check(
     exercise: Annotated[Optional[str], typer.Argument(help="Exercise id (default: the first one not yet passing).")] = None,
-    path: IsolationOption = Annotated[str, typer.Option("--isolation", help="auto (Bubblewrap when it works), bwrap or process.")]
-PathOption = Path("exercises"),
+    path: PathOption = Path("exercises"),
     lang: LangOption = None,
+    isolation: IsolationOption = "auto",
 ) -> None:
     """Check one exercise and show what to fix, in the terminal only."""
     with _user_errors(lang):
