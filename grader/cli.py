@@ -14,13 +14,21 @@ import typer
 
 from grader.errors import CatalogError, GradeError
 from grader.i18n import LANGUAGES, Messages, detect_language
+from grader.runner.job import Limits
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Grade NumPy neural-network exercises, with feedback in Korean and English.")
 
 LangOption = Annotated[Optional[str], typer.Option("--lang", help="ko or en (default: from the locale).")]
 IsolationOption = Annotated[str, typer.Option("--isolation", help="auto (Bubblewrap when it works), bwrap or process.")]
+CallSecondsOption = Annotated[float, typer.Option("--call-timeout", help="Seconds one call of a function may take.")]
+SubmissionSecondsOption = Annotated[float, typer.Option("--submission-timeout", help="Seconds a whole submission may take.")]
+MemoryOption = Annotated[int, typer.Option("--memory-mb", help="Memory (address space) a submission may use, in MiB.")]
 PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
+
+
+def _limits(call_seconds: float, submission_seconds: float, memory_mb: int) -> Limits:
+    return Limits(call_seconds=call_seconds, submission_seconds=submission_seconds, memory_bytes=memory_mb * 2**20)
 
 
 def _language(lang: str | None) -> str:
@@ -50,11 +58,11 @@ def _user_errors(lang: str | None) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def _grade(path: Path, lang: str, isolation: str, student: str | None = None, only: list[str] | None = None):
+def _grade(path: Path, lang: str, isolation: str, limits, student: str | None = None, only: list[str] | None = None):
     from grader.grading import Grader
     from grader.submission import open_submission
 
-    grader = Grader(isolation=isolation)
+    grader = Grader(isolation=isolation, limits=limits)
     grader.select(only)  # an unknown exercise name is an error before anything runs
     grader.launcher  # so does asking for a sandbox that cannot run here
     with open_submission(path) as submission:
@@ -70,11 +78,14 @@ def submit(
     json_output: Annotated[bool, typer.Option("--json", help="Print exactly the results object on stdout, nothing else.")] = False,
     fail_under: Annotated[Optional[float], typer.Option("--fail-under", help="Exit 1 when the score is below this.")] = None,
     isolation: IsolationOption = "auto",
+    call_seconds: CallSecondsOption = Limits.call_seconds,
+    submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
+    memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
 ) -> None:
     """Grade every exercise of a submission and write a report."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, isolation, student=student)
+        result = _grade(path, language, isolation, _limits(call_seconds, submission_seconds, memory_mb), student=student)
         from grader.render.html import write_reports
 
         written = write_reports(result, out)
@@ -107,11 +118,15 @@ def check(
     path: PathOption = Path("exercises"),
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
+    call_seconds: CallSecondsOption = Limits.call_seconds,
+    submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
+    memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
 ) -> None:
     """Check one exercise and show what to fix, in the terminal only."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, isolation, only=[exercise] if exercise else None)
+        result = _grade(path, language, isolation, _limits(call_seconds, submission_seconds, memory_mb),
+                        only=[exercise] if exercise else None)
     from grader.render.terminal import exercise_details, print_view
     from grader.results import Status
 

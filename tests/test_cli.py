@@ -130,3 +130,10 @@ def test_auto_isolation_uses_bubblewrap_where_it_works(tmp_path):
 def test_unknown_isolation_is_a_usage_error(tmp_path):
     run = grade("submit", ROOT / "reference", "--isolation", "docker", "--out", tmp_path)
     assert run.returncode == 2 and "auto, bwrap or process" in run.stderr
+
+
+def test_the_call_time_limit_is_an_option(tmp_path):
+    (tmp_path / "activations.py").write_text("import time\n\ndef relu(x):\n    time.sleep(1.5)\n    return x * (x > 0)\n")
+    slow = json.loads(grade("submit", tmp_path / "activations.py", "--call-timeout", "0.5", "--json",
+                            "--out", tmp_path / "a").stdout)
+    assert next(e for e in slow["exercises"] if e["id"] == "relu")["status"] == "timeout"
