@@ -1,53 +1,126 @@
-"""Speed of `grade submit`, printed as medians and ratios measured side by side in one run.
+"""Speed and memory of `grade`, printed as medians and ratios measured side by side in one run.
 
 Not a test: these machines are shared and noisy, so figures are read, not asserted.
-Usage: python benchmarks/bench.py [--runs N]
+Usage: python benchmarks/bench.py [--runs N] [--batch N] [--jobs N] [--isolation auto|bwrap|process]
 """
 from __future__ import annotations
 
 import argparse
+import random
+import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MISTAKES = sorted((ROOT / "tests" / "fixtures" / "mistakes").glob("*.py"))
+HOSTILE = {  # a few submissions that fight back; each costs at most one call's time limit
+    "loop": "def relu(x):\n    while True:\n        pass\n",
+    "exit": "import os\n\ndef relu(x):\n    os._exit(1)\n",
+    "memory": "import numpy as np\n\ndef relu(x):\n    return np.ones(3 * 2**30, dtype=np.uint8)\n",
+    "print": "def relu(x):\n    print('x' * 10**7)\n    return x\n",
+}
 
 
-def median_seconds(command: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
+def seconds(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def single_submission(runs: int, isolation: str) -> None:
+    grade = shutil.which("grade") or sys.exit("install first: pip install -e .")
+    out = tempfile.mkdtemp(prefix="grade-bench-")
+    commands = {
+        "python -c 'import numpy'": [sys.executable, "-c", "import numpy"],
+        "grade submit reference/": [grade, "submit", str(ROOT / "reference"), "--out", out, "--json",
+                                    "--isolation", isolation],
+        "grade submit exercises/": [grade, "submit", str(ROOT / "exercises"), "--out", out, "--json",
+                                    "--isolation", isolation],
+    }
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):  # interleaved, so that load on the machine falls on every command alike
+        for name, command in commands.items():
+            samples[name].append(seconds(command))
+    baseline = statistics.median(samples["python -c 'import numpy'"])
+    print(f"\nOne submission ({runs} interleaved runs each, isolation {isolation})")
+    print(f"{'command':32} {'median s':>9} {'× import numpy':>15}")
+    for name, values in samples.items():
+        print(f"{name:32} {statistics.median(values):9.3f} {statistics.median(values) / baseline:15.2f}")
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def make_class(folder: Path, size: int) -> list[Path]:
+    """`size` submissions: mostly correct, about a third with one known mistake, a few hostile.
+
+    A mistake or an attack is appended to the stub's own file, so its `def` replaces the correct one.
+    """
+    from grader.catalog import load_catalog
+
+    module_of = {exercise.id: exercise.module for exercise in load_catalog().exercises}
+    rng = random.Random(0)
+    reference = [p for p in (ROOT / "reference").glob("*.py") if p.name != "__init__.py"]
+    paths = []
+    for index in range(size):
+        student = folder / f"student{index:04d}"
+        student.mkdir()
+        for source in reference:
+            shutil.copy(source, student / source.name)
+        if index % 250 == 7:
+            extra, target = HOSTILE[list(HOSTILE)[index // 250 % len(HOSTILE)]], student / "activations.py"
+        elif rng.random() < 0.35:
+            mistake = rng.choice(MISTAKES)
+            exercise = re.search(r"in (\w+)\. Graded", mistake.read_text(encoding="utf-8")).group(1)
+            extra, target = mistake.read_text(encoding="utf-8"), student / f"{module_of[exercise]}.py"
+        else:
+            extra, target = "", None
+        if target is not None:
+            target.write_text(target.read_text(encoding="utf-8") + "\n\n" + extra, encoding="utf-8")
+        paths.append(student)
+    return paths
+
+
+def batch(size: int, jobs: int, isolation: str) -> None:
+    from grader.grading import Grader
+    from grader.runner import Limits
+
+    with tempfile.TemporaryDirectory(prefix="grade-class-") as tmp:
+        paths = make_class(Path(tmp), size)
+        # A 1 s call limit: the few hostile submissions would otherwise spend most of the run waiting.
+        grader = Grader(isolation=isolation, limits=Limits(call_seconds=1.0))
         started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        results = list(grader.grade_batch(paths, jobs=jobs))
+        engine = time.perf_counter() - started
+        started = time.perf_counter()
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(lambda _: seconds([sys.executable, "-c", "import numpy"]), range(size)))
+        baseline = time.perf_counter() - started
+    graded = sum(item.result is not None for item in results)
+    grader_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\nA class of {size} ({graded} graded) through the engine's batch API, {jobs} jobs, isolation {isolation}")
+    print(f"  engine:                          {engine:8.2f} s  ({engine / size * 1000:.1f} ms per submission)")
+    print(f"  {size} × python -c 'import numpy': {baseline:8.2f} s  (same parallelism)")
+    print(f"  ratio engine / numpy imports:    {engine / baseline:8.2f}")
+    print(f"  peak memory: grader {grader_mb:.0f} MB, largest worker {worker_mb:.0f} MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
-    runs = parser.parse_args().runs
-    grade = shutil.which("grade") or sys.exit("install first: pip install -e .")
-    out = tempfile.mkdtemp(prefix="grade-bench-")
-    commands = {
-        "python -c 'import numpy'": [sys.executable, "-c", "import numpy"],
-        "grade submit reference/": [grade, "submit", str(ROOT / "reference"), "--out", out, "--json"],
-        "grade submit exercises/": [grade, "submit", str(ROOT / "exercises"), "--out", out, "--json"],
-    }
-    # Interleave the commands' runs so that load on the machine falls on all of them alike.
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            samples[name].append(median_seconds(command, 1))
-    baseline = statistics.median(samples["python -c 'import numpy'"])
-    print(f"{'command':32} {'median s':>9} {'× import numpy':>15}   ({runs} runs each, interleaved)")
-    for name, values in samples.items():
-        value = statistics.median(values)
-        print(f"{name:32} {value:9.3f} {value / baseline:15.2f}")
-    shutil.rmtree(out, ignore_errors=True)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--isolation", default="auto")
+    options = parser.parse_args()
+    single_submission(options.runs, options.isolation)
+    if options.batch:
+        batch(options.batch, options.jobs, options.isolation)
 
 
 if __name__ == "__main__":

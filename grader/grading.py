@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
@@ -24,7 +26,16 @@ from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
 from grader.runner.job import ErrorInfo
 from grader.runner.launch import make_launcher
 from grader.scoring import exercise_score, exercise_status
-from grader.submission import Submission
+from grader.submission import Submission, open_submission
+
+
+@dataclass
+class BatchItem:
+    """One submission of a batch: its result, or why it could not be graded (an unreadable zip, ...)."""
+
+    path: Path
+    result: SubmissionResult | None = None
+    error: GradeError | None = None
 
 
 @dataclass
@@ -79,6 +90,27 @@ class Grader:
             files=[_file_result(submission, name, report, messages) for name in [u.name for u in submission.units]],
             output=report.output.text + (f"\n… ({report.output.dropped} bytes more)" if report.output.dropped else ""),
         )
+
+    def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en") -> Iterable[BatchItem]:
+        """Grade many submissions, `jobs` at a time, yielding each as it finishes.
+
+        Each submission runs in its own worker; an unreadable one is reported, never stops the batch.
+        Threads suffice: they spend their time waiting on workers, with the GIL released.
+        """
+        for exercise in self.catalog.exercises:  # shared caches are filled before the threads start
+            self.prepare(exercise)
+        self.launcher
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(self._grade_path, Path(path), lang): Path(path) for path in paths}
+            for future in as_completed(futures):
+                yield future.result()
+
+    def _grade_path(self, path: Path, lang: str) -> BatchItem:
+        try:
+            with open_submission(path) as submission:
+                return BatchItem(path, result=self.grade(submission, lang=lang))
+        except GradeError as error:
+            return BatchItem(path, error=error)
 
     def _exercise_result(self, prepared: PreparedExercise, outcomes: list[CallOutcome], report: RunReport,
                          messages: Messages, files: dict[str, str]) -> ExerciseResult:

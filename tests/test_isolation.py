@@ -104,3 +104,13 @@ def test_returning_an_object_array_or_a_subclass_gets_no_credit(isolated_grade, 
     relu, sigmoid = result.exercises
     assert relu.score == 0 and "dtype object" in relu.cases[0].message
     assert sigmoid.score == 0
+
+
+def test_a_batch_grades_each_submission_on_its_own(grader, reference_copy, tmp_path):
+    (tmp_path / "broken.zip").write_bytes(b"not a zip")
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("def relu(x):\n    return x\n")
+    items = {item.path.name: item for item in grader.grade_batch([reference_copy, tmp_path / "broken.zip", wrong], jobs=2)}
+    assert items["submission"].result.score == 100
+    assert items["broken.zip"].error.key == "error.corrupt-zip" and items["broken.zip"].result is None
+    assert items["wrong.py"].result.exercises[4].status == "failed"
