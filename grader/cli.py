@@ -24,11 +24,14 @@ IsolationOption = Annotated[str, typer.Option("--isolation", help="auto (Bubblew
 CallSecondsOption = Annotated[float, typer.Option("--call-timeout", help="Seconds one call of a function may take.")]
 SubmissionSecondsOption = Annotated[float, typer.Option("--submission-timeout", help="Seconds a whole submission may take.")]
 MemoryOption = Annotated[int, typer.Option("--memory-mb", help="Memory (address space) a submission may use, in MiB.")]
+ProcessesOption = Annotated[int, typer.Option("--max-processes", help="Processes a submission may run.")]
+OutputOption = Annotated[int, typer.Option("--output-kb", help="Output kept per submission, in KiB; the rest is counted.")]
 PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
 
 
-def _limits(call_seconds: float, submission_seconds: float, memory_mb: int) -> Limits:
-    return Limits(call_seconds=call_seconds, submission_seconds=submission_seconds, memory_bytes=memory_mb * 2**20)
+def _limits(call_seconds: float, submission_seconds: float, memory_mb: int, processes: int, output_kb: int) -> Limits:
+    return Limits(call_seconds=call_seconds, submission_seconds=submission_seconds, memory_bytes=memory_mb * 2**20,
+                  processes=processes, output_bytes=output_kb * 1024)
 
 
 def _language(lang: str | None) -> str:
@@ -81,11 +84,13 @@ def submit(
     call_seconds: CallSecondsOption = Limits.call_seconds,
     submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
     memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
+    processes: ProcessesOption = Limits.processes,
+    output_kb: OutputOption = Limits.output_bytes // 1024,
 ) -> None:
     """Grade every exercise of a submission and write a report."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, isolation, _limits(call_seconds, submission_seconds, memory_mb), student=student)
+        result = _grade(path, language, isolation, _limits(call_seconds, submission_seconds, memory_mb, processes, output_kb), student=student)
         from grader.render.html import write_reports
 
         written = write_reports(result, out)
@@ -121,11 +126,13 @@ def check(
     call_seconds: CallSecondsOption = Limits.call_seconds,
     submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
     memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
+    processes: ProcessesOption = Limits.processes,
+    output_kb: OutputOption = Limits.output_bytes // 1024,
 ) -> None:
     """Check one exercise and show what to fix, in the terminal only."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, isolation, _limits(call_seconds, submission_seconds, memory_mb),
+        result = _grade(path, language, isolation, _limits(call_seconds, submission_seconds, memory_mb, processes, output_kb),
                         only=[exercise] if exercise else None)
     from grader.render.terminal import exercise_details, print_view
     from grader.results import Status

@@ -110,3 +110,11 @@ def test_values_that_are_not_numbers_get_no_credit(isolated_grade, reference_cop
     assert tanh.score == 0 and "Sly" in tanh.cases[0].message
     assert leaky.score == 0 and "bytes" in leaky.cases[0].message
     assert others_pass(result, {"tanh", "leaky_relu"})
+
+
+def test_tens_of_megabytes_of_raw_output_are_cut_to_the_limit(isolated_grade, reference_copy):
+    attack(reference_copy, "    import os\n    os.write(1, b'y' * 20_000_000)\n    return np.where(x > 0, x, alpha * x)\n")
+    result = isolated_grade(reference_copy)
+    assert result.score == 100  # printing is allowed; it is only kept short
+    assert result.output.startswith("y" * 1000) and len(result.output) < 70 * 1024
+    assert "bytes more" in result.output
