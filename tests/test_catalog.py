@@ -80,3 +80,72 @@ def test_case_names_are_unique_within_an_exercise():
     for exercise in CATALOG.exercises:
         names = [c.name.en for c in exercise.cases]
         assert len(names) == len(set(names)), exercise.id
+
+
+SMALL_CATALOG = '''
+schema = "grade-catalog/1"
+reference = "reference"
+
+[[exercises]]
+id = "relu"
+module = "activations"
+points = 4
+title = { en = "ReLU", ko = "렐루" }
+summary = { en = "max(0, x)", ko = "max(0, x)" }
+hints.en = ["a", "b", "c"]
+hints.ko = ["가", "나", "다"]
+
+[[exercises.cases]]
+name = { en = "visible", ko = "공개" }
+args = { x = [-1.0, 2.0] }
+
+[[exercises.cases]]
+name = { en = "secret", ko = "비공개" }
+args = { x = [-3.0, 5.0] }
+hidden = true
+weight = 3
+'''
+
+
+def test_a_hidden_case_shows_its_name_and_status_but_never_its_values(tmp_path):
+    from grader.grading import Grader
+    from grader.submission import open_submission
+
+    (tmp_path / "catalog.toml").write_text(SMALL_CATALOG, encoding="utf-8")
+    (tmp_path / "activations.py").write_text("def relu(x):\n    return abs(x)\n")
+    grader = Grader(catalog=load_catalog(tmp_path / "catalog.toml"), isolation="process")
+    with open_submission(tmp_path / "activations.py") as submission:
+        relu = grader.grade(submission).exercises[0]
+    visible, secret = relu.cases
+    assert visible.given and visible.expected and "values differ" in visible.message
+    assert secret.name == "secret" and secret.status == "failed" and secret.hidden
+    assert secret.given == {} and secret.expected is None and secret.got is None
+    assert secret.message == "This hidden case did not pass."
+    assert relu.score == 0 and relu.max_score == 4
+
+
+def test_case_weights_split_the_points(tmp_path):
+    from grader.grading import Grader
+    from grader.submission import open_submission
+
+    (tmp_path / "catalog.toml").write_text(SMALL_CATALOG, encoding="utf-8")
+    (tmp_path / "activations.py").write_text(  # wrong only below -2: passes "visible", fails "secret"
+        "import numpy as np\n\ndef relu(x):\n    return np.where(x > -2, np.maximum(0, x), 7.0)\n")
+    grader = Grader(catalog=load_catalog(tmp_path / "catalog.toml"), isolation="process")
+    with open_submission(tmp_path / "activations.py") as submission:
+        relu = grader.grade(submission).exercises[0]
+    assert [c.status for c in relu.cases] == ["passed", "failed"]
+    assert relu.score == 1.0  # 4 points × weight 1 of 4
+
+
+@pytest.mark.parametrize("broken, words", [
+    ("[[exercises]]\nid = 'x'\n", "`module` is missing"),
+    ("[[exercises]\n", "catalog"),
+    (SMALL_CATALOG.replace('ko = "렐루"', 'ko = ""'), "both languages"),
+])
+def test_a_malformed_catalog_names_what_is_wrong(tmp_path, broken, words):
+    from grader.errors import CatalogError
+
+    (tmp_path / "catalog.toml").write_text(broken, encoding="utf-8")
+    with pytest.raises(CatalogError, match=re.escape(words) if words != "catalog" else "catalog.toml"):
+        load_catalog(tmp_path / "catalog.toml")
