@@ -29,11 +29,6 @@ OutputOption = Annotated[int, typer.Option("--output-kb", help="Output kept per 
 PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
 
 
-def _limits(call_seconds: float, submission_seconds: float, memory_mb: int, processes: int, output_kb: int) -> Limits:
-    return Limits(call_seconds=call_seconds, submission_seconds=submission_seconds, memory_bytes=memory_mb * 2**20,
-                  processes=processes, output_bytes=output_kb * 1024)
-
-
 def _language(lang: str | None) -> str:
     if lang is None:
         return detect_language()
@@ -90,7 +85,9 @@ def submit(
     """Grade every exercise of a submission and write a report."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, isolation, _limits(call_seconds, submission_seconds, memory_mb, processes, output_kb), student=student)
+        limits = Limits(call_seconds=call_seconds, submission_seconds=submission_seconds,
+                        memory_bytes=memory_mb * 2**20, processes=processes, output_bytes=output_kb * 1024)
+        result = _grade(path, language, isolation, limits, student=student)
         from grader.render.html import write_reports
 
         written = write_reports(result, out)
@@ -123,17 +120,11 @@ def check(
     path: PathOption = Path("exercises"),
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
-    call_seconds: CallSecondsOption = Limits.call_seconds,
-    submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
-    memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
-    processes: ProcessesOption = Limits.processes,
-    output_kb: OutputOption = Limits.output_bytes // 1024,
 ) -> None:
     """Check one exercise and show what to fix, in the terminal only."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, isolation, _limits(call_seconds, submission_seconds, memory_mb, processes, output_kb),
-                        only=[exercise] if exercise else None)
+        result = _grade(path, language, isolation, Limits(), only=[exercise] if exercise else None)
     from grader.render.terminal import exercise_details, print_view
     from grader.results import Status
 
