@@ -133,7 +133,3 @@ def check(
     if not pending:
         typer.echo(messages.t("check.all-passed") if not exercise else messages.t("check.passed", exercise=exercise))
     print_view(exercise_details((pending or result.exercises)[0], messages))
-
-
-def main() -> None:  # pragma: no cover - the console script calls app() directly
-    app()

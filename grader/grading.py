@@ -88,7 +88,7 @@ class Grader:
             graded_at=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
             seconds=round(time.monotonic() - started, 3),
             files=[_file_result(submission, name, report, messages) for name in [u.name for u in submission.units]],
-            output=report.output.text + (f"\n… ({report.output.dropped} bytes more)" if report.output.dropped else ""),
+            output=report.output.shown("bytes more"),
         )
 
     def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en") -> Iterable[BatchItem]:
@@ -99,7 +99,7 @@ class Grader:
         """
         for exercise in self.catalog.exercises:  # shared caches are filled before the threads start
             self.prepare(exercise)
-        self.launcher
+        self.launcher  # probe for Bubblewrap once, here, not in every thread
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(self._grade_path, Path(path), lang): Path(path) for path in paths}
             for future in as_completed(futures):
@@ -194,7 +194,7 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
     result = CaseResult(
         name=case.name.en, title=case.name(lang), status=observation.status, message="", mistakes=mistakes,
         weight=case.weight, hidden=case.hidden, error=observation.error, seconds=round(outcome.seconds, 4),
-        output=outcome.output.text + (f"\n… ({outcome.output.dropped} more)" if outcome.output.dropped else ""),
+        output=outcome.output.shown(),
     )
     # A warning beside a correct result is advice; beside a wrong one it is a clue to the cause.
     key = "advice.warning" if observation.status == Status.PASSED else "advice.warned"
@@ -252,4 +252,4 @@ def _file_result(submission: Submission, name: str, report: RunReport, messages:
     if unit is None:
         return FileResult(label, ok=True)
     return FileResult(label, ok=unit.ok, errors=unit.errors,
-                      output=unit.output.text + (f"\n… ({unit.output.dropped} more)" if unit.output.dropped else ""))
+                      output=unit.output.shown())

@@ -78,6 +78,10 @@ class Output:
     dropped: int = 0
     """How much more was written than `text` keeps (characters, or bytes for process output)."""
 
+    def shown(self, unit: str = "more") -> str:
+        """The kept text, with a last line saying how much was cut."""
+        return self.text + (f"\n… ({self.dropped} {unit})" if self.dropped else "")
+
 
 @dataclass
 class UnitOutcome:
