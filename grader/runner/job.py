@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+class WorkerFailed(RuntimeError):
+    """The worker could not start at all: a problem of the grader's installation, not of the student."""
+
+
 CallStatus = Literal["returned", "raised", "missing", "timeout", "crashed", "skipped"]
 
 

@@ -7,11 +7,11 @@ hangs or kills the worker is skipped in the next worker. So one bad function cos
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import select
 import shutil
-import signal
 import tempfile
 import time
 from dataclasses import asdict
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from grader.runner import codec
 from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SourceUnit,
-                               UnitOutcome)
-from grader.runner.launch import ProcessLauncher, Worker
+                               UnitOutcome, WorkerFailed)
+from grader.runner.launch import Placement, ProcessLauncher, Worker
 
 MAX_LINE_BYTES = 256 * 1024 * 1024
 
@@ -32,10 +32,6 @@ class WorkerStopped(Exception):
         super().__init__(detail)
         self.timed_out = timed_out
         self.detail = detail
-
-
-class WorkerFailed(RuntimeError):
-    """The worker could not start at all: a problem of the grader's installation, not of the student."""
 
 
 class EventReader:
@@ -77,10 +73,12 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
     unit_outcomes: dict[str, UnitOutcome] = {}
     with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
         tmp = Path(tmp)
-        _stage(root, units, tmp / "submission")
-        (tmp / "work").mkdir()
+        placement = launcher.placement(tmp)
+        if not placement.inline_sources:
+            _stage(root, units, tmp / "submission")
+            (tmp / "work").mkdir()
         output_path = tmp / "output.log"
-        plan = _plan(launcher.submission_root(tmp), units, calls, limits)
+        plan = _plan(placement, root, units, calls, limits)
         start = 0
         with open(output_path, "wb") as output:
             while True:
@@ -92,7 +90,7 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
                 try:
                     next_start = _supervise(worker, calls, start, limits, deadline, outcomes, unit_outcomes)
                 finally:
-                    _stop(worker)
+                    worker.stop()
                 if next_start is None:
                     break
                 start = next_start
@@ -117,12 +115,18 @@ def _stage(root: Path, units: list[SourceUnit], target: Path) -> Path:
     return target
 
 
-def _plan(root: str, units: list[SourceUnit], calls: list[Call], limits: Limits) -> dict:
+def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list[Call], limits: Limits) -> dict:
+    def unit_plan(unit: SourceUnit) -> dict:
+        plan = {"name": unit.name, "kind": unit.kind, "path": unit.path, "cells": [asdict(c) for c in unit.cells]}
+        if placement.inline_sources and unit.kind == "file":
+            plan["source_base64"] = base64.b64encode((root / unit.path).read_bytes()).decode("ascii")
+        return plan
+
     return {
-        "root": root,
-        "units": [
-            {"name": u.name, "kind": u.kind, "path": u.path, "cells": [asdict(c) for c in u.cells]} for u in units
-        ],
+        "root": placement.root,
+        "workdir": placement.workdir,
+        "tmpdir": placement.tmpdir,
+        "units": [unit_plan(u) for u in units],
         "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args]}
                   for c in calls],
         "capture_chars": limits.capture_chars,
@@ -145,8 +149,8 @@ def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_ou
         if event.get("event") != "ready":
             raise WorkerStopped(False, "unexpected report")
     except WorkerStopped as stopped:
-        code = worker.process.poll()
-        raise WorkerFailed(f"the grading worker did not start (exit code {code}) {stopped.detail}") from None
+        raise WorkerFailed(f"the grading worker did not start ({worker.exit_detail() or 'no exit code'})"
+                           f" {stopped.detail}".rstrip()) from None
     step_deadline = min(deadline, time.monotonic() + limits.load_seconds)
     try:
         while True:
@@ -177,7 +181,7 @@ def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_ou
         if time.monotonic() >= deadline:
             return None  # out of time: whatever has no outcome yet becomes a timeout
         reason = "timeout" if stopped.timed_out else "crashed"
-        detail = _exit_detail(worker) if not stopped.timed_out else ""
+        detail = worker.exit_detail() if not stopped.timed_out else ""
         if loading is not None:
             message = "load-timeout" if stopped.timed_out else "load-crashed"
             unit_outcomes[loading] = UnitOutcome(loading, [ErrorInfo(message, detail)])
@@ -191,29 +195,6 @@ def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_ou
             outcomes[index] = CallOutcome("skipped", reason=f"after-{reason}")
             index += 1
         return index if index < len(calls) else None
-
-
-def _stop(worker: Worker) -> None:
-    """Kill the worker and everything it started (its own session), then reap it."""
-    try:
-        os.killpg(worker.process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    worker.process.wait()
-    os.close(worker.protocol_fd)
-
-
-def _exit_detail(worker: Worker) -> str:
-    try:
-        code = worker.process.wait(timeout=1)
-    except Exception:
-        return ""
-    if code < 0:
-        try:
-            return f"signal {signal.Signals(-code).name}"
-        except ValueError:
-            return f"signal {-code}"
-    return f"exit code {code}"
 
 
 def _call_outcome(event: dict) -> CallOutcome:

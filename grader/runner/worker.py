@@ -215,9 +215,14 @@ def limit_resources(limits):
 
 def main():
     plan_path, fd = sys.argv[1], int(sys.argv[2])
-    protocol = Protocol(fd)
     with open(plan_path, encoding="utf-8") as handle:
         plan = json.load(handle)
+    serve(plan, fd)
+
+
+def serve(plan, fd):
+    """Run a plan and report on `fd`; never returns. The fork server calls this in each forked child."""
+    protocol = Protocol(fd)
     root = plan["root"]
     # The worker's own folder must not be importable by the student; their folder comes first.
     sys.path[:] = [root] + [p for p in sys.path if os.path.abspath(p or ".") != _HERE]

@@ -1,0 +1,100 @@
+"""The warm fork server: submissions it serves, even at the same time, never see each other.
+
+Each attack runs only under Bubblewrap, the mode that promises this (a plain child process shares
+the machine's /tmp, the README says so); CI installs bubblewrap, so these tests always run.
+"""
+import shutil
+
+import pytest
+
+from grader.grading import Grader
+from grader.runner import Limits
+from grader.submission import open_submission
+from test_hostile import attack, others_pass
+
+
+@pytest.fixture(scope="module")
+def sandboxed():
+    return Grader(isolation="bwrap", limits=Limits(call_seconds=4.0, load_seconds=3.0))
+
+
+def grade_one(grader, path):
+    with open_submission(path) as submission:
+        return grader.grade(submission)
+
+
+def copy_of(reference_copy, name):
+    target = reference_copy.parent / name
+    shutil.copytree(reference_copy, target)
+    return target
+
+
+# Alice leaves traces everywhere a worker may write and keeps a process alive while Bob looks.
+ALICE = """    import os, subprocess, time
+    global _left
+    if '_left' not in globals():
+        _left = subprocess.Popen(['sleep', '30'])
+        for path in ('/tmp/alice-secret', 'alice-secret', '/dev/shm/alice-secret', '/submission/alice-secret'):
+            open(path, 'w').write('42')
+        time.sleep(1.5)
+    if not os.path.exists('/tmp/alice-secret'):  # her own files stay hers: the check can fail
+        return x
+    return np.where(x > 0, x, alpha * x)
+"""
+
+# Bob looks for them while Alice is still running, then again after.
+BOB = """    import os, time
+    time.sleep(0.5)
+    seen = [p for p in ('/tmp/alice-secret', 'alice-secret', '/dev/shm/alice-secret', '/submission/alice-secret')
+            if os.path.exists(p)]
+    others = [p for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpid()]
+    if seen or others:
+        raise RuntimeError(f'saw {seen} {others}')
+    return np.where(x > 0, x, alpha * x)
+"""
+
+
+def test_two_submissions_at_once_see_neither_files_nor_processes(sandboxed, reference_copy):
+    alice, bob = copy_of(reference_copy, "alice"), copy_of(reference_copy, "bob")
+    attack(alice, ALICE)
+    attack(bob, BOB)
+    items = {item.path.name: item.result for item in sandboxed.grade_batch([alice, bob], jobs=2)}
+    assert items["alice"].isolation == items["bob"].isolation == "bwrap"
+    assert items["alice"].score == 100, items["alice"].exercises[5].cases[0].message
+    assert items["bob"].score == 100, items["bob"].exercises[5].cases[0].message
+    # A submission graded later by the same server starts from empty folders too.
+    assert grade_one(sandboxed, bob).score == 100
+
+
+UNDO_MOUNTS = """    import ctypes, os
+    libc = ctypes.CDLL(None, use_errno=True)
+    undone = [p for p in ('/tmp', '/work', '/proc', '/submission') if libc.umount2(p.encode(), 2) == 0]
+    remounted = libc.mount(b'proc', b'/proc', b'proc', 0, None) == 0
+    if undone or remounted:
+        raise RuntimeError(f'undid {undone} remounted {remounted}')
+    return np.where(x > 0, x, alpha * x)
+"""
+
+
+def test_a_worker_cannot_undo_its_private_folders(sandboxed, reference_copy):
+    attack(reference_copy, UNDO_MOUNTS)
+    result = grade_one(sandboxed, reference_copy)
+    assert result.score == 100, result.exercises[5].cases[0].message
+
+
+def test_a_fork_server_that_dies_is_started_again(reference_copy):
+    grader = Grader(isolation="bwrap")
+    assert grade_one(grader, reference_copy).score == 100
+    server = grader.launcher.server
+    server._process.kill()  # as the machine's out-of-memory killer might
+    server._process.wait()
+    assert grade_one(grader, reference_copy).score == 100
+    assert server._process.poll() is None
+
+
+def test_a_submission_is_served_by_the_warm_server_not_a_fresh_interpreter(sandboxed, reference_copy):
+    grade_one(sandboxed, reference_copy)
+    server_pid = sandboxed.launcher.server._process.pid
+    result = grade_one(sandboxed, reference_copy)
+    assert result.score == 100 and sandboxed.launcher.server._process.pid == server_pid
+    assert others_pass(result, set())
