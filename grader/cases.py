@@ -6,6 +6,7 @@ computed by the reference implementation. Nothing here runs student code.
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -14,6 +15,7 @@ import numpy as np
 
 from grader.catalog import Case, Catalog, Exercise
 from grader.errors import CatalogError
+from grader.feedback import format_value
 
 
 def _rng(spec: dict) -> np.random.Generator:
@@ -71,6 +73,15 @@ class PreparedCase:
     expected: Any
     gradients: dict[int, np.ndarray]
     """For a numerical-gradient check: output index -> the central-difference gradient."""
+
+    @functools.cached_property
+    def shown_inputs(self) -> dict[str, str]:
+        """The inputs as a failed case shows them, by argument name; formatted once per grader."""
+        return {name: format_value(value) for name, value in zip(self.case.args, self.inputs)}
+
+    @functools.cached_property
+    def shown_expected(self) -> str:
+        return format_value(self.expected)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ MemoryOption = Annotated[int, typer.Option("--memory-mb", help="Memory (address 
 ProcessesOption = Annotated[int, typer.Option("--max-processes", help="Processes a submission may run.")]
 OutputOption = Annotated[int, typer.Option("--output-kb", help="Output kept per submission, in KiB; the rest is counted.")]
 PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
+GRADING_COMMANDS = ("submit", "check")
 
 
 def _language(lang: str | None) -> str:
@@ -56,11 +57,23 @@ def _user_errors(lang: str | None) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def _grade(path: Path, lang: str, isolation: str, limits, student: str | None = None, only: list[str] | None = None):
+@app.callback()
+def main(ctx: typer.Context) -> None:
+    """Grade NumPy neural-network exercises, with feedback in Korean and English."""
+    if ctx.invoked_subcommand in GRADING_COMMANDS:
+        # On a guess of `auto`: the fork server loads NumPy on another core while the options are read.
+        from grader.runner.launch import start_launcher
+
+        ctx.obj = start_launcher("auto")
+
+
+def _grade(ctx: typer.Context, path: Path, lang: str, isolation: str, limits, student: str | None = None,
+           only: list[str] | None = None):
     from grader.grading import Grader
+    from grader.runner.launch import start_launcher
     from grader.submission import open_submission
 
-    grader = Grader(isolation=isolation, limits=limits)
+    grader = Grader(isolation=isolation, limits=limits, pending_launcher=start_launcher(isolation, warm=ctx.obj))
     grader.select(only)  # an unknown exercise name is an error before anything runs
     grader.launcher  # so does asking for a sandbox that cannot run here
     with open_submission(path) as submission:
@@ -69,6 +82,7 @@ def _grade(path: Path, lang: str, isolation: str, limits, student: str | None = 
 
 @app.command()
 def submit(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Your submission: a folder, .py, .ipynb or .zip.")],
     out: Annotated[Path, typer.Option("--out", help="Where to write results.json and report.html.")] = Path("grade-report"),
     student: Annotated[Optional[str], typer.Option("--student", help="Name in the report (default: the folder or file name).")] = None,
@@ -87,12 +101,15 @@ def submit(
         language = _language(lang)
         limits = Limits(call_seconds=call_seconds, submission_seconds=submission_seconds,
                         memory_bytes=memory_mb * 2**20, processes=processes, output_bytes=output_kb * 1024)
-        result = _grade(path, language, isolation, limits, student=student)
-        from grader.render.html import write_reports
+        from grader.render.html import environment, write_reports
 
-        written = write_reports(result, out)
+        environment()  # compiled while the worker starts, not after grading
+        result = _grade(ctx, path, language, isolation, limits, student=student)
+
+        results_json = result.to_json()
+        written = write_reports(result, out, results_json)
     if json_output:
-        sys.stdout.write(result.to_json() + "\n")
+        sys.stdout.write(results_json + "\n")
     else:
         from grader.render.terminal import first_problems, print_view, summary_table
 
@@ -116,6 +133,7 @@ def list_exercises(lang: LangOption = None) -> None:
 
 @app.command()
 def check(
+    ctx: typer.Context,
     exercise: Annotated[Optional[str], typer.Argument(help="Exercise id (default: the first one not yet passing).")] = None,
     path: PathOption = Path("exercises"),
     lang: LangOption = None,
@@ -124,7 +142,7 @@ def check(
     """Check one exercise and show what to fix, in the terminal only."""
     with _user_errors(lang):
         language = _language(lang)
-        result = _grade(path, language, isolation, Limits(), only=[exercise] if exercise else None)
+        result = _grade(ctx, path, language, isolation, Limits(), only=[exercise] if exercise else None)
     from grader.render.terminal import exercise_details, print_view
     from grader.results import Status
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -24,7 +24,7 @@ from grader.i18n import Messages
 from grader.results import CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Status, SubmissionResult
 from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
 from grader.runner.job import ErrorInfo
-from grader.runner.launch import make_launcher
+from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
 from grader.submission import Submission, open_submission
 
@@ -44,14 +44,17 @@ class Grader:
     limits: Limits = field(default_factory=Limits)
     isolation: str = "auto"
     """auto, bwrap or process: see grader.runner.launch.make_launcher."""
+    pending_launcher: Future | None = field(default=None, repr=False)
+    """A launcher being made in the background (see grader.runner.launch.start_launcher)."""
     _prepared: dict[str, PreparedExercise] = field(default_factory=dict, repr=False)
     _launcher: Any = field(default=None, repr=False)
 
     @property
     def launcher(self):
-        """How workers start; chosen once, since probing for Bubblewrap costs a process."""
+        """How workers start; made once, since it starts a fork server (and probes for Bubblewrap)."""
         if self._launcher is None:
-            self._launcher = make_launcher(self.isolation)
+            pending = self.pending_launcher or start_launcher(self.isolation)
+            self._launcher = pending.result()
         return self._launcher
 
     def select(self, names: Iterable[str] | None) -> list[Exercise]:
@@ -99,7 +102,7 @@ class Grader:
         """
         for exercise in self.catalog.exercises:  # shared caches are filled before the threads start
             self.prepare(exercise)
-        self.launcher  # probe for Bubblewrap once, here, not in every thread
+        self.launcher  # start the fork server once, here, not in every thread
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(self._grade_path, Path(path), lang): Path(path) for path in paths}
             for future in as_completed(futures):
@@ -207,8 +210,8 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
         result.error = None
         return result
     result.finding = observation.finding
-    result.given = {name: format_value(value) for name, value in zip(case.args, observation.prepared.inputs)}
-    result.expected = format_value(observation.prepared.expected)
+    result.given = dict(observation.prepared.shown_inputs)
+    result.expected = observation.prepared.shown_expected
     if outcome.status == "returned":
         result.got = format_value(outcome.value)
     return result
