@@ -101,7 +101,7 @@ def submit(
         language = _language(lang)
         limits = Limits(call_seconds=call_seconds, submission_seconds=submission_seconds,
                         memory_bytes=memory_mb * 2**20, processes=processes, output_bytes=output_kb * 1024)
-        from grader.render.html import environment, write_reports
+        from grader.render.reports import environment, write_reports
 
         environment()  # compiled while the worker starts, not after grading
         result = _grade(ctx, path, language, isolation, limits, student=student)

@@ -21,7 +21,8 @@ from grader.diagnose import Observation, diagnose
 from grader.errors import GradeError
 from grader.feedback import error_text, finding_message, format_value
 from grader.i18n import Messages
-from grader.results import CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Status, SubmissionResult
+from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Plot, Status,
+                            SubmissionResult)
 from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
 from grader.runner.job import ErrorInfo
 from grader.runner.launch import start_launcher
@@ -91,7 +92,7 @@ class Grader:
             graded_at=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
             seconds=round(time.monotonic() - started, 3),
             files=[_file_result(submission, name, report, messages) for name in [u.name for u in submission.units]],
-            output=report.output.shown("bytes more"),
+            output=report.output.shown(lambda count: messages.t("output.more-bytes", count=count)),
         )
 
     def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en") -> Iterable[BatchItem]:
@@ -137,6 +138,9 @@ class Grader:
             summary=exercise.summary(lang),
             file=f"{exercise.module}.py",
             diagnoses=[_note(self.catalog, m, lang) for m in mistakes],
+            plot=_plot(exercise, prepared, outcomes, lang),
+            rtol=exercise.rtol,
+            atol=exercise.atol,
         )
 
 
@@ -197,7 +201,7 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
     result = CaseResult(
         name=case.name.en, title=case.name(lang), status=observation.status, message="", mistakes=mistakes,
         weight=case.weight, hidden=case.hidden, error=observation.error, seconds=round(outcome.seconds, 4),
-        output=outcome.output.shown(),
+        output=outcome.output.shown(lambda count: messages.t("output.more-chars", count=count)),
     )
     # A warning beside a correct result is advice; beside a wrong one it is a clue to the cause.
     key = "advice.warning" if observation.status == Status.PASSED else "advice.warned"
@@ -255,4 +259,45 @@ def _file_result(submission: Submission, name: str, report: RunReport, messages:
     if unit is None:
         return FileResult(label, ok=True)
     return FileResult(label, ok=unit.ok, errors=unit.errors,
-                      output=unit.output.shown())
+                      output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)))
+
+
+def _plot(exercise: Exercise, prepared: PreparedExercise, outcomes: list[CallOutcome], lang: str) -> Plot | None:
+    """The values of the cases marked `plot`: the student's where they line up with the reference's."""
+    if exercise.plot is None:
+        return None
+    labels: list[str] = []
+    x: list[float] = []
+    expected: list[float | None] = []
+    got: list[float | None] = []
+    for case, outcome in zip(prepared.cases, outcomes):
+        if not case.case.plot:
+            continue
+        want = _elements(case.expected, exercise.returns)
+        have = _elements(outcome.value, exercise.returns) if outcome.status == "returned" else []
+        have_values = [v for _, v in have] if [n for n, _ in have] == [n for n, _ in want] else [None] * len(want)
+        if exercise.plot == "curve":
+            x += [v for _, v in _elements(case.inputs[0], ())]
+        else:
+            title = case.case.name(lang)
+            labels += [title if len(want) == 1 else f"{name}" for name, _ in want]
+        expected += [v for _, v in want]
+        got += have_values
+    if exercise.plot == "curve" and len(x) != len(expected):
+        return None
+    return Plot(exercise.plot, labels, [v if v is not None else 0.0 for v in x], expected, got)
+
+
+def _elements(value: Any, parts: tuple[str, ...]) -> list[tuple[str, float | None]]:
+    """(label, number) for every element of a number, an array or a tuple of them; None if not finite."""
+    if isinstance(value, tuple):
+        named = [(parts[i] if i < len(parts) else f"[{i}]", item) for i, item in enumerate(value)]
+        return [(f"{name}{label}", number) for name, item in named for label, number in _elements(item, ())]
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return []
+    if array.ndim == 0:
+        return [("", float(array) if np.isfinite(array) else None)]
+    return [(str(list(index)) if array.ndim > 1 else f"[{index[0]}]", float(number) if np.isfinite(number) else None)
+            for index, number in np.ndenumerate(array)]

@@ -81,6 +81,21 @@ class CaseResult:
 
 
 @dataclass
+class Plot:
+    """Values the report draws: the student's next to the reference's, for the cases marked `plot`.
+
+    A value that is missing, of the wrong shape or not finite is None: drawn as a gap, never invented.
+    """
+
+    kind: str
+    """`curve` (y over x, one line each) or `bars` (one row per value, expected and got side by side)."""
+    labels: list[str]
+    x: list[float]
+    expected: list[float | None]
+    got: list[float | None]
+
+
+@dataclass
 class ExerciseResult:
     id: str
     status: Status
@@ -93,6 +108,10 @@ class ExerciseResult:
     file: str = ""
     """The stub file the function belongs in."""
     diagnoses: list[MistakeNote] = field(default_factory=list)
+    plot: Plot | None = None
+    rtol: float = 1e-5
+    atol: float = 1e-8
+    """The tolerances values were compared with, for the report's worst-element table."""
 
 
 @dataclass

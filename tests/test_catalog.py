@@ -122,6 +122,12 @@ def test_a_hidden_case_shows_its_name_and_status_but_never_its_values(tmp_path):
     assert secret.given == {} and secret.expected is None and secret.got is None
     assert secret.message == "This hidden case did not pass."
     assert relu.score == 0 and relu.max_score == 4
+    from grader.render.reports import render_html, render_markdown
+
+    result = grader.grade(open_submission(tmp_path / "activations.py").__enter__())
+    for page in (render_html(result), render_markdown(result)):
+        assert "secret" in page and "-1." in page  # the visible case's input is shown ...
+        assert "-3." not in page and "5." not in page.split("secret", 1)[1]  # ... the hidden one's never
 
 
 def test_case_weights_split_the_points(tmp_path):

@@ -121,4 +121,4 @@ def test_tens_of_megabytes_of_raw_output_are_cut_to_the_limit(isolated_grade, re
     result = isolated_grade(reference_copy)
     assert result.score == 100  # printing is allowed; it is only kept short
     assert result.output.startswith("y" * 1000) and len(result.output) < 70 * 1024
-    assert "bytes more" in result.output
+    assert result.output.endswith("more bytes not shown)")

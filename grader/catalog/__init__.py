@@ -90,6 +90,11 @@ class Case:
     hidden: bool = False
     """A hidden case shows its name and status, never its inputs or expected values."""
     tags: tuple[str, ...] = ()
+    plot: bool = False
+    """This case's values are drawn in the report (see Exercise.plot)."""
+
+
+PLOT_KINDS = ("curve", "bars")
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,9 @@ class Exercise:
     """Names of a tuple result's parts, used in messages ("A2 differs")."""
     rtol: float = 1e-5
     atol: float = 1e-8
+    plot: str | None = None
+    """How the report draws the cases marked `plot`: `curve` (the result over the first argument, the
+    student's line over the reference's) or `bars` (expected and got side by side, element by element)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +176,13 @@ def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:
     cases = tuple(_parse_case(case, f"{where}.cases[{i}]") for i, case in enumerate(spec["cases"]))
     if not cases:
         raise CatalogError(f"{where}: needs at least one case")
+    plot = spec.get("plot")
+    if plot is not None and plot not in PLOT_KINDS:
+        raise CatalogError(f"{where}: plot must be one of {', '.join(PLOT_KINDS)}")
+    if plot is not None and not any(case.plot for case in cases):
+        raise CatalogError(f"{where}: plot = {plot!r} needs a case with plot = true")
+    if plot is None and any(case.plot for case in cases):
+        raise CatalogError(f"{where}: a case has plot = true but the exercise sets no plot kind")
     return Exercise(
         id=spec["id"],
         module=spec["module"],
@@ -180,6 +195,7 @@ def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:
         returns=tuple(spec.get("returns", ())),
         rtol=float(spec.get("rtol", defaults.get("rtol", 1e-5))),
         atol=float(spec.get("atol", defaults.get("atol", 1e-8))),
+        plot=plot,
     )
 
 
@@ -207,7 +223,15 @@ def _parse_case(spec: dict, where: str) -> Case:
         weight=float(spec.get("weight", 1.0)),
         hidden=bool(spec.get("hidden", False)),
         tags=tuple(spec.get("tags", ())),
+        plot=_plotted(spec, where),
     )
+
+
+def _plotted(spec: dict, where: str) -> bool:
+    plot = bool(spec.get("plot", False))
+    if plot and spec.get("hidden", False):
+        raise CatalogError(f"{where}: a hidden case cannot be plotted (its values are secret)")
+    return plot
 
 
 def _parse_mistake(mistake_id: str, spec: dict, where: str) -> Mistake:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 class WorkerFailed(RuntimeError):
     """The worker could not start at all: a problem of the grader's installation, not of the student."""
@@ -82,9 +82,9 @@ class Output:
     dropped: int = 0
     """How much more was written than `text` keeps (characters, or bytes for process output)."""
 
-    def shown(self, unit: str = "more") -> str:
-        """The kept text, with a last line saying how much was cut."""
-        return self.text + (f"\n… ({self.dropped} {unit})" if self.dropped else "")
+    def shown(self, cut: Callable[[int], str] = lambda count: f"… ({count} more)") -> str:
+        """The kept text, with a last line saying how much was cut (`cut` words it in the reader's language)."""
+        return self.text + ("\n" + cut(self.dropped) if self.dropped else "")
 
 
 @dataclass

@@ -1,0 +1,94 @@
+"""A graded submission's report files: report.html, report.md and results.json, from Jinja templates.
+
+HTML is autoescaped; Markdown escapes every string a student could have written (their name, their
+exception messages, their printed output), so neither can smuggle markup into a report.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from grader.i18n import Messages
+from grader.render.charts import chart
+from grader.results import ExerciseResult, SubmissionResult
+from grader.runner.job import ErrorInfo
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def markdown_text(value: object) -> str:
+    """Inline Markdown that shows `value` as it is: markup characters escaped, HTML as entities, one line."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def markdown_fence(value: object, indent: int = 0) -> str:
+    """A fenced code block that no run of backticks inside it can close."""
+    text = str(value)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    pad = " " * indent
+    body = "\n".join(pad + line for line in text.splitlines()) if text else pad
+    return f"{pad}{fence}text\n{body}\n{pad}{fence}"
+
+
+def traceback_text(error: ErrorInfo) -> str:
+    lines = [f"{f.file}:{f.line}" + (f" ({f.function})" if f.function else "") + f"  {f.code}" for f in error.frames]
+    return "\n".join([*lines, f"{error.type}: {error.message}"])
+
+
+def score_bar(score: float, max_score: float, width: int = 20) -> str:
+    filled = round(width * score / max_score) if max_score else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+@functools.lru_cache(maxsize=1)
+def environment():
+    """The Jinja environment with the report templates compiled (once: compiling costs more than rendering)."""
+    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
+
+    # The compiled templates are kept in a private folder of the user's temporary directory, so the
+    # next `grade` command loads them instead of compiling them again.
+    env = Environment(loader=FileSystemLoader(TEMPLATES), bytecode_cache=FileSystemBytecodeCache(),
+                      autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"), default=False),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(md=markdown_text, fence=markdown_fence, traceback=traceback_text)
+    env.globals.update(bar=score_bar)
+    env.get_template("report.html.j2")
+    env.get_template("report.md.j2")
+    return env
+
+
+def _context(result: SubmissionResult) -> dict:
+    def exercise_chart(exercise: ExerciseResult):
+        return chart(exercise.plot, exercise.rtol, exercise.atol)
+
+    return dict(result=result, t=Messages(result.lang).t, chart=exercise_chart,
+                rtol=lambda exercise: f"{exercise.rtol:g}", atol=lambda exercise: f"{exercise.atol:g}")
+
+
+def render_html(result: SubmissionResult) -> str:
+    return environment().get_template("report.html.j2").render(**_context(result))
+
+
+def render_markdown(result: SubmissionResult) -> str:
+    return environment().get_template("report.md.j2").render(**_context(result))
+
+
+def write_reports(result: SubmissionResult, folder: Path, results_json: str | None = None) -> list[Path]:
+    """results.json, report.md and report.html in `folder`, each written whole or not at all.
+
+    `results_json` is the result already serialised, when the caller needs the text too.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in (("results.json", results_json or result.to_json()), ("report.md", render_markdown(result)),
+                       ("report.html", render_html(result))):
+        target = folder / name
+        partial = target.with_suffix(target.suffix + ".tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+        written.append(target)
+    return written
