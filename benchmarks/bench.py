@@ -90,32 +90,51 @@ def make_class(folder: Path, size: int) -> list[Path]:
     return paths
 
 
-def batch(size: int, jobs: int, isolation: str) -> None:
+def numpy_imports(size: int, jobs: int) -> float:
+    """Seconds for `size` fresh `python -c "import numpy"` processes, `jobs` at a time: the baseline."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(lambda _: seconds([sys.executable, "-c", "import numpy"]), range(size)))
+    return time.perf_counter() - started
+
+
+def engine_batch(paths: list[Path], jobs: int, isolation: str, baseline: float) -> None:
     from grader.grading import Grader
     from grader.runner import Limits
 
-    with tempfile.TemporaryDirectory(prefix="grade-class-") as tmp:
-        paths = make_class(Path(tmp), size)
-        # A 1 s call limit: the few hostile submissions would otherwise spend most of the run waiting.
-        grader = Grader(isolation=isolation, limits=Limits(call_seconds=1.0))
-        sampler = MemorySampler()
-        sampler.start()
-        started = time.perf_counter()
-        results = list(grader.grade_batch(paths, jobs=jobs))
-        engine = time.perf_counter() - started
-        sampler.stop()
-        started = time.perf_counter()
-        with ThreadPoolExecutor(jobs) as pool:
-            list(pool.map(lambda _: seconds([sys.executable, "-c", "import numpy"]), range(size)))
-        baseline = time.perf_counter() - started
-    graded = sum(item.result is not None for item in results)
+    # A 1 s call limit: the few hostile submissions would otherwise spend most of the run waiting.
+    grader = Grader(isolation=isolation, limits=Limits(call_seconds=1.0))
+    sampler = MemorySampler()
+    sampler.start()
+    started = time.perf_counter()
+    graded = sum(item.result is not None for item in grader.grade_batch(paths, jobs=jobs))
+    engine = time.perf_counter() - started
+    sampler.stop()
     grader_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = len(paths)
     print(f"\nA class of {size} ({graded} graded) through the engine's batch API, {jobs} jobs, isolation {isolation}")
     print(f"  engine:                          {engine:8.2f} s  ({engine / size * 1000:.1f} ms per submission)")
     print(f"  {size} × python -c 'import numpy': {baseline:8.2f} s  (same parallelism)")
     print(f"  ratio engine / numpy imports:    {engine / baseline:8.2f}")
     print(f"  peak memory: grader alone {grader_mb:.0f} MB (max RSS); grader, fork server and workers together"
           f" {sampler.peak_mb:.0f} MB (sum of PSS, sampled every {sampler.interval * 1000:.0f} ms)")
+
+
+def command_batch(folder: Path, size: int, jobs: int, isolation: str, baseline: float) -> None:
+    """`grade batch` as an instructor runs it, then again over the unchanged class."""
+    out = folder.parent / "graded"
+    command = [sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out), "--jobs", str(jobs),
+               "--isolation", isolation, "--call-timeout", "1"]
+    sampler = MemorySampler()
+    sampler.start()
+    first = seconds(command)
+    sampler.stop()
+    rerun = seconds(command)
+    print(f"\nA class of {size} through `grade batch` (reports, gradebook, grades.csv, index.html), {jobs} jobs")
+    print(f"  first run:                       {first:8.2f} s  ({first / size * 1000:.1f} ms per submission)")
+    print(f"  ratio to {size} numpy imports:     {first / baseline:8.2f}")
+    print(f"  unchanged re-run:                {rerun:8.2f} s  ({100 * rerun / first:.1f} % of the first)")
+    print(f"  peak memory, all processes:      {sampler.peak_mb:8.0f} MB (sum of PSS)")
 
 
 class MemorySampler(threading.Thread):
@@ -176,7 +195,13 @@ def main() -> None:
     options = parser.parse_args()
     single_submission(options.runs, options.isolation)
     if options.batch:
-        batch(options.batch, options.jobs, options.isolation)
+        baseline = numpy_imports(options.batch, options.jobs)
+        with tempfile.TemporaryDirectory(prefix="grade-class-") as tmp:
+            folder = Path(tmp) / "class"
+            folder.mkdir()
+            paths = make_class(folder, options.batch)
+            engine_batch(paths, options.jobs, options.isolation, baseline)
+            command_batch(folder, options.batch, options.jobs, options.isolation, baseline)
 
 
 if __name__ == "__main__":

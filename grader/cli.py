@@ -27,7 +27,7 @@ MemoryOption = Annotated[int, typer.Option("--memory-mb", help="Memory (address 
 ProcessesOption = Annotated[int, typer.Option("--max-processes", help="Processes a submission may run.")]
 OutputOption = Annotated[int, typer.Option("--output-kb", help="Output kept per submission, in KiB; the rest is counted.")]
 PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
-GRADING_COMMANDS = ("submit", "check")
+GRADING_COMMANDS = ("submit", "check", "batch", "watch", "solution")
 
 
 def _language(lang: str | None) -> str:
@@ -139,15 +139,242 @@ def check(
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
 ) -> None:
-    """Check one exercise and show what to fix, in the terminal only."""
+    """Check one exercise and show what to fix, with the hint reached so far, in the terminal only."""
     with _user_errors(lang):
         language = _language(lang)
         result = _grade(ctx, path, language, isolation, Limits(), only=[exercise] if exercise else None)
-    from grader.render.terminal import exercise_details, print_view
-    from grader.results import Status
+        from grader.practice import PracticeLog
+        from grader.render.terminal import exercise_details, hint_view, passed_bar, print_view
+        from grader.results import Status
 
-    messages = Messages(language)
-    pending = [e for e in result.exercises if e.status != Status.PASSED]
+        messages = Messages(language)
+        with PracticeLog() as log:
+            log.record(result)
+            pending = [e for e in result.exercises if e.status != Status.PASSED]
+            shown = (pending or result.exercises)[0]
+            # The nudge comes with every failure; `grade hint` reveals the formula, then the idiom.
+            level = max(log.hint_level(shown.id), 1) if pending else 0
+    if not exercise:
+        print_view(passed_bar(result, messages))
     if not pending:
         typer.echo(messages.t("check.all-passed") if not exercise else messages.t("check.passed", exercise=exercise))
-    print_view(exercise_details((pending or result.exercises)[0], messages))
+    print_view(exercise_details(shown, messages))
+    if level:
+        from grader.catalog import load_catalog
+
+        print_view(hint_view(load_catalog().exercise(shown.id), level, messages))
+
+
+@app.command()
+def hint(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, e.g. sigmoid.")],
+    lang: LangOption = None,
+) -> None:
+    """Reveal the next hint of an exercise: a nudge, then the formula, then the NumPy idiom."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.catalog import load_catalog
+        from grader.grading import Grader
+        from grader.practice import PracticeLog
+        from grader.render.terminal import hint_view, print_view
+
+        target = Grader(isolation="process").select([exercise])[0]
+        with PracticeLog() as log:
+            before = log.hint_level(target.id)
+            level = log.reveal_hint(target)
+    messages = Messages(language)
+    print_view(hint_view(target, level, messages))
+    if before == level:
+        typer.echo(messages.t("practice.no-more-hints", exercise=target.id))
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The folder to watch.")] = Path("exercises"),
+    lang: LangOption = None,
+    isolation: IsolationOption = "auto",
+) -> None:
+    """Re-grade on every save: progress, the current exercise's feedback; keys h, l, n, q."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.grading import Grader
+        from grader.practice import PracticeLog
+        from grader.runner.launch import start_launcher
+        from grader.submission import open_submission
+        from grader.watch import watch as watch_loop
+
+        with open_submission(path):  # a missing or empty folder is an error before the screen clears
+            pass
+        grader = Grader(isolation=isolation, pending_launcher=start_launcher(isolation, warm=ctx.obj))
+        with PracticeLog() as log:
+            watch_loop(grader, path, Messages(language), log)
+
+
+@app.command()
+def progress(
+    lang: LangOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the progress as JSON.")] = False,
+) -> None:
+    """Per exercise: checks, first pass, time to pass and hints used, kept across sessions."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.catalog import load_catalog
+        from grader.practice import PracticeLog
+
+        with PracticeLog() as log:
+            rows = log.summary(load_catalog(), language)
+    if json_output:
+        import dataclasses
+        import json
+
+        sys.stdout.write(json.dumps([dataclasses.asdict(row) for row in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    from grader.render.terminal import print_view, progress_table
+
+    print_view(progress_table(rows, Messages(language)))
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to put fresh stubs.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite stubs that are already there.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """Copy fresh exercise stubs into a folder (never over your work without --force)."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.practice import init_exercises
+
+        written = init_exercises(folder, force)
+    typer.echo(Messages(language).t("practice.init-done", path=folder, files=", ".join(p.name for p in written)))
+
+
+@app.command()
+def reset(
+    exercise: Annotated[str, typer.Argument(help="Exercise id whose function goes back to its stub.")],
+    path: PathOption = Path("exercises"),
+    lang: LangOption = None,
+) -> None:
+    """Put one function back to its stub, keeping your version in a backup file."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.grading import Grader
+        from grader.practice import reset_exercise
+
+        target = Grader(isolation="process").select([exercise])[0]
+        file, backup = reset_exercise(target, path)
+    messages = Messages(language)
+    if backup is None:
+        typer.echo(messages.t("practice.reset-new", exercise=exercise, path=file))
+    else:
+        typer.echo(messages.t("practice.reset-done", exercise=exercise, path=file, backup=backup))
+
+
+@app.command()
+def solution(
+    ctx: typer.Context,
+    exercise: Annotated[str, typer.Argument(help="Exercise id.")],
+    path: PathOption = Path("exercises"),
+    force: Annotated[bool, typer.Option("--force", help="Show it even though the exercise does not pass yet.")] = False,
+    lang: LangOption = None,
+    isolation: IsolationOption = "auto",
+) -> None:
+    """Show the reference solution, once the exercise passes in your folder (or with --force)."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.practice import reference_source
+        from grader.results import Status
+
+        messages = Messages(language)
+        passes = False
+        if path.exists():
+            result = _grade(ctx, path, language, isolation, Limits(), only=[exercise])
+            passes = result.exercises[0].status == Status.PASSED
+        else:
+            from grader.grading import Grader
+
+            Grader(isolation="process").select([exercise])  # an unknown name is still an error
+        if not passes and not force:
+            typer.echo(messages.t("practice.solution-locked", exercise=exercise), err=True)
+            raise typer.Exit(1)
+        from grader.catalog import load_catalog
+        from rich.syntax import Syntax
+
+        from grader.render.terminal import print_view
+
+        target = load_catalog().exercise(exercise)
+    if not passes:
+        typer.echo(messages.t("practice.solution-forced", exercise=exercise), err=True)
+    typer.echo(messages.t("practice.solution-title", exercise=exercise, file=f"reference/{target.module}.py"))
+    print_view(Syntax(reference_source(target), "python", theme="ansi_dark", background_color="default"))
+
+
+@app.command()
+def batch(
+    ctx: typer.Context,
+    submissions: Annotated[Path, typer.Argument(help="A folder with one entry per student: a folder, .py, .ipynb or .zip.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write each student's reports, grades.csv, index.html and the gradebook.")],
+    jobs: Annotated[int, typer.Option("--jobs", help="Submissions graded at once (default: the CPU count).")] = 0,
+    lang: LangOption = None,
+    catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Your own catalog file laid over the package's: hidden cases, points.")] = None,
+    shard: Annotated[Optional[str], typer.Option("--shard", help="K/N: grade only the K-th of N slices of the class (for a cluster).")] = None,
+    isolation: IsolationOption = "auto",
+    call_seconds: CallSecondsOption = Limits.call_seconds,
+    submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
+) -> None:
+    """Grade a whole class: every student's reports, grades.csv, index.html and the gradebook."""
+    import os
+
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.batch import discover, in_shard, parse_shard, run_batch
+        from grader.catalog import catalog_fingerprint, load_catalog
+        from grader.gradebook import Gradebook
+        from grader.grading import Grader
+        from grader.render.class_report import write_class_exports
+        from grader.render.terminal import batch_progress
+        from grader.runner.launch import start_launcher
+
+        slice_ = parse_shard(shard)
+        folder = discover(submissions)
+        entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
+        exercises = load_catalog(extra=catalog)
+        grader = Grader(catalog=exercises, isolation=isolation, pending_launcher=start_launcher(isolation, warm=ctx.obj),
+                        limits=Limits(call_seconds=call_seconds, submission_seconds=submission_seconds))
+        messages = Messages(language)
+        if folder.skipped:
+            typer.echo(messages.t("batch.skipped", names=", ".join(folder.skipped)), err=True)
+        with Gradebook.in_folder(out) as gradebook:
+            with batch_progress(len(entries), messages) as done:
+                summary = run_batch(grader, entries, out, gradebook, catalog_fingerprint(extra=catalog),
+                                    jobs or os.cpu_count() or 1, language, on_done=done)
+            attempts = gradebook.latest_attempts([entry.student for entry in entries])
+            title = submissions.resolve().name + (f" · {shard}" if shard else "")
+            csv_path, index = write_class_exports(attempts, exercises, out, language, title)
+    typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
+                          unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
+    typer.echo(messages.t("batch.written", index=index, csv=csv_path))
+
+
+@app.command()
+def merge(
+    folders: Annotated[list[Path], typer.Argument(help="Output folders of `grade batch --shard`.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the merged gradebook, reports, grades.csv and index.html.")],
+    lang: LangOption = None,
+    catalog: Annotated[Optional[Path], typer.Option("--catalog", help="The catalog file the shards were graded with, if any.")] = None,
+) -> None:
+    """Combine shard outputs into one gradebook, grades.csv and index.html."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.batch import merge_folders
+        from grader.catalog import load_catalog
+        from grader.render.class_report import write_class_exports
+
+        exercises = load_catalog(extra=catalog)
+        copied, attempts = merge_folders(folders, out)
+        csv_path, index = write_class_exports(attempts, exercises, out, language, out.resolve().name)
+    messages = Messages(language)
+    typer.echo(messages.t("batch.merged", count=copied, folders=len(folders)))
+    typer.echo(messages.t("batch.written", index=index, csv=csv_path))
+

@@ -6,11 +6,12 @@ prepares each exercise's inputs and expected values once and reuses them for eve
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -95,24 +96,38 @@ class Grader:
             output=report.output.shown(lambda count: messages.t("output.more-bytes", count=count)),
         )
 
-    def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en") -> Iterable[BatchItem]:
+    def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en",
+                    students: Mapping[Path, str] | None = None) -> Iterator[BatchItem]:
         """Grade many submissions, `jobs` at a time, yielding each as it finishes.
 
         Each submission runs in its own worker; an unreadable one is reported, never stops the batch.
         Threads suffice: they spend their time waiting on workers, with the GIL released.
+        `students` names each path's student (default: the file or folder name).
         """
         for exercise in self.catalog.exercises:  # shared caches are filled before the threads start
-            self.prepare(exercise)
+            for case in self.prepare(exercise).cases:
+                case.shown_inputs, case.shown_expected
         self.launcher  # start the fork server once, here, not in every thread
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(self._grade_path, Path(path), lang): Path(path) for path in paths}
-            for future in as_completed(futures):
-                yield future.result()
+        students = students or {}
+        jobs = max(1, jobs)
+        # A few submissions queued per thread, not the whole class: a finished result is handed over
+        # and forgotten, so memory stays flat however large the class.
+        queue = iter(paths)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            pending = set()
+            while True:
+                for path in itertools.islice(queue, 2 * jobs - len(pending)):
+                    pending.add(pool.submit(self._grade_path, Path(path), lang, students.get(path)))
+                if not pending:
+                    return
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
 
-    def _grade_path(self, path: Path, lang: str) -> BatchItem:
+    def _grade_path(self, path: Path, lang: str, student: str | None) -> BatchItem:
         try:
             with open_submission(path) as submission:
-                return BatchItem(path, result=self.grade(submission, lang=lang))
+                return BatchItem(path, result=self.grade(submission, student=student, lang=lang))
         except GradeError as error:
             return BatchItem(path, error=error)
 

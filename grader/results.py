@@ -152,5 +152,5 @@ class SubmissionResult:
         ordered.update((key, value) for key, value in data.items() if key not in ordered)
         return ordered
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

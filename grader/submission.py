@@ -35,6 +35,10 @@ class Submission:
     """Files left out on purpose (tests, setup scripts, hidden files), for the report."""
 
 
+SUBMISSION_SUFFIXES = (".py", ".ipynb", ".zip")
+"""What a submission may be besides a folder."""
+
+
 @contextmanager
 def open_submission(path: Path | str) -> Iterator[Submission]:
     """The submission at `path`, with any temporary unpacking cleaned up afterwards."""

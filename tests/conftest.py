@@ -48,3 +48,11 @@ def reference_copy(tmp_path):
         if source.name != "__init__.py":
             (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return target
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_practice_log(tmp_path_factory):
+    """`grade check` records progress; the tests' checks go to a folder of their own, not the user's."""
+    import os
+
+    os.environ["GRADE_DATA_DIR"] = str(tmp_path_factory.mktemp("grade-data"))

@@ -1,11 +1,16 @@
-"""Results in the terminal, with rich: a summary table for `submit`, case details for `check`."""
+"""Results in the terminal, with rich: a summary table for `submit`, case details for `check`, batch progress."""
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
+
 from rich.console import Console, Group
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 from rich.text import Text
 
-from grader.catalog import Catalog
+from grader.catalog import Catalog, Exercise
 from grader.i18n import Messages
 from grader.results import ExerciseResult, Status, SubmissionResult
 
@@ -96,3 +101,85 @@ def exercise_list(catalog: Catalog, messages: Messages) -> Table:
 
 def print_view(view, console: Console | None = None) -> None:
     (console or Console()).print(view)
+
+
+@contextmanager
+def batch_progress(total: int, messages: Messages, console: Console | None = None):
+    """A callback to call once per student: a live bar (count, rate, ETA) in a terminal, plain lines elsewhere."""
+    console = console or Console(stderr=True)
+    done = 0
+
+    def line(student: str, result: SubmissionResult | None, problem: str | None) -> str:
+        if problem is not None:
+            return messages.t("batch.line-unreadable", done=done, total=total, student=student, reason=problem)
+        if result is None:
+            return messages.t("batch.line-unchanged", done=done, total=total, student=student)
+        return messages.t("batch.line", done=done, total=total, student=student, score=_score(result.score),
+                          max_score=_score(result.max_score))
+
+    if not console.is_terminal:
+        def plain(student: str, result: SubmissionResult | None, problem: str | None) -> None:
+            nonlocal done
+            done += 1
+            console.print(line(student, result, problem), markup=False, highlight=False, soft_wrap=True)
+
+        yield plain
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(messages.t("batch.progress"), total=total, rate="")
+        started = time.monotonic()
+
+        def live(student: str, result: SubmissionResult | None, problem: str | None) -> None:
+            nonlocal done
+            done += 1
+            if problem is not None:
+                progress.console.print(line(student, problem=problem, result=None), markup=False, highlight=False)
+            rate = done / max(time.monotonic() - started, 1e-6)
+            progress.update(task, advance=1, rate=f"{rate:.1f}/s")
+
+        yield live
+
+
+def hint_view(exercise: Exercise, level: int, messages: Messages) -> Group:
+    """The hints revealed so far (a nudge, then the formula, then the NumPy idiom) and how to get the next."""
+    lang = messages.lang
+    parts = [Text(f"{messages.t('practice.hint-level', level=n, total=len(exercise.hints))}: {hint(lang)}",
+                  style="yellow" if n == level else "")
+             for n, hint in enumerate(exercise.hints[:level], start=1)]
+    if level < len(exercise.hints):
+        parts.append(Text(messages.t("practice.more-hints", exercise=exercise.id), style="dim"))
+    return Group(*parts)
+
+
+def passed_bar(result: SubmissionResult, messages: Messages, width: int = 30) -> Text:
+    passed = sum(exercise.status == Status.PASSED for exercise in result.exercises)
+    total = len(result.exercises)
+    filled = round(width * passed / total) if total else 0
+    return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"),
+                         f"  {messages.t('practice.passed', passed=passed, total=total)}")
+
+
+def status_list(result: SubmissionResult, messages: Messages, current: str | None = None) -> Table:
+    table = Table(show_header=True, box=None)
+    for key in ("number", "exercise", "status", "score"):
+        table.add_column(messages.t(f"table.{key}"))
+    for number, exercise in enumerate(result.exercises, start=1):
+        pointer = "▶ " if exercise.id == current else "  "
+        table.add_row(str(number), pointer + exercise.id, _status(messages, exercise.status),
+                      f"{_score(exercise.score)} / {_score(exercise.max_score)}")
+    return table
+
+
+def progress_table(rows, messages: Messages) -> Table:
+    table = Table(title=messages.t("practice.progress-title"), title_justify="left")
+    for key, justify in (("exercise", "left"), ("status", "left"), ("attempts", "right"), ("first-pass", "left"),
+                         ("time-spent", "right"), ("hints", "right")):
+        table.add_column(messages.t(f"practice.column-{key}"), justify=justify)
+    for row in rows:
+        status = _status(messages, Status(row.status)) if row.status else Text("—", style="dim")
+        minutes = f"{row.seconds_spent / 60:.0f} min" if row.seconds_spent >= 60 else f"{row.seconds_spent:.0f} s"
+        table.add_row(f"{row.title} ({row.id})", status, str(row.attempts), row.first_passed_at or "—",
+                      minutes if row.attempts else "—", str(row.hint_level))
+    return table

@@ -1,0 +1,216 @@
+"""The class gradebook: every attempt of every student, in one SQLite file (WAL), never rewritten.
+
+An attempt is stored in one transaction the moment it is graded, so a batch killed at any moment
+(even `kill -9`) keeps everything graded before it. The latest attempt of a student is their grade;
+the earlier ones stay as history. A submission whose content and catalog are unchanged since its
+latest attempt is not graded again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from grader.results import SubmissionResult
+
+FILENAME = "gradebook.sqlite"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    catalog_hash TEXT NOT NULL,
+    graded_at TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    error TEXT,
+    results_json TEXT,
+    UNIQUE (student, content_hash, catalog_hash, graded_at)
+);
+CREATE INDEX IF NOT EXISTS attempts_by_student ON attempts (student, id);
+CREATE TABLE IF NOT EXISTS exercise_results (
+    attempt_id INTEGER NOT NULL REFERENCES attempts (id),
+    exercise TEXT NOT NULL,
+    status TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    mistakes TEXT NOT NULL,
+    PRIMARY KEY (attempt_id, exercise)
+);
+CREATE TABLE IF NOT EXISTS case_results (
+    attempt_id INTEGER NOT NULL REFERENCES attempts (id),
+    exercise TEXT NOT NULL,
+    case_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    mistakes TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS case_results_by_attempt ON case_results (attempt_id);
+"""
+
+
+@dataclass(frozen=True)
+class ExerciseRow:
+    exercise: str
+    status: str
+    score: float
+    max_score: float
+    mistakes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One grading of one student's submission, as the gradebook keeps it."""
+
+    id: int
+    student: str
+    content_hash: str
+    catalog_hash: str
+    graded_at: str
+    score: float
+    max_score: float
+    error: str | None
+    """Why the submission could not be graded (an unreadable zip, ...); None when it was."""
+    exercises: tuple[ExerciseRow, ...] = ()
+
+
+class Gradebook:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection, used by the thread that owns the gradebook: grading threads hand their
+        # results over rather than writing themselves.
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.executescript(SCHEMA)
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> "Gradebook":
+        return cls(Path(folder) / FILENAME)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "Gradebook":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+    def record(self, student: str, content_hash: str, catalog_hash: str, result: SubmissionResult | None,
+               error: str | None = None, graded_at: str | None = None, results_json: str | None = None,
+               max_score: float = 0.0) -> int:
+        """Store one attempt whole, or not at all; `max_score` is what an ungraded attempt was out of."""
+        graded_at = graded_at or (result.graded_at if result else None) or _now()
+        if result is not None and results_json is None:
+            results_json = result.to_json()
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO attempts (student, content_hash, catalog_hash, graded_at, score, max_score,"
+                " error, results_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (student, content_hash, catalog_hash, graded_at, result.score if result else 0.0,
+                 result.max_score if result else max_score, error, results_json))
+            attempt_id = cursor.lastrowid
+            if not cursor.rowcount:  # the very same attempt is already here (a merge seen twice)
+                return self._db.execute(
+                    "SELECT id FROM attempts WHERE student = ? AND content_hash = ? AND catalog_hash = ?"
+                    " AND graded_at = ?", (student, content_hash, catalog_hash, graded_at)).fetchone()[0]
+            for exercise in result.exercises if result else ():
+                self._db.execute(
+                    "INSERT INTO exercise_results VALUES (?, ?, ?, ?, ?, ?)",
+                    (attempt_id, exercise.id, str(exercise.status), exercise.score, exercise.max_score,
+                     json.dumps(exercise.mistakes)))
+                self._db.executemany(
+                    "INSERT INTO case_results VALUES (?, ?, ?, ?, ?)",
+                    [(attempt_id, exercise.id, case.name, str(case.status), json.dumps(case.mistakes))
+                     for case in exercise.cases])
+        return attempt_id
+
+    def latest(self, student: str) -> Attempt | None:
+        row = self._db.execute(
+            "SELECT * FROM attempts WHERE student = ? ORDER BY id DESC LIMIT 1", (student,)).fetchone()
+        return self._attempt(row) if row else None
+
+    def latest_attempts(self, students: Iterable[str] | None = None) -> list[Attempt]:
+        """The latest attempt of each student (of `students`, when given), sorted by student."""
+        rows = self._db.execute(
+            "SELECT * FROM attempts WHERE id IN (SELECT MAX(id) FROM attempts GROUP BY student) ORDER BY student"
+        ).fetchall()
+        wanted = set(students) if students is not None else None
+        return [self._attempt(row) for row in rows if wanted is None or row[1] in wanted]
+
+    def history(self, student: str) -> list[Attempt]:
+        rows = self._db.execute("SELECT * FROM attempts WHERE student = ? ORDER BY id", (student,)).fetchall()
+        return [self._attempt(row) for row in rows]
+
+    def results_json(self, attempt_id: int) -> str | None:
+        row = self._db.execute("SELECT results_json FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        return row[0] if row else None
+
+    def case_pass_rates(self, attempt_ids: Iterable[int]) -> dict[tuple[str, str], tuple[int, int]]:
+        """(exercise, case) -> (passed, graded) over the given attempts."""
+        ids = list(attempt_ids)
+        counts: dict[tuple[str, str], tuple[int, int]] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk: chunk + 500]
+            marks = ",".join("?" * len(part))
+            for exercise, case, passed, total in self._db.execute(
+                    f"SELECT exercise, case_name, SUM(status = 'passed'), COUNT(*) FROM case_results"
+                    f" WHERE attempt_id IN ({marks}) GROUP BY exercise, case_name", part):
+                before = counts.get((exercise, case), (0, 0))
+                counts[(exercise, case)] = (before[0] + passed, before[1] + total)
+        return counts
+
+    def import_from(self, other: "Gradebook") -> int:
+        """Copy every attempt of another gradebook (a shard's) that this one does not have yet."""
+        copied = 0
+        for row in other._db.execute("SELECT * FROM attempts ORDER BY id").fetchall():
+            with self._transaction():
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO attempts (student, content_hash, catalog_hash, graded_at, score, max_score,"
+                    " error, results_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row[1:])
+                if not cursor.rowcount:
+                    continue
+                new_id = cursor.lastrowid
+                self._db.executemany(
+                    "INSERT INTO exercise_results VALUES (?, ?, ?, ?, ?, ?)",
+                    [(new_id, *rest) for _, *rest in other._db.execute(
+                        "SELECT * FROM exercise_results WHERE attempt_id = ?", (row[0],))])
+                self._db.executemany(
+                    "INSERT INTO case_results VALUES (?, ?, ?, ?, ?)",
+                    [(new_id, *rest) for _, *rest in other._db.execute(
+                        "SELECT * FROM case_results WHERE attempt_id = ?", (row[0],))])
+                copied += 1
+        return copied
+
+    def _attempt(self, row) -> Attempt:
+        exercises = tuple(
+            ExerciseRow(exercise, status, score, max_score, tuple(json.loads(mistakes)))
+            for exercise, status, score, max_score, mistakes in self._db.execute(
+                "SELECT exercise, status, score, max_score, mistakes FROM exercise_results WHERE attempt_id = ?"
+                " ORDER BY rowid", (row[0],)))
+        return Attempt(id=row[0], student=row[1], content_hash=row[2], catalog_hash=row[3], graded_at=row[4],
+                       score=row[5], max_score=row[6], error=row[7], exercises=exercises)
+
+    def _transaction(self):
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, *_):
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+

@@ -1,0 +1,185 @@
+"""Self-study: what a student working alone has tried, passed and been told, kept across sessions.
+
+A small SQLite file in the user's data folder (platformdirs; `GRADE_DATA_DIR` overrides it) records
+every check of every exercise and how far into its hints the student has gone. Stubs are restored
+and solutions shown from the copies shipped with the package.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.catalog import Catalog, Exercise
+from grader.errors import GradeError
+from grader.results import Status, SubmissionResult
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+STUBS = PACKAGE_ROOT / "exercises"
+REFERENCE = PACKAGE_ROOT / "reference"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("GRADE_DATA_DIR") or user_data_dir("grade", appauthor=False))
+
+
+@dataclass(frozen=True)
+class ExerciseProgress:
+    id: str
+    title: str
+    attempts: int
+    status: str | None
+    """The latest check's status; None before the first."""
+    first_passed_at: str | None
+    seconds_spent: float
+    """From the first check to the first pass (or to the latest check, while not passed yet)."""
+    hint_level: int
+
+
+class PracticeLog:
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else data_dir() / "practice.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.executescript("""
+            CREATE TABLE IF NOT EXISTS checks (exercise TEXT NOT NULL, at REAL NOT NULL, status TEXT NOT NULL,
+                                               score REAL NOT NULL);
+            CREATE INDEX IF NOT EXISTS checks_by_exercise ON checks (exercise, at);
+            CREATE TABLE IF NOT EXISTS hints (exercise TEXT PRIMARY KEY, level INTEGER NOT NULL);
+        """)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "PracticeLog":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+    def record(self, result: SubmissionResult, at: float | None = None) -> None:
+        at = time.time() if at is None else at
+        self._db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)",
+                             [(e.id, at, str(e.status), e.score) for e in result.exercises])
+
+    def hint_level(self, exercise_id: str) -> int:
+        row = self._db.execute("SELECT level FROM hints WHERE exercise = ?", (exercise_id,)).fetchone()
+        return row[0] if row else 0
+
+    def reveal_hint(self, exercise: Exercise) -> int:
+        """One more hint level for `exercise` (up to its last); returns the level now reached."""
+        level = min(self.hint_level(exercise.id) + 1, len(exercise.hints))
+        self._db.execute("INSERT INTO hints VALUES (?, ?) ON CONFLICT (exercise) DO UPDATE SET level = excluded.level",
+                         (exercise.id, level))
+        return level
+
+    def passed(self, exercise_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM checks WHERE exercise = ? AND status = 'passed' LIMIT 1",
+                                (exercise_id,)).fetchone() is not None
+
+    def summary(self, catalog: Catalog, lang: str) -> list[ExerciseProgress]:
+        rows = []
+        for exercise in catalog.exercises:
+            checks = self._db.execute("SELECT at, status FROM checks WHERE exercise = ? ORDER BY at",
+                                      (exercise.id,)).fetchall()
+            first_pass = next((at for at, status in checks if status == Status.PASSED), None)
+            end = first_pass if first_pass is not None else (checks[-1][0] if checks else 0.0)
+            rows.append(ExerciseProgress(
+                id=exercise.id, title=exercise.title(lang), attempts=len(checks),
+                status=checks[-1][1] if checks else None,
+                first_passed_at=_local_time(first_pass) if first_pass is not None else None,
+                seconds_spent=round(end - checks[0][0], 1) if checks else 0.0,
+                hint_level=self.hint_level(exercise.id)))
+        return rows
+
+
+def _local_time(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
+
+
+def init_exercises(target: Path, force: bool = False) -> list[Path]:
+    """Fresh copies of the stubs in `target`; an existing stub is overwritten only with `force`."""
+    target = Path(target)
+    stubs = sorted(STUBS.glob("*.py"))
+    clashes = [target / stub.name for stub in stubs if (target / stub.name).exists()]
+    if clashes and not force:
+        raise GradeError("error.init-exists", path=clashes[0])
+    target.mkdir(parents=True, exist_ok=True)
+    for stub in stubs:
+        shutil.copyfile(stub, target / stub.name)
+    return [target / stub.name for stub in stubs]
+
+
+def function_spans(text: str, name: str) -> list[tuple[int, int]]:
+    """(first, last) lines, 1-based, of every top-level definition of `name`, decorators included."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    return [(min([node.lineno, *[d.lineno for d in node.decorator_list]]), node.end_lineno)
+            for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name]
+
+
+def function_source(file: Path, name: str) -> str | None:
+    """The source of the definition of `name` that counts (the last one), or None."""
+    text = file.read_text(encoding="utf-8")
+    spans = function_spans(text, name)
+    if not spans:
+        return None
+    first, last = spans[-1]
+    return "".join(text.splitlines(keepends=True)[first - 1: last])
+
+
+def reset_exercise(exercise: Exercise, folder: Path) -> tuple[Path, Path | None]:
+    """Put the stub of one function back in the student's file, keeping their version in a backup.
+
+    Every definition of the function in the file goes (a redefinition further down would win over
+    the stub); the stub takes the place of the first. Returns the file and the backup (None when
+    there was nothing of theirs to keep).
+    """
+    stub_file = STUBS / f"{exercise.module}.py"
+    target = Path(folder) / stub_file.name
+    stub = function_source(stub_file, exercise.id)
+    if stub is None:  # the package's own stubs always hold every exercise
+        raise GradeError("error.catalog", reason=f"no stub for {exercise.id}")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(stub_file, target)
+        return target, None
+    text = target.read_text(encoding="utf-8")
+    if ast_error(text):
+        raise GradeError("error.reset-unparsable", path=target)
+    backup = target.with_name(f"{target.name}.{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.bak")
+    shutil.copyfile(target, backup)
+    spans = function_spans(text, exercise.id)
+    lines = text.splitlines(keepends=True)
+    if not spans:
+        text = text.rstrip("\n") + "\n\n\n" + stub
+    else:
+        for first, last in reversed(spans[1:]):
+            del lines[first - 1: last]
+        first, last = spans[0]
+        lines[first - 1: last] = [stub]
+        text = "".join(lines)
+    target.write_text(text, encoding="utf-8")
+    return target, backup
+
+
+def ast_error(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return True
+    return False
+
+
+def reference_source(exercise: Exercise) -> str:
+    return function_source(REFERENCE / f"{exercise.module}.py", exercise.id) or ""

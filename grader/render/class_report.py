@@ -1,0 +1,137 @@
+"""The class's exports: grades.csv for a spreadsheet and index.html, the class overview.
+
+Both come from the gradebook's latest attempt of each student, so they are the same whether a class
+was graded in one run, in several interrupted ones, or in shards merged afterwards.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.catalog import Catalog
+from grader.gradebook import Attempt
+from grader.i18n import Messages
+from grader.render.reports import environment
+
+BINS = 10
+HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT = 520, 180
+
+
+@dataclass
+class ExerciseSummary:
+    id: str
+    title: str
+    max_score: float
+    passed: int = 0
+    graded: int = 0
+    mistakes: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
+    """(mistake id, its name, how many students, which students), most frequent first."""
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.graded if self.graded else 0.0
+
+
+@dataclass
+class Bin:
+    low: float
+    high: float
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def exercise_columns(attempts: list[Attempt], catalog: Catalog) -> list[str]:
+    """Exercise ids in teaching order, then any only the attempts know (from an older catalog)."""
+    known = list(catalog.ids)
+    seen = {row.exercise for attempt in attempts for row in attempt.exercises}
+    return [e for e in known if e in seen] + sorted(seen - set(known))
+
+
+def write_grades_csv(attempts: list[Attempt], columns: list[str], path: Path) -> Path:
+    """One row per student; UTF-8 with a byte-order mark, so Excel shows Hangul names."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["student", "total", "max_score", *columns, "graded_at", "problem"])
+    for attempt in attempts:
+        scores = {row.exercise: row.score for row in attempt.exercises}
+        writer.writerow([attempt.student, attempt.score, attempt.max_score,
+                         *[scores.get(column, "") for column in columns], attempt.graded_at, attempt.error or ""])
+    partial = path.with_suffix(".csv.tmp")
+    partial.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+    partial.replace(path)
+    return path
+
+
+def summarise(attempts: list[Attempt], columns: list[str], catalog: Catalog, lang: str,
+              top: int = 3) -> list[ExerciseSummary]:
+    summaries = []
+    for column in columns:
+        known = column in catalog.ids
+        summary = ExerciseSummary(column, catalog.exercise(column).title(lang) if known else column, 0.0)
+        counts: Counter[str] = Counter()
+        who: dict[str, list[str]] = {}
+        for attempt in attempts:
+            row = next((r for r in attempt.exercises if r.exercise == column), None)
+            if row is None:
+                continue
+            summary.graded += 1
+            summary.passed += row.status == "passed"
+            summary.max_score = max(summary.max_score, row.max_score)
+            for mistake in row.mistakes:
+                counts[mistake] += 1
+                who.setdefault(mistake, []).append(attempt.student)
+        summary.mistakes = [(m, _mistake_name(catalog, m, lang), n, who[m]) for m, n in counts.most_common(top)]
+        summaries.append(summary)
+    return summaries
+
+
+def _mistake_name(catalog: Catalog, mistake_id: str, lang: str) -> str:
+    mistake = catalog.mistake(mistake_id)
+    return mistake.name(lang) if mistake else mistake_id
+
+
+def histogram(attempts: list[Attempt]) -> list[Bin]:
+    """Scores as a percentage of the maximum, in ten bins; 100 % falls in the last."""
+    counts = [0] * BINS
+    for attempt in attempts:
+        share = attempt.score / attempt.max_score if attempt.max_score else 0.0
+        counts[min(int(share * BINS), BINS - 1)] += 1
+    tallest = max(counts) or 1
+    width = (HISTOGRAM_WIDTH - 40) / BINS
+    bins = []
+    for index, count in enumerate(counts):
+        height = (HISTOGRAM_HEIGHT - 30) * count / tallest
+        bins.append(Bin(low=index * 100 / BINS, high=(index + 1) * 100 / BINS, count=count, x=30 + index * width,
+                        y=HISTOGRAM_HEIGHT - 20 - height, width=width - 2, height=height))
+    return bins
+
+
+def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: str) -> str:
+    columns = exercise_columns(attempts, catalog)
+    graded = [a for a in attempts if a.error is None]
+    scores = sorted(a.score for a in graded)
+    return environment().get_template("class.html.j2").render(
+        t=Messages(lang).t, lang=lang, title=title, attempts=attempts, columns=columns,
+        titles={c: (catalog.exercise(c).title(lang) if c in catalog.ids else c) for c in columns},
+        exercises=summarise(graded, columns, catalog, lang), bins=histogram(graded),
+        width=HISTOGRAM_WIDTH, height=HISTOGRAM_HEIGHT,
+        median=(scores[len(scores) // 2] if len(scores) % 2 else sum(scores[len(scores) // 2 - 1: len(scores) // 2 + 1]) / 2)
+        if scores else 0.0,
+        mean=sum(scores) / len(scores) if scores else 0.0,
+    )
+
+
+def write_class_exports(attempts: list[Attempt], catalog: Catalog, folder: Path, lang: str, title: str) -> list[Path]:
+    columns = exercise_columns(attempts, catalog)
+    csv_path = write_grades_csv(attempts, columns, folder / "grades.csv")
+    index = folder / "index.html"
+    partial = index.with_suffix(".html.tmp")
+    partial.write_text(render_index(attempts, catalog, lang, title), encoding="utf-8")
+    partial.replace(index)
+    return [csv_path, index]

@@ -1,0 +1,157 @@
+"""Self-study: check, hints, watch in a real terminal, progress, fresh stubs, reset and solutions."""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WRONG_STEP = "\n\ndef step_function(x):\n    return np.array(x >= 0, dtype=int)\n"
+RIGHT_STEP = "\n\ndef step_function(x):\n    return np.array(x > 0, dtype=int)\n"
+
+
+@pytest.fixture
+def student(tmp_path, monkeypatch):
+    """A fresh data folder (progress, hints) and a fresh copy of the stubs, as `grade init` makes them."""
+    monkeypatch.setenv("GRADE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    folder = tmp_path / "work"
+    grade("init", folder)
+    return folder
+
+
+def grade(*args, check=True):
+    run = subprocess.run([sys.executable, "-m", "grader", *map(str, args), "--lang", "en"], capture_output=True,
+                         text=True, timeout=120, env=dict(os.environ, COLUMNS="120"))
+    if check:
+        assert run.returncode == 0, run.stderr
+    return run
+
+
+def add(folder: Path, code: str, file: str = "activations.py") -> None:
+    with open(folder / file, "a", encoding="utf-8") as handle:
+        handle.write(code)
+
+
+def test_check_shows_the_first_unfinished_exercise_with_its_nudge(student):
+    run = grade("check", "--path", student)
+    assert "0/17 exercises pass" in run.stdout and "Step function" in run.stdout
+    assert "Hint 1/3: Compare the whole array with 0" in run.stdout and "More: grade hint step_function" in run.stdout
+    add(student, WRONG_STEP)
+    run = grade("check", "--path", student)
+    assert "failed" in run.stdout and "Mistake: 1 at x = 0" in run.stdout and "use x > 0, not x >= 0" in run.stdout
+    add(student, RIGHT_STEP)
+    run = grade("check", "--path", student)
+    assert "1/17 exercises pass" in run.stdout and "Sigmoid" in run.stdout
+
+
+def test_hints_are_revealed_one_level_at_a_time_and_remembered(student):
+    first = grade("hint", "sigmoid").stdout
+    assert "Hint 1/3" in first and "Hint 2/3" not in first
+    second = grade("hint", "sigmoid").stdout
+    assert "Hint 1/3" in second and "Hint 2/3" in second and "Hint 3/3" not in second
+    grade("hint", "sigmoid")
+    last = grade("hint", "sigmoid").stdout
+    assert "Hint 3/3" in last and "That was the last hint" in last
+    korean = subprocess.run([sys.executable, "-m", "grader", "hint", "relu", "--lang", "ko"], capture_output=True,
+                            text=True, check=True).stdout
+    assert "힌트 1/3" in korean
+    assert json.loads(grade("progress", "--json").stdout)[1]["hint_level"] == 3
+
+
+def test_progress_counts_checks_and_the_first_pass(student):
+    grade("check", "--path", student)
+    add(student, RIGHT_STEP)
+    grade("check", "step_function", "--path", student)
+    rows = {row["id"]: row for row in json.loads(grade("progress", "--json").stdout)}
+    assert rows["step_function"]["attempts"] == 2 and rows["step_function"]["status"] == "passed"
+    assert rows["step_function"]["first_passed_at"] is not None and rows["step_function"]["seconds_spent"] >= 0
+    assert rows["sigmoid"]["attempts"] == 1 and rows["sigmoid"]["first_passed_at"] is None
+    assert rows["xor_gate"]["attempts"] == 1
+    table = grade("progress").stdout
+    assert "Your progress" in table and "Step function" in table
+
+
+def test_init_never_overwrites_work_without_force(student):
+    add(student, RIGHT_STEP)
+    run = grade("init", student, check=False)
+    assert run.returncode == 2 and "already exists" in run.stderr and "--force" in run.stderr
+    assert RIGHT_STEP in (student / "activations.py").read_text(encoding="utf-8")
+    grade("init", student, "--force")
+    assert RIGHT_STEP not in (student / "activations.py").read_text(encoding="utf-8")
+
+
+def test_reset_restores_one_function_and_keeps_a_backup(student):
+    add(student, RIGHT_STEP + "\n\ndef relu(x):\n    return np.maximum(0, x)\n")
+    before = (student / "activations.py").read_text(encoding="utf-8")
+    run = grade("reset", "relu", "--path", student)
+    backups = list(student.glob("activations.py.*.bak"))
+    assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == before and str(backups[0]) in run.stdout
+    after = (student / "activations.py").read_text(encoding="utf-8")
+    assert "np.maximum(0, x)" not in after and 'raise NotImplementedError("relu")' in after
+    assert "np.array(x > 0, dtype=int)" in after  # the other functions stay as they were
+    result = grade("check", "relu", "--path", student)
+    assert "Not implemented yet" in result.stdout
+
+
+def test_a_solution_is_shown_only_once_the_exercise_passes(student):
+    locked = grade("solution", "step_function", "--path", student, check=False)
+    assert locked.returncode == 1 and "does not pass yet" in locked.stderr and "def step_function" not in locked.stdout
+    forced = grade("solution", "step_function", "--path", student, "--force")
+    assert "def step_function" in forced.stdout and "--force" in forced.stderr
+    add(student, RIGHT_STEP)
+    opened = grade("solution", "step_function", "--path", student)
+    assert "def step_function" in opened.stdout and opened.stderr == ""
+
+
+def test_no_color_and_pipes_get_plain_text(student):
+    child = pexpect.spawn(sys.executable, ["-m", "grader", "check", "--path", str(student), "--lang", "en"],
+                          env=dict(os.environ, NO_COLOR="1", TERM="xterm-256color"), encoding="utf-8", timeout=60)
+    child.expect(pexpect.EOF)
+    assert "Step function" in child.before and "\x1b[3" not in child.before  # no colour escape codes
+    coloured = pexpect.spawn(sys.executable, ["-m", "grader", "check", "--path", str(student), "--lang", "en"],
+                             env={k: v for k, v in dict(os.environ, TERM="xterm-256color").items() if k != "NO_COLOR"},
+                             encoding="utf-8", timeout=60)
+    coloured.expect(pexpect.EOF)
+    assert re.search(r"\x1b\[[0-9;]*m", coloured.before)  # the check above can fail: a terminal gets colour
+
+
+def test_watch_regrades_on_save_and_answers_keys(student):
+    child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, dimensions=(60, 140))
+    try:
+        child.expect("0/17 exercises pass")
+        child.expect("h hint · l list · n next · q quit")
+        time.sleep(0.5)  # let the watcher start before the first save
+        add(student, WRONG_STEP)
+        child.expect("step_function")
+        child.expect("failed")
+        child.send("h")
+        child.expect("Hint 1/3")
+        add(student, RIGHT_STEP)
+        child.expect("1/17 exercises pass")
+        child.expect("Sigmoid")
+        child.send("n")
+        child.expect("Derivative of the sigmoid")
+        child.send("l")
+        child.expect("xor_gate")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+def test_watch_exits_cleanly_on_ctrl_c(student):
+    child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60)
+    child.expect("0/17 exercises pass")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Traceback" not in child.before
