@@ -7,20 +7,26 @@ changed since is kept, the rest is graded.
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import shutil
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from grader.errors import GradeError
 from grader.gradebook import FILENAME as GRADEBOOK_FILE
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, QuizRow
 from grader.i18n import Messages
 from grader.grading import Grader
-from grader.render.reports import write_reports
+from grader.quiz.bank import Bank, load_bank
+from grader.quiz.marking import MAX_ANSWERS_BYTES, QuizResult, grade_answers, parse_answers
+from grader.quiz.sheet import build_sheet
+from grader.render.quiz import write_quiz_reports
+from grader.render.reports import write_atomically, write_reports
 from grader.results import SubmissionResult
 from grader.submission import SUBMISSION_SUFFIXES
 
@@ -107,8 +113,8 @@ def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(student.encode("utf-8")).hexdigest(), 16) % n == k - 1
 
 
-def gradescope_results(result: SubmissionResult) -> dict:
-    """Gradescope's autograder results format: one test per exercise."""
+def gradescope_results(result: SubmissionResult, quiz: QuizResult | None = None) -> dict:
+    """Gradescope's autograder results format: one test per exercise, and one for the quiz if any."""
     tests = []
     for number, exercise in enumerate(result.exercises, start=1):
         lines = [f"{case.title}: {case.status}" + (f" — {case.message}" if case.message else "")
@@ -123,17 +129,62 @@ def gradescope_results(result: SubmissionResult) -> dict:
             "output": "\n".join(lines),
             "visibility": "visible",
         })
-    return {"score": result.score, "max_score": result.max_score, "visibility": "visible",
+    if quiz is not None:
+        tests.append({
+            "name": f"{quiz.title} ({quiz.quiz})", "number": str(len(tests) + 1), "score": quiz.score,
+            "max_score": quiz.max_score, "status": "passed" if quiz.score == quiz.max_score else "failed",
+            "output": "\n".join(f"{q.number}. {q.id}: {q.status}" for q in quiz.questions), "visibility": "visible",
+        })
+    score = round(sum(test["score"] for test in tests), 2)
+    return {"score": score, "max_score": round(sum(test["max_score"] for test in tests), 2), "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
 
 
-def write_student(result: SubmissionResult, folder: Path) -> None:
-    """A student's report.html, report.md, results.json and gradescope.json."""
+def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | None = None) -> None:
+    """A student's report.html, report.md, results.json and gradescope.json (which counts the quiz too)."""
     write_reports(result, folder)
-    target = folder / "gradescope.json"
-    partial = target.with_suffix(".json.tmp")
-    partial.write_text(json.dumps(gradescope_results(result), ensure_ascii=False, indent=2), encoding="utf-8")
-    partial.replace(target)
+    write_atomically(folder / "gradescope.json",
+                     json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))
+
+
+ANSWERS_PATTERNS = ("answers*.toml", "quiz*.toml")
+
+
+def find_answers(path: Path) -> tuple[str, bytes] | None:
+    """A quiz answers file handed in with the code: (its name, its bytes), or None.
+
+    Looked for as answers*.toml or quiz*.toml in a student's folder (any depth) or zip.
+    """
+    path = Path(path)
+    if path.is_dir():
+        found = sorted(p for pattern in ANSWERS_PATTERNS for p in path.rglob(pattern)
+                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        if found and found[0].stat().st_size <= MAX_ANSWERS_BYTES:
+            return found[0].name, found[0].read_bytes()
+        return None
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = sorted(m for m in archive.infolist() if not m.is_dir()
+                                 and any(fnmatch.fnmatch(Path(m.filename).name, p) for p in ANSWERS_PATTERNS)
+                                 and not Path(m.filename).name.startswith(".") and "__MACOSX" not in m.filename)
+                if members and members[0].file_size <= MAX_ANSWERS_BYTES:
+                    return Path(members[0].filename).name, archive.read(members[0])
+        except (zipfile.BadZipFile, OSError):
+            return None
+    return None
+
+
+def grade_quiz(student: str, answers: tuple[str, bytes], bank: Bank, lang: str) -> tuple[QuizResult | None, QuizRow]:
+    """A student's answers file graded against their own sheet (built from the batch's student id)."""
+    name, data = answers
+    try:
+        parsed = parse_answers(data, name)
+        result = grade_answers(build_sheet(bank, parsed.quiz, student), parsed, lang)
+    except GradeError as error:
+        return None, QuizRow("", 0.0, 0.0, Messages(lang).t(error.key, **error.params))
+    return result, QuizRow(result.quiz, result.score, result.max_score, None,
+                           tuple((q.id, q.status, q.score, q.max_score) for q in result.questions))
 
 
 def run_batch(grader: Grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook, catalog_hash: str,
@@ -155,18 +206,25 @@ def run_batch(grader: Grader, entries: Iterable[Entry], out: Path, gradebook: Gr
             continue
         todo[entry.path] = entry
     students = {path: entry.student for path, entry in todo.items()}
+    bank = load_bank()
     for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
         student = students[item.path]
-        error = None
+        error, quiz_row = None, None
         if item.result is not None:
-            write_student(item.result, out / student)
+            answers = find_answers(item.path)
+            quiz = None
+            if answers is not None:
+                quiz, quiz_row = grade_quiz(student, answers, bank, lang)
+                if quiz is not None:
+                    write_quiz_reports(quiz, out / student)
+            write_student(item.result, out / student, quiz)
             summary.graded += 1
         else:
             error = Messages(lang).t(item.error.key, **item.error.params)
             summary.unreadable.append((student, error))
         gradebook.record(student, hashes[student], catalog_hash, item.result, error,
                          results_json=item.result.to_json(indent=None) if item.result else None,
-                         max_score=grader.catalog.max_score)
+                         max_score=grader.catalog.max_score, quiz=quiz_row)
         if on_done:
             on_done(student, item.result, error)
     summary.seconds = time.monotonic() - started

@@ -48,6 +48,20 @@ CREATE TABLE IF NOT EXISTS case_results (
     mistakes TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS case_results_by_attempt ON case_results (attempt_id);
+CREATE TABLE IF NOT EXISTS quiz_results (
+    attempt_id INTEGER PRIMARY KEY REFERENCES attempts (id),
+    quiz TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    error TEXT
+);
+CREATE TABLE IF NOT EXISTS quiz_questions (
+    attempt_id INTEGER NOT NULL REFERENCES attempts (id),
+    question TEXT NOT NULL,
+    status TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL
+);
 """
 
 
@@ -58,6 +72,17 @@ class ExerciseRow:
     score: float
     max_score: float
     mistakes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuizRow:
+    quiz: str
+    score: float
+    max_score: float
+    error: str | None
+    """Why the answers file could not be graded; None when it was."""
+    questions: tuple[tuple[str, str, float, float], ...] = ()
+    """(question id, status, score, max score) in the quiz's order."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,7 @@ class Attempt:
     error: str | None
     """Why the submission could not be graded (an unreadable zip, ...); None when it was."""
     exercises: tuple[ExerciseRow, ...] = ()
+    quiz: QuizRow | None = None
 
 
 class Gradebook:
@@ -103,7 +129,7 @@ class Gradebook:
 
     def record(self, student: str, content_hash: str, catalog_hash: str, result: SubmissionResult | None,
                error: str | None = None, graded_at: str | None = None, results_json: str | None = None,
-               max_score: float = 0.0) -> int:
+               max_score: float = 0.0, quiz: QuizRow | None = None) -> int:
         """Store one attempt whole, or not at all; `max_score` is what an ungraded attempt was out of."""
         graded_at = graded_at or (result.graded_at if result else None) or _now()
         if result is not None and results_json is None:
@@ -128,6 +154,11 @@ class Gradebook:
                     "INSERT INTO case_results VALUES (?, ?, ?, ?, ?)",
                     [(attempt_id, exercise.id, case.name, str(case.status), json.dumps(case.mistakes))
                      for case in exercise.cases])
+            if quiz is not None:
+                self._db.execute("INSERT INTO quiz_results VALUES (?, ?, ?, ?, ?)",
+                                 (attempt_id, quiz.quiz, quiz.score, quiz.max_score, quiz.error))
+                self._db.executemany("INSERT INTO quiz_questions VALUES (?, ?, ?, ?, ?)",
+                                     [(attempt_id, *question) for question in quiz.questions])
         return attempt_id
 
     def latest(self, student: str) -> Attempt | None:
@@ -180,10 +211,11 @@ class Gradebook:
                     "INSERT INTO exercise_results VALUES (?, ?, ?, ?, ?, ?)",
                     [(new_id, *rest) for _, *rest in other._db.execute(
                         "SELECT * FROM exercise_results WHERE attempt_id = ?", (row[0],))])
-                self._db.executemany(
-                    "INSERT INTO case_results VALUES (?, ?, ?, ?, ?)",
-                    [(new_id, *rest) for _, *rest in other._db.execute(
-                        "SELECT * FROM case_results WHERE attempt_id = ?", (row[0],))])
+                for table, marks in (("case_results", 5), ("quiz_results", 5), ("quiz_questions", 5)):
+                    self._db.executemany(
+                        f"INSERT INTO {table} VALUES ({', '.join('?' * marks)})",
+                        [(new_id, *rest) for _, *rest in other._db.execute(
+                            f"SELECT * FROM {table} WHERE attempt_id = ?", (row[0],))])
                 copied += 1
         return copied
 
@@ -193,8 +225,15 @@ class Gradebook:
             for exercise, status, score, max_score, mistakes in self._db.execute(
                 "SELECT exercise, status, score, max_score, mistakes FROM exercise_results WHERE attempt_id = ?"
                 " ORDER BY rowid", (row[0],)))
+        quiz = self._db.execute("SELECT quiz, score, max_score, error FROM quiz_results WHERE attempt_id = ?",
+                                (row[0],)).fetchone()
+        if quiz is not None:
+            questions = tuple(self._db.execute(
+                "SELECT question, status, score, max_score FROM quiz_questions WHERE attempt_id = ? ORDER BY rowid",
+                (row[0],)))
+            quiz = QuizRow(*quiz, questions=questions)
         return Attempt(id=row[0], student=row[1], content_hash=row[2], catalog_hash=row[3], graded_at=row[4],
-                       score=row[5], max_score=row[6], error=row[7], exercises=exercises)
+                       score=row[5], max_score=row[6], error=row[7], exercises=exercises, quiz=quiz)
 
     def _transaction(self):
         return _Transaction(self._db)

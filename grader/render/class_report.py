@@ -14,7 +14,7 @@ from pathlib import Path
 from grader.catalog import Catalog
 from grader.gradebook import Attempt
 from grader.i18n import Messages
-from grader.render.reports import environment
+from grader.render.reports import environment, write_atomically
 
 BINS = 10
 HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT = 520, 180
@@ -57,15 +57,18 @@ def write_grades_csv(attempts: list[Attempt], columns: list[str], path: Path) ->
     """One row per student; UTF-8 with a byte-order mark, so Excel shows Hangul names."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["student", "total", "max_score", *columns, "graded_at", "problem"])
+    quizzes = any(attempt.quiz is not None for attempt in attempts)
+    writer.writerow(["student", "total", "max_score", *columns, *(["quiz", "quiz_score", "quiz_max_score"] if quizzes else []),
+                     "graded_at", "problem"])
     for attempt in attempts:
         scores = {row.exercise: row.score for row in attempt.exercises}
+        quiz = attempt.quiz
+        quiz_cells = ([quiz.quiz, quiz.score, quiz.max_score] if quiz else ["", "", ""]) if quizzes else []
+        problems = [text for text in (attempt.error, quiz.error if quiz else None) if text]
         writer.writerow([attempt.student, attempt.score, attempt.max_score,
-                         *[scores.get(column, "") for column in columns], attempt.graded_at, attempt.error or ""])
-    partial = path.with_suffix(".csv.tmp")
-    partial.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
-    partial.replace(path)
-    return path
+                         *[scores.get(column, "") for column in columns], *quiz_cells, attempt.graded_at,
+                         " · ".join(problems)])
+    return write_atomically(path, buffer.getvalue(), encoding="utf-8-sig")
 
 
 def summarise(attempts: list[Attempt], columns: list[str], catalog: Catalog, lang: str,
@@ -96,6 +99,32 @@ def _mistake_name(catalog: Catalog, mistake_id: str, lang: str) -> str:
     return mistake.name(lang) if mistake else mistake_id
 
 
+@dataclass
+class QuestionRate:
+    quiz: str
+    question: str
+    correct: int = 0
+    answered: int = 0
+    """Students whose answers file had this question graded (an unanswered one counts, as a miss)."""
+
+    @property
+    def rate(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+def question_rates(attempts: list[Attempt]) -> list[QuestionRate]:
+    """Per quiz question, how many students got it right, in the quiz's order."""
+    rates: dict[tuple[str, str], QuestionRate] = {}
+    for attempt in attempts:
+        if attempt.quiz is None or attempt.quiz.error:
+            continue
+        for question, status, _, _ in attempt.quiz.questions:
+            rate = rates.setdefault((attempt.quiz.quiz, question), QuestionRate(attempt.quiz.quiz, question))
+            rate.answered += 1
+            rate.correct += status == "correct"
+    return list(rates.values())
+
+
 def histogram(attempts: list[Attempt]) -> list[Bin]:
     """Scores as a percentage of the maximum, in ten bins; 100 % falls in the last."""
     counts = [0] * BINS
@@ -119,7 +148,7 @@ def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: st
     return environment().get_template("class.html.j2").render(
         t=Messages(lang).t, lang=lang, title=title, attempts=attempts, columns=columns,
         titles={c: (catalog.exercise(c).title(lang) if c in catalog.ids else c) for c in columns},
-        exercises=summarise(graded, columns, catalog, lang), bins=histogram(graded),
+        exercises=summarise(graded, columns, catalog, lang), bins=histogram(graded), questions=question_rates(graded),
         width=HISTOGRAM_WIDTH, height=HISTOGRAM_HEIGHT,
         median=(scores[len(scores) // 2] if len(scores) % 2 else sum(scores[len(scores) // 2 - 1: len(scores) // 2 + 1]) / 2)
         if scores else 0.0,
@@ -130,8 +159,4 @@ def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: st
 def write_class_exports(attempts: list[Attempt], catalog: Catalog, folder: Path, lang: str, title: str) -> list[Path]:
     columns = exercise_columns(attempts, catalog)
     csv_path = write_grades_csv(attempts, columns, folder / "grades.csv")
-    index = folder / "index.html"
-    partial = index.with_suffix(".html.tmp")
-    partial.write_text(render_index(attempts, catalog, lang, title), encoding="utf-8")
-    partial.replace(index)
-    return [csv_path, index]
+    return [csv_path, write_atomically(folder / "index.html", render_index(attempts, catalog, lang, title))]

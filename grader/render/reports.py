@@ -82,13 +82,15 @@ def write_reports(result: SubmissionResult, folder: Path, results_json: str | No
 
     `results_json` is the result already serialised, when the caller needs the text too.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in (("results.json", results_json or result.to_json()), ("report.md", render_markdown(result)),
-                       ("report.html", render_html(result))):
-        target = folder / name
-        partial = target.with_suffix(target.suffix + ".tmp")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-        written.append(target)
-    return written
+    return [write_atomically(folder / name, text) for name, text in (
+        ("results.json", results_json or result.to_json()), ("report.md", render_markdown(result)),
+        ("report.html", render_html(result)))]
+
+
+def write_atomically(target: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write `text` whole or not at all: a reader never sees half a file, even after a crash."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".tmp")
+    partial.write_text(text, encoding=encoding, newline="")
+    partial.replace(target)
+    return target

@@ -183,3 +183,27 @@ def progress_table(rows, messages: Messages) -> Table:
         table.add_row(f"{row.title} ({row.id})", status, str(row.attempts), row.first_passed_at or "—",
                       minutes if row.attempts else "—", str(row.hint_level))
     return table
+
+
+QUIZ_STYLES = {"correct": "green", "partial": "yellow", "wrong": "red", "unanswered": "dim", "invalid": "red"}
+
+
+def quiz_table(result, messages: Messages) -> Group:
+    """A graded quiz: per question its status and points, and for each miss the right answer and why."""
+    table = Table(title=f"{messages.t('quiz.title')}: {result.title} — {result.student}", title_justify="left",
+                  caption=f"{messages.t('quiz.score')}: {_score(result.score)} / {_score(result.max_score)}",
+                  caption_justify="left")
+    for heading, justify in (("#", "right"), (messages.t("quiz.question"), "left"),
+                             (messages.t("table.status"), "left"), (messages.t("quiz.score"), "right")):
+        table.add_column(heading, justify=justify)
+    notes = []
+    for q in result.questions:
+        table.add_row(str(q.number), q.id, Text(messages.t(f"quiz.status-{q.status}"), style=QUIZ_STYLES[q.status]),
+                      f"{_score(q.score)} / {_score(q.max_score)}")
+        if q.status != "correct":
+            given = (q.given or "—") + (f" ({q.problem})" if q.problem else "")
+            notes.append(Text.assemble((f"{q.number}. {q.id}", "bold"), f"  {messages.t('quiz.your-answer')}: {given}"
+                                       f" · {messages.t('quiz.right-answer')}: {q.expected}\n   {q.explanation}"))
+    if result.ignored:
+        notes.append(Text(messages.t("quiz.ignored", ids=", ".join(result.ignored)), style="yellow"))
+    return Group(table, *notes)
