@@ -115,9 +115,10 @@ def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
 
 def gradescope_results(result: SubmissionResult, quiz: QuizResult | None = None) -> dict:
     """Gradescope's autograder results format: one test per exercise, and one for the quiz if any."""
+    t = Messages(result.lang).t
     tests = []
     for number, exercise in enumerate(result.exercises, start=1):
-        lines = [f"{case.title}: {case.status}" + (f" — {case.message}" if case.message else "")
+        lines = [f"{case.title}: {t(f'status.{case.status}')}" + (f" — {case.message}" if case.message else "")
                  for case in exercise.cases]
         lines += [f"{note.name}: {note.hint}" for note in exercise.diagnoses]
         tests.append({
@@ -133,7 +134,8 @@ def gradescope_results(result: SubmissionResult, quiz: QuizResult | None = None)
         tests.append({
             "name": f"{quiz.title} ({quiz.quiz})", "number": str(len(tests) + 1), "score": quiz.score,
             "max_score": quiz.max_score, "status": "passed" if quiz.score == quiz.max_score else "failed",
-            "output": "\n".join(f"{q.number}. {q.id}: {q.status}" for q in quiz.questions), "visibility": "visible",
+            "output": "\n".join(f"{q.number}. {q.id}: {t(f'quiz.status-{q.status}')}" for q in quiz.questions),
+            "visibility": "visible",
         })
     score = round(sum(test["score"] for test in tests), 2)
     return {"score": score, "max_score": round(sum(test["max_score"] for test in tests), 2), "visibility": "visible",

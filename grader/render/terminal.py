@@ -126,7 +126,8 @@ def batch_progress(total: int, messages: Messages, console: Console | None = Non
         yield plain
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn(messages.t("batch.eta")),
+               TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(messages.t("batch.progress"), total=total, rate="")
         started = time.monotonic()
@@ -179,7 +180,8 @@ def progress_table(rows, messages: Messages) -> Table:
         table.add_column(messages.t(f"practice.column-{key}"), justify=justify)
     for row in rows:
         status = _status(messages, Status(row.status)) if row.status else Text("—", style="dim")
-        minutes = f"{row.seconds_spent / 60:.0f} min" if row.seconds_spent >= 60 else f"{row.seconds_spent:.0f} s"
+        minutes = (messages.t("practice.minutes", count=f"{row.seconds_spent / 60:.0f}") if row.seconds_spent >= 60
+                   else messages.t("practice.seconds", count=f"{row.seconds_spent:.0f}"))
         table.add_row(f"{row.title} ({row.id})", status, str(row.attempts), row.first_passed_at or "—",
                       minutes if row.attempts else "—", str(row.hint_level))
     return table
