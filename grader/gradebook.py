@@ -178,24 +178,6 @@ class Gradebook:
         rows = self._db.execute("SELECT * FROM attempts WHERE student = ? ORDER BY id", (student,)).fetchall()
         return [self._attempt(row) for row in rows]
 
-    def results_json(self, attempt_id: int) -> str | None:
-        row = self._db.execute("SELECT results_json FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
-        return row[0] if row else None
-
-    def case_pass_rates(self, attempt_ids: Iterable[int]) -> dict[tuple[str, str], tuple[int, int]]:
-        """(exercise, case) -> (passed, graded) over the given attempts."""
-        ids = list(attempt_ids)
-        counts: dict[tuple[str, str], tuple[int, int]] = {}
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk: chunk + 500]
-            marks = ",".join("?" * len(part))
-            for exercise, case, passed, total in self._db.execute(
-                    f"SELECT exercise, case_name, SUM(status = 'passed'), COUNT(*) FROM case_results"
-                    f" WHERE attempt_id IN ({marks}) GROUP BY exercise, case_name", part):
-                before = counts.get((exercise, case), (0, 0))
-                counts[(exercise, case)] = (before[0] + passed, before[1] + total)
-        return counts
-
     def import_from(self, other: "Gradebook") -> int:
         """Copy every attempt of another gradebook (a shard's) that this one does not have yet."""
         copied = 0

@@ -14,6 +14,7 @@ import pytest
 
 from grader.batch import discover, in_shard, parse_shard
 from grader.errors import GradeError
+from grader.gradebook import Gradebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,9 +98,9 @@ def test_an_unchanged_class_is_not_graded_again_and_history_is_kept(classroom, t
         handle.write("\n\ndef relu(x):\n    return np.maximum(0, x)\n")
     third = grade("batch", classroom, "--out", out, "--lang", "en")
     assert "1 graded, 3 unchanged and kept" in third.stdout
-    with sqlite3.connect(out / "gradebook.sqlite") as db:
-        history = db.execute("SELECT score FROM attempts WHERE student = 'bob' ORDER BY id").fetchall()
-    assert history == [(0.0,), (10.0,)]
+    with Gradebook.in_folder(out) as gradebook:
+        assert [attempt.score for attempt in gradebook.history("bob")] == [0.0, 10.0]
+        assert [attempt.score for attempt in gradebook.history("김민준")] == [100.0]
     assert {row["student"]: row["total"] for row in read_grades(out)}["bob"] == "10.0"
 
 
