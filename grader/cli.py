@@ -75,7 +75,8 @@ def _grade(ctx: typer.Context, path: Path, lang: str, isolation: str, limits, st
 
     grader = Grader(isolation=isolation, limits=limits, pending_launcher=start_launcher(isolation, warm=ctx.obj))
     grader.select(only)  # an unknown exercise name is an error before anything runs
-    grader.launcher  # so does asking for a sandbox that cannot run here
+    # The fork server is not waited for here: expected values are prepared while it starts, and a
+    # sandbox that cannot run is still an error before any student code runs.
     with open_submission(path) as submission:
         return grader.grade(submission, student=student, lang=lang, only=only)
 
