@@ -59,7 +59,7 @@ def _user_errors(lang: str | None) -> Iterator[None]:
 
 
 @app.callback()
-def main(ctx: typer.Context) -> None:
+def warm_start(ctx: typer.Context) -> None:
     """Grade NumPy neural-network exercises, with feedback in Korean and English."""
     if ctx.invoked_subcommand in GRADING_COMMANDS:
         # On a guess of `auto`: the fork server loads NumPy on another core while the options are read.
