@@ -56,6 +56,10 @@ def _user_errors(lang: str | None) -> Iterator[None]:
     except WorkerFailed as error:
         typer.echo(Messages(fallback).t("error.worker-failed", reason=str(error)), err=True)
         raise typer.Exit(2) from None
+    except OSError as error:  # an output folder that is a file, a folder we may not write, a full disk
+        typer.echo(Messages(fallback).t("error.file-system", path=error.filename or "",
+                                        reason=error.strerror or str(error)), err=True)
+        raise typer.Exit(2) from None
 
 
 @app.callback()

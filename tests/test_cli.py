@@ -137,3 +137,14 @@ def test_the_call_time_limit_is_an_option(tmp_path):
     slow = json.loads(grade("submit", tmp_path / "activations.py", "--call-timeout", "0.5", "--json",
                             "--out", tmp_path / "a").stdout)
     assert next(e for e in slow["exercises"] if e["id"] == "relu")["status"] == "timeout"
+
+
+@pytest.mark.parametrize("command", [["submit", "reference"], ["batch", "exercises"], ["init"]])
+def test_an_output_path_that_is_a_file_is_one_line_not_a_traceback(tmp_path, command):
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder", encoding="utf-8")
+    args = [*command, str(blocker)] if command == ["init"] else [*command, "--out", str(blocker)]
+    run = grade(*args, "--lang", "en", cwd=ROOT)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith(str(blocker)) and "folder you may write to" in last

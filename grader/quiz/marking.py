@@ -79,7 +79,7 @@ class QuizResult:
 def read_answers(path: Path) -> Answers:
     path = Path(path)
     if not path.is_file():
-        raise GradeError("error.missing-path", path=path)
+        raise GradeError("error.missing-answers", path=path)
     if path.stat().st_size > MAX_ANSWERS_BYTES:
         raise GradeError("error.answers-unreadable", path=path, reason=f"larger than {MAX_ANSWERS_BYTES // 1024} KiB")
     return parse_answers(path.read_bytes(), path)
