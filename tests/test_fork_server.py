@@ -98,3 +98,34 @@ def test_a_submission_is_served_by_the_warm_server_not_a_fresh_interpreter(sandb
     result = grade_one(sandboxed, reference_copy)
     assert result.score == 100 and sandboxed.launcher.server._process.pid == server_pid
     assert others_pass(result, set())
+
+
+@pytest.mark.parametrize("isolation", ["process", "bwrap"])
+def test_killing_the_grader_mid_run_leaves_no_student_process_behind(reference_copy, isolation):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    marker = f"{uuid.uuid4().int % 100000}.{uuid.uuid4().int % 1000}"
+    attack(reference_copy, f"    import subprocess, time\n    subprocess.Popen(['sleep', '{marker}'])\n"
+                           "    while True:\n        time.sleep(0.05)\n")
+    grading = subprocess.Popen([sys.executable, "-m", "grader", "submit", str(reference_copy), "--isolation", isolation,
+                                "--out", str(reference_copy.parent / "out")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def sleepers() -> list[str]:
+        return subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True, text=True).stdout.split()
+
+    deadline = time.monotonic() + 60
+    while not sleepers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sleepers(), "the attack never started"
+    os.kill(grading.pid, signal.SIGKILL)
+    grading.wait()
+    deadline = time.monotonic() + 10
+    while sleepers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sleepers() == []
