@@ -180,11 +180,10 @@ def hint(
     with _user_errors(lang):
         language = _language(lang)
         from grader.catalog import load_catalog
-        from grader.grading import Grader
         from grader.practice import PracticeLog
         from grader.render.terminal import hint_view, print_view
 
-        target = Grader(isolation="process").select([exercise])[0]
+        target = load_catalog().find(exercise)
         with PracticeLog() as log:
             before = log.hint_level(target.id)
             level = log.reveal_hint(target)
@@ -265,10 +264,10 @@ def reset(
     """Put one function back to its stub, keeping your version in a backup file."""
     with _user_errors(lang):
         language = _language(lang)
-        from grader.grading import Grader
+        from grader.catalog import load_catalog
         from grader.practice import reset_exercise
 
-        target = Grader(isolation="process").select([exercise])[0]
+        target = load_catalog().find(exercise)
         file, backup = reset_exercise(target, path)
     messages = Messages(language)
     if backup is None:
@@ -292,24 +291,20 @@ def solution(
         from grader.practice import reference_source
         from grader.results import Status
 
+        from rich.syntax import Syntax
+
+        from grader.catalog import load_catalog
+        from grader.render.terminal import print_view
+
         messages = Messages(language)
+        target = load_catalog().find(exercise)  # an unknown name is an error before anything runs
         passes = False
         if path.exists():
             result = _grade(ctx, path, language, isolation, Limits(), only=[exercise])
             passes = result.exercises[0].status == Status.PASSED
-        else:
-            from grader.grading import Grader
-
-            Grader(isolation="process").select([exercise])  # an unknown name is still an error
         if not passes and not force:
             typer.echo(messages.t("practice.solution-locked", exercise=exercise), err=True)
             raise typer.Exit(1)
-        from grader.catalog import load_catalog
-        from rich.syntax import Syntax
-
-        from grader.render.terminal import print_view
-
-        target = load_catalog().exercise(exercise)
     if not passes:
         typer.echo(messages.t("practice.solution-forced", exercise=exercise), err=True)
     typer.echo(messages.t("practice.solution-title", exercise=exercise, file=f"reference/{target.module}.py"))

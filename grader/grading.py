@@ -62,10 +62,7 @@ class Grader:
     def select(self, names: Iterable[str] | None) -> list[Exercise]:
         if not names:
             return list(self.catalog.exercises)
-        unknown = [name for name in names if name not in self.catalog.ids]
-        if unknown:
-            raise GradeError("error.unknown-exercise", name=unknown[0], names=", ".join(self.catalog.ids))
-        return [self.catalog.exercise(name) for name in names]
+        return [self.catalog.find(name) for name in names]
 
     def prepare(self, exercise: Exercise) -> PreparedExercise:
         if exercise.id not in self._prepared:

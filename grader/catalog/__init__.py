@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.errors import CatalogError
+from grader.errors import CatalogError, GradeError
 
 CATALOG_PATH = Path(__file__).with_name("exercises.toml")
 REFERENCE_FOLDER = Path(__file__).resolve().parent.parent.parent / "reference"
@@ -133,6 +133,12 @@ class Catalog:
             if exercise.id == exercise_id:
                 return exercise
         raise KeyError(exercise_id)
+
+    def find(self, exercise_id: str) -> Exercise:
+        """The exercise a user named; an unknown name is their error, listing the names there are."""
+        if exercise_id not in self.ids:
+            raise GradeError("error.unknown-exercise", name=exercise_id, names=", ".join(self.ids))
+        return self.exercise(exercise_id)
 
     @property
     def ids(self) -> list[str]:
