@@ -24,20 +24,27 @@ def detect_language(environ: Mapping[str, str] = os.environ) -> str:
     return "en"
 
 
+def locale_files(lang: str) -> list[Path]:
+    """A language's message files: `locales/<lang>.toml`, then one file per area in `locales/<lang>/`."""
+    return [LOCALES / f"{lang}.toml", *sorted((LOCALES / lang).glob("*.toml"))]
+
+
 @lru_cache(maxsize=None)
 def _flat_catalog(lang: str) -> dict[str, str]:
-    data = tomllib.loads((LOCALES / f"{lang}.toml").read_text(encoding="utf-8"))
     flat: dict[str, str] = {}
 
-    def walk(prefix: str, node: dict) -> None:
+    def walk(prefix: str, node: dict, source: Path) -> None:
         for key, value in node.items():
             name = f"{prefix}.{key}" if prefix else key
             if isinstance(value, dict):
-                walk(name, value)
+                walk(name, value, source)
+            elif name in flat:
+                raise ValueError(f"{source.name}: message {name!r} is defined twice")
             else:
                 flat[name] = str(value)
 
-    walk("", data)
+    for path in locale_files(lang):
+        walk("", tomllib.loads(path.read_text(encoding="utf-8")), path)
     return flat
 
 

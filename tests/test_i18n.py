@@ -28,3 +28,20 @@ def test_language_follows_the_locale():
     assert detect_language({"LANG": "ko_KR.UTF-8"}) == "ko"
     assert detect_language({"LC_ALL": "en_US.UTF-8", "LANG": "ko_KR.UTF-8"}) == "en"
     assert detect_language({}) == "en"
+
+
+def test_a_message_defined_in_two_files_is_refused(tmp_path, monkeypatch):
+    import pytest
+
+    from grader import i18n
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en.toml").write_text('[status]\npassed = "passed"\n', encoding="utf-8")
+    (tmp_path / "en" / "area.toml").write_text('[status]\npassed = "again"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    i18n._flat_catalog.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="defined twice"):
+            i18n._flat_catalog("en")
+    finally:
+        i18n._flat_catalog.cache_clear()
