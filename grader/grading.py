@@ -85,6 +85,7 @@ class Grader:
         return SubmissionResult(
             student=student or submission.name,
             isolation=report.isolation,
+            limits=report.limits,
             exercises=exercises,
             lang=lang,
             graded_at=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
@@ -255,11 +256,15 @@ def _message(exercise: Exercise, observation: Observation, outcome: CallOutcome,
             return messages.t("case.submission-time-limit", seconds=f"{limits.submission_seconds:g}")
         return messages.t("case.timeout", seconds=f"{limits.call_seconds:g}")
     if outcome.status == "crashed":
+        if outcome.reason == "interfered":  # its reports were forged or garbled (runner/protocol.py)
+            return messages.t("sandbox.interfered")
         return messages.t("case.crashed", detail=outcome.reason)
     return messages.t(f"case.{outcome.reason}")  # skipped after a timeout or a crash
 
 
 def _load_error_text(error: ErrorInfo, name: str, messages: Messages, limits: Limits) -> str:
+    if error.type == "load-crashed" and error.message == "interfered":
+        return messages.t("sandbox.interfered")
     if error.type in ("load-timeout", "load-crashed"):
         return messages.t(f"load.{error.type}", file=name, seconds=f"{limits.load_seconds:g}", detail=error.message)
     return error_text(error)

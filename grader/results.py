@@ -129,6 +129,8 @@ class SubmissionResult:
     student: str
     isolation: str
     exercises: list[ExerciseResult]
+    limits: str = ""
+    """How memory and process limits held for the whole submission: cgroup-v1, uid, both or rlimit (README)."""
     lang: str = "en"
     graded_at: str = ""
     seconds: float = 0.0
@@ -148,7 +150,7 @@ class SubmissionResult:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         ordered = {"schema": self.schema, "student": self.student, "score": self.score,
-                   "max_score": self.max_score, "isolation": self.isolation}
+                   "max_score": self.max_score, "isolation": self.isolation, "limits": self.limits}
         ordered.update((key, value) for key, value in data.items() if key not in ordered)
         return ordered
 

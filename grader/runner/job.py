@@ -124,3 +124,5 @@ class RunReport:
     calls: list[CallOutcome]
     output: Output
     seconds: float
+    limits: str = "rlimit"
+    """How the submission's memory and process limits were enforced: see runner/confine.py."""

@@ -3,14 +3,18 @@
 Started by the grader as `python -I -S -B zygote.py NUMPY_FOLDER MODE CONTROL_FD`, in a Bubblewrap sandbox
 (MODE `namespaces`) or as a plain child process (MODE `process`). It never runs student code and
 never reads a student's plan: it only forks. For each request on the control socket (the message
-`run` with five file descriptors: plan, protocol, output, status, kill) it forks a *nursery*:
+`run`, or `run UID`, with five file descriptors: plan, protocol, output, status, kill, then one
+cgroup.procs file per cgroup the submission must join) it forks a *nursery*, which joins those cgroups:
 
 - In `namespaces` mode the nursery enters new user, mount, PID, network, IPC and UTS namespaces,
   nested inside the sandbox's. Its child (the worker) is PID 1 of that PID namespace, mounts its own
-  empty tmpfs at /submission, /work and /tmp and a /proc that shows only its own processes, writes
-  the student's files from the plan, then drops every capability so none of that can be undone.
-  Two submissions served by one fork server never share a file or see each other's processes.
-- In `process` mode the worker gets its own session, its private run folder and resource limits.
+  size-capped empty tmpfs at /submission, /work, /tmp and /dev/shm, a /dev of its own holding only
+  null, zero, full, random and urandom (read-only, no tty), and a /proc that shows only its own
+  processes, writes the student's files from the plan, then drops every capability so none of that
+  can be undone. Two submissions served by one fork server never share a file or a process.
+- In `process` mode the worker gets its own session, its private run folder and resource limits,
+  and with a UID it runs as that uid. The nursery is a child subreaper: whatever the submission
+  starts, double-forked and setsid or not, becomes its child when orphaned and is killed at the end.
 
 The nursery waits for the worker or for the kill pipe to close (the grader's way of saying stop),
 kills the worker and everything it started, and writes the worker's exit code to the status pipe.
@@ -32,9 +36,16 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 0x40000
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
-PRIVATE_FOLDERS = ("/submission", "/work", "/tmp", "/dev/shm")
-TMPFS_OPTIONS = b"size=64m,nr_inodes=4096,mode=0777"  # RAM the student may fill, per folder
+MS_BIND, MS_REMOUNT = 4096, 32
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 38, 36
+# Size caps (limits, not allocations; the memory cgroup counts what is written, too). /submission
+# holds any submission the intake accepts: 256 files of at most 1 MiB, 50 MiB in all.
+PRIVATE_FOLDERS = {"/submission": b"size=320m,nr_inodes=2048,mode=0777",
+                   "/work": b"size=64m,nr_inodes=4096,mode=0777",
+                   "/tmp": b"size=64m,nr_inodes=4096,mode=0777"}
+DEVICES = ("null", "zero", "full", "random", "urandom")
+DEV_OPTIONS = b"size=16k,nr_inodes=32,mode=0755"
+SHM_OPTIONS = b"size=64m,nr_inodes=1024,mode=1777"
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -61,10 +72,28 @@ def enter_namespaces():
     _mount("none", "/", None, MS_REC | MS_PRIVATE)
 
 
+def make_private_dev():
+    """A /dev of this worker's own: the harmless devices bound from the sandbox's, a private /dev/shm."""
+    held = {name: os.open(f"/dev/{name}", os.O_PATH | os.O_CLOEXEC) for name in DEVICES
+            if os.path.exists(f"/dev/{name}")}
+    _mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, DEV_OPTIONS)
+    for name, fd in held.items():
+        os.close(os.open(f"/dev/{name}", os.O_CREAT | os.O_WRONLY, 0o666))
+        _mount(f"/proc/self/fd/{fd}", f"/dev/{name}", None, MS_BIND)
+        os.close(fd)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                         ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"/dev/{name}")
+    os.mkdir("/dev/shm")
+    _mount("none", "/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC)
+    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, SHM_OPTIONS)
+
+
 def make_private_folders():
-    for folder in PRIVATE_FOLDERS:
+    for folder, options in PRIVATE_FOLDERS.items():
         if os.path.isdir(folder):
-            _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, TMPFS_OPTIONS)
+            _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, options)
+    make_private_dev()
     try:
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     except OSError:
@@ -97,11 +126,15 @@ def write_sources(plan):
                 handle.write(base64.b64decode(source))
 
 
-def become_worker(mode, worker, plan_fd, protocol_fd, output_fd):
+def become_worker(mode, worker, plan_fd, protocol_fd, output_fd, uid):
     if mode == "namespaces":
         _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
         make_private_folders()
     os.setsid()
+    if uid is not None:  # for good: no way back to the grader's uid
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
     with os.fdopen(plan_fd, encoding="utf-8") as handle:
         plan = json.load(handle)
     if mode == "namespaces":
@@ -115,11 +148,16 @@ def become_worker(mode, worker, plan_fd, protocol_fd, output_fd):
     worker.serve(plan, protocol_fd)
 
 
-def nursery(mode, worker, fds):
+def nursery(mode, worker, fds, uid):
     """Start one worker, wait for it or for the kill pipe, and report how it ended."""
-    plan_fd, protocol_fd, output_fd, status_fd, kill_fd = fds
+    (plan_fd, protocol_fd, output_fd, status_fd, kill_fd), groups = fds[:5], fds[5:]
+    for fd in groups:  # the submission's cgroups, which the worker and all it starts inherit
+        os.write(fd, b"0")
+        os.close(fd)
     if mode == "namespaces":
         enter_namespaces()
+    else:
+        _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "subreaper")
     # The worker's end wakes the select below through this pipe (portable, and free of races).
     ended, wakeup = os.pipe()
     os.set_blocking(wakeup, False)
@@ -132,21 +170,80 @@ def nursery(mode, worker, fds):
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             for fd in (status_fd, kill_fd, ended, wakeup):
                 os.close(fd)
-            become_worker(mode, worker, plan_fd, protocol_fd, output_fd)
+            become_worker(mode, worker, plan_fd, protocol_fd, output_fd, uid)
         except BaseException as error:  # a setup failure: say so where the grader will read it
-            os.write(output_fd, f"grade worker setup failed: {error}\n".encode())
+            _say(output_fd, f"grade worker setup failed: {error}\n")
         os._exit(70)
     for fd in (plan_fd, protocol_fd, output_fd):
         os.close(fd)
-    ready, _, _ = select.select([ended, kill_fd], [], [])
+    status = None
+    while status is None:
+        ready, _, _ = select.select([ended, kill_fd], [], [])
+        if kill_fd in ready:
+            break
+        os.read(ended, 512)
+        status = _reap(pid)  # an orphan adopted by this subreaper may have ended, not the worker
     # PID 1 of the namespace takes every process of the namespace with it; a session is killed as a group.
     if mode == "process":
         _kill(os.killpg, pid)
-    elif ended not in ready:
+    if status is None:
         _kill(os.kill, pid)
-    _, status = os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
+    if mode == "process":
+        _kill_descendants(uid)
     os.write(status_fd, f"{os.waitstatus_to_exitcode(status)}\n".encode())
     os._exit(0)
+
+
+def _reap(worker):
+    """Reap every ended child without blocking; the worker's wait status when it was among them."""
+    found = None
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return found
+        if pid == 0:
+            return found
+        if pid == worker:
+            found = status
+
+
+def _kill_descendants(uid):
+    """Kill every process of the submission: all of its uid, and every child this subreaper adopted."""
+    if uid is not None:
+        helper = os.fork()
+        if helper == 0:
+            try:
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGKILL)  # every process of the uid but this one
+            finally:
+                os._exit(0)
+        os.waitpid(helper, 0)
+    me = os.getpid()
+    while True:
+        try:
+            with open(f"/proc/{me}/task/{me}/children") as handle:
+                children = [int(p) for p in handle.read().split()]
+        except OSError:
+            children = []
+        for child in children:
+            _kill(os.kill, child)
+        try:
+            pid, _ = os.waitpid(-1, 0 if children else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0 and not children:
+            return
+
+
+def _say(fd, text):
+    for where in (fd, 2):  # the output file may already be stdout and stderr
+        try:
+            os.write(where, text.encode()[:2000])
+            return
+        except OSError:
+            pass
 
 
 def _kill(how, pid):
@@ -201,10 +298,11 @@ def main():
     control.send(b"ready")
     while True:
         try:
-            message, fds, _, _ = socket.recv_fds(control, 3, 5)
+            message, fds, _, _ = socket.recv_fds(control, 64, 8)
         except OSError:
             break
-        if message != b"run" or len(fds) != 5:
+        words = message.split()
+        if not words or words[0] != b"run" or len(words) > 2 or len(fds) < 5:
             for fd in fds:
                 os.close(fd)
             if not message:
@@ -214,9 +312,9 @@ def main():
         if pid == 0:
             control.close()
             try:
-                nursery(mode, worker, fds)
+                nursery(mode, worker, fds, int(words[1]) if len(words) == 2 else None)
             except BaseException as error:  # the namespaces could not be made: tell the grader why
-                os.write(fds[2], f"grade worker setup failed: {error}\n".encode())
+                _say(fds[2], f"grade worker setup failed: {error}\n")
             os._exit(71)
         for fd in fds:
             os.close(fd)
