@@ -15,6 +15,7 @@ cgroup.procs file per cgroup the submission must join) it forks a *nursery*, whi
 - In `process` mode the worker gets its own session, its private run folder and resource limits,
   and with a UID it runs as that uid. The nursery is a child subreaper: whatever the submission
   starts, double-forked and setsid or not, becomes its child when orphaned and is killed at the end.
+  Run as root, the worker is also PID 1 of a new PID namespace: it can signal no process outside.
 
 The nursery waits for the worker or for the kill pipe to close (the grader's way of saying stop),
 kills the worker and everything it started, and writes the worker's exit code to the status pipe.
@@ -158,6 +159,8 @@ def nursery(mode, worker, fds, uid):
         enter_namespaces()
     else:
         _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "subreaper")
+        if os.geteuid() == 0:  # root needs no user namespace for this: no pid outside is reachable from inside
+            _check(_libc.unshare(CLONE_NEWPID), "unshare")
     # The worker's end wakes the select below through this pipe (portable, and free of races).
     ended, wakeup = os.pipe()
     os.set_blocking(wakeup, False)
