@@ -55,21 +55,26 @@ class Confiner:
     """Makes a Confinement per worker, the best kind this host allows the grader."""
 
     def __init__(self, mode: str):
+        self._serial = itertools.count()
+        self.uids, self.kind = False, "rlimit"
         self.parents = _cgroup_parents()
+        if self.parents:
+            try:  # once, to know: a cgroup folder may be made and still refuse its limits
+                self.confine(2**30, 8).release()
+            except OSError:
+                self.parents = {}
         self.uids = mode == "process" and os.geteuid() == 0 and _uid_pool_ready() and _others_can_run_python()
         kinds = (["cgroup-v1"] if self.parents else []) + (["uid"] if self.uids else [])
         self.kind = "+".join(kinds) or "rlimit"
-        self._serial = itertools.count()
 
     def confine(self, memory_bytes: int, processes: int) -> Confinement:
         groups = []
         if self.parents:
-            name = f"w{next(self._serial)}"
+            name = f"grade-{os.getpid()}-{next(self._serial)}"  # a killed grader's are removed by the next
             try:
-                groups = [_make_group(self.parents["memory"] / name, {
-                              "memory.limit_in_bytes": memory_bytes, "memory.memsw.limit_in_bytes": memory_bytes,
-                              "memory.swappiness": 0}),
-                          _make_group(self.parents["pids"] / name, {"pids.max": processes + 1})]  # + the nursery
+                groups.append(_make_group(self.parents["memory"] / name, {"memory.limit_in_bytes": memory_bytes},
+                                          {"memory.memsw.limit_in_bytes": memory_bytes, "memory.swappiness": 0}))
+                groups.append(_make_group(self.parents["pids"] / name, {"pids.max": processes + 1}))  # + nursery
             except OSError:
                 for group in groups:
                     _empty_and_remove(group)
@@ -90,30 +95,29 @@ def _own_path(controller: str) -> str | None:
 
 
 def _cgroup_parents() -> dict[str, Path]:
-    """`grade-PID` folders below the grader's own memory and pids cgroups (v1), or {} when not allowed."""
+    """The grader's own memory and pids cgroups (v1), where it makes the workers', or {} when not allowed."""
     parents = {}
-    for controller, probe in (("memory", "memory.limit_in_bytes"), ("pids", "pids.max")):
+    for controller in ("memory", "pids"):
         own = _own_path(controller)
         base = CGROUP_ROOT / controller / (own or "/").lstrip("/")
         if own is None or not (base / "cgroup.procs").is_file() or not os.access(base, os.W_OK):
             return {}
         _remove_stale(base)
-        parent = base / f"grade-{os.getpid()}"
-        try:
-            parent.mkdir(exist_ok=True)
-            if not (parent / probe).exists():
-                raise OSError(f"{controller} limits are not available")
-        except OSError:
-            return {}
-        parents[controller] = parent
+        parents[controller] = base
     return parents
 
 
-def _make_group(path: Path, settings: dict[str, int]) -> Path:
+def _make_group(path: Path, required: dict[str, int], optional: dict[str, int] = {}) -> Path:
     path.mkdir()
-    for name, value in settings.items():
-        if (path / name).exists():
+    try:
+        for name, value in required.items():
             (path / name).write_text(str(value))
+        for name, value in optional.items():  # swap accounting is not always compiled in
+            if (path / name).exists():
+                (path / name).write_text(str(value))
+    except OSError:
+        path.rmdir()
+        raise
     return path
 
 
@@ -139,13 +143,10 @@ def _empty_and_remove(group: Path) -> None:
 
 def _remove_stale(base: Path) -> None:
     """Remove the cgroups of graders that are gone (killed with -9), and whatever still runs in them."""
-    for parent in base.glob("grade-*"):
-        pid = parent.name[len("grade-"):]
+    for group in base.glob("grade-*-*"):
+        pid = group.name.split("-")[1]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            for group in parent.iterdir():
-                if group.is_dir():
-                    _empty_and_remove(group)
-            _empty_and_remove(parent)
+            _empty_and_remove(group)
 
 
 def _uid_pool_ready() -> bool:
