@@ -2,7 +2,7 @@
 
 Visible inside, all read-only: `/usr` (and the base interpreter's prefix when it lives elsewhere),
 NumPy alone at `/site/numpy` (with its bundled libraries at `/site/numpy.libs`), and the fork server's
-three files at `/grader`. Not the grader's virtual environment, not `grader`, not `reference`, not
+four files at `/grader`. Not the grader's virtual environment, not `grader`, not `reference`, not
 the rest of site-packages. NumPy is mounted under `/site` rather than where it is installed, so
 the workers' private `/tmp`, `/work` and `/submission` can never hide it, wherever the venv lives.
 """
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parent
-SANDBOX_FILES = ("zygote.py", "worker.py", "codec.py")
+SANDBOX_FILES = ("zygote.py", "namespaces.py", "worker.py", "codec.py")
 SITE = "/site"
 """Where NumPy is mounted inside the sandbox: the only folder the fork server adds to its path."""
 PRIVATE = ("/submission", "/work", "/tmp", "/dev", "/proc", "/site", "/grader")
