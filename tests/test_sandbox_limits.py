@@ -119,3 +119,29 @@ def test_honest_code_passes_under_the_default_limits_and_results_say_how_they_he
     assert result.score == 100 and others_pass(result, set())
     assert result.limits in ("cgroup-v1", "cgroup-v1+uid", "uid", "rlimit")
     assert result.to_dict()["limits"] == result.limits
+
+
+WHO = """    import os
+    if not 1_900_000_000 <= os.getuid() < 1_900_001_024 or os.getgroups():
+        raise RuntimeError(f'ran as {os.getuid()} {os.getgroups()}')
+    try:
+        os.setuid(0)
+    except PermissionError:
+        return np.where(x > 0, x, alpha * x)
+    raise RuntimeError('became root again')
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the uid pool is for a grader run as root")
+@pytest.mark.parametrize("body", [WHO, FORKS], ids=["uid", "forks"])
+def test_a_pool_uid_binds_the_process_limit_where_there_are_no_cgroups(reference_copy, monkeypatch, body):
+    """Forced here: this host has cgroups, and its interpreter may sit in a private home folder."""
+    from grader.runner import confine
+
+    monkeypatch.setattr(confine, "_cgroup_parents", lambda: {})
+    monkeypatch.setattr(confine, "_others_can_run_python", lambda: True)
+    attack(reference_copy, body)
+    result = grade("process", reference_copy, processes=32)
+    assert result.limits == "uid"
+    leaky = result.exercises[0]
+    assert leaky.status == "passed", leaky.cases[0].message

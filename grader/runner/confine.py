@@ -11,8 +11,9 @@ that each take the whole memory limit. Instead, when the grader may create them:
   the sandbox too. At the end every process left in the cgroup is killed, setsid or not.
 - **uid**: in process mode as root, each worker runs as an unprivileged uid of its own, from a pool
   locked with flock (Jobe runs each job as its own `jobeNN` user). RLIMIT_NPROC then binds, the
-  submission cannot signal the grader, its fork server or another worker, and every process of the
-  uid is killed at the end.
+  submission cannot signal the grader, its fork server or another worker, nor write the grader's
+  files. (As root the worker is also PID 1 of its own PID namespace: all it starts dies with it.)
+  Used only when other users can read the interpreter's library and NumPy: lazy imports need them.
 
 Otherwise only the per-process limits of worker.py apply; `kind` says which held, for results.json.
 """

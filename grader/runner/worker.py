@@ -13,6 +13,7 @@ import io
 import json
 import linecache
 import os
+import resource
 import sys
 import time
 import traceback
@@ -210,8 +211,6 @@ def run_call(call, module, root, capture_chars):
 
 def limit_resources(limits):
     """Lower this process's limits before any student code runs; the grader picked the numbers."""
-    import resource
-
     for name, value in (("RLIMIT_AS", limits["memory_bytes"]), ("RLIMIT_CPU", limits["cpu_seconds"]),
                         ("RLIMIT_FSIZE", limits["file_bytes"]), ("RLIMIT_NPROC", limits["processes"]),
                         ("RLIMIT_CORE", 0)):

@@ -118,7 +118,7 @@ def nursery(mode, worker, fds, uid):
         _kill(os.kill, pid)
         _, status = os.waitpid(pid, 0)
     if mode == "process":
-        _kill_descendants(uid)
+        _kill_descendants()
     os.write(status_fd, f"{os.waitstatus_to_exitcode(status)}\n".encode())
     os._exit(0)
 
@@ -137,17 +137,12 @@ def _reap(worker):
             found = status
 
 
-def _kill_descendants(uid):
-    """Kill every process of the submission: all of its uid, and every child this subreaper adopted."""
-    if uid is not None:
-        helper = os.fork()
-        if helper == 0:
-            try:
-                os.setresuid(uid, uid, uid)
-                os.kill(-1, signal.SIGKILL)  # every process of the uid but this one
-            finally:
-                os._exit(0)
-        os.waitpid(helper, 0)
+def _kill_descendants():
+    """Kill every child this subreaper adopted, until none is left.
+
+    Run as root (the only case with a pool uid), the worker was PID 1 of its own PID namespace,
+    and the kernel has already killed every process of the namespace: nothing is left to adopt.
+    """
     me = os.getpid()
     while True:
         try:
