@@ -331,3 +331,35 @@ def test_a_batch_with_hostile_entries_finishes_and_leaks_nothing(tmp_path):
     skipped = json.loads((out / "gina" / "results.json").read_text(encoding="utf-8"))["skipped"]
     assert [(s["path"], s["reason"]) for s in skipped] == [("notes.py", "special"), ("zero.py", "link")]
     assert "zero\\.py: a link" in (out / "gina" / "report.md").read_text(encoding="utf-8")
+
+
+# --- each cap has two layers: on the listing, before reading, and while reading -------------------
+
+def test_caps_are_checked_on_the_listing_before_anything_is_read(tmp_path, monkeypatch):
+    from grader.errors import GradeError
+    from grader.submission import open_submission
+
+    folder = reference_folder(tmp_path / "tom")
+    sparse(folder / "big.py", MAX_SOURCE_BYTES + 1)
+    reads = []
+    monkeypatch.setattr("grader.intake.read_in_folder", lambda *args: reads.append(args) or b"")
+    with pytest.raises(GradeError) as error:
+        with open_submission(folder):
+            pass
+    assert error.value.key == "intake.file-too-large" and reads == []
+
+
+def test_a_file_that_grows_after_it_was_listed_is_read_no_further_than_its_cap(tmp_path, monkeypatch):
+    from grader import intake
+    from grader.errors import GradeError
+    from grader.submission import open_submission
+
+    folder = reference_folder(tmp_path / "uma")
+    sparse(folder / "growing.py", 8 * MAX_SOURCE_BYTES)
+    listed = intake.list_folder
+    monkeypatch.setattr("grader.intake.list_folder",  # as if it had been small when listed
+                        lambda *args: [intake.Item(i.parts, i.kind, min(i.size, 10)) for i in listed(*args)])
+    with pytest.raises(GradeError) as error:
+        with open_submission(folder):
+            pass
+    assert error.value.key == "intake.file-too-large"

@@ -152,3 +152,20 @@ def test_a_batch_with_a_hidden_case_keeps_its_inputs_out_of_every_file(graders, 
         texts += [repr(row) for table in ("attempts",) for row in db.execute(f"SELECT * FROM {table}")]
     assert "seen" in "".join(texts)  # the visible cases' printing is there: the search is looking
     assert not [n for n in needles if n in "".join(texts)]
+
+
+def test_a_hidden_case_outcome_keeps_nothing_a_person_could_read(graders, reference_copy):
+    from grader.hidden import run_cases
+
+    replace_function(reference_copy, "activations.py", "relu", "def relu(x):\n" + ATTACKS["warning"].replace(
+        "    return", "    print(repr(np.asarray(x).tolist()))\n    return"))
+    grader = graders[True]
+    relu = grader.prepare(grader.catalog.exercise("relu"))
+    with open_submission(reference_copy) as submission:
+        report, outcomes = run_cases(submission, [relu], grader.limits, grader.launcher)
+    needles = seeded_inputs(grader)
+    visible, hidden = outcomes[0][:-1], outcomes[0][-1]
+    assert all(o.output.text and o.warnings for o in visible)  # the visible cases' printing is kept
+    assert hidden.status == "returned" and hidden.output.text == "" and hidden.warnings == ["hidden"]
+    kept = repr((hidden.output, hidden.error, hidden.warnings, hidden.reason, report))  # the value is compared only
+    assert not [n for n in needles if n in kept]
