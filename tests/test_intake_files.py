@@ -206,6 +206,15 @@ def test_too_many_files_anywhere_in_the_folder_are_refused(tmp_path):
     assert probe(folder)["error"] == "intake.too-many-files"
 
 
+def test_a_zip_with_too_many_members_is_refused(tmp_path):
+    archive = tmp_path / "walt.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("activations.py", "x = 1\n")
+        for number in range(MAX_FILES):
+            zf.writestr(f"data/{number}.txt", "")
+    assert probe(archive)["error"] == "intake.too-many-files"
+
+
 def test_too_many_source_units_are_refused(tmp_path):
     folder = reference_folder(tmp_path / "lee")
     for number in range(MAX_UNITS):
@@ -349,17 +358,61 @@ def test_caps_are_checked_on_the_listing_before_anything_is_read(tmp_path, monke
     assert error.value.key == "intake.file-too-large" and reads == []
 
 
-def test_a_file_that_grows_after_it_was_listed_is_read_no_further_than_its_cap(tmp_path, monkeypatch):
+@pytest.mark.parametrize("files, key", [(1, "intake.file-too-large"), (60, "intake.too-large")])
+def test_files_that_grow_after_they_were_listed_are_read_no_further_than_the_caps(tmp_path, monkeypatch, files, key):
     from grader import intake
     from grader.errors import GradeError
     from grader.submission import open_submission
 
     folder = reference_folder(tmp_path / "uma")
-    sparse(folder / "growing.py", 8 * MAX_SOURCE_BYTES)
+    for number in range(files):
+        sparse(folder / f"growing{number}.py", 8 * MAX_SOURCE_BYTES if files == 1 else MAX_SOURCE_BYTES - 1)
     listed = intake.list_folder
     monkeypatch.setattr("grader.intake.list_folder",  # as if it had been small when listed
                         lambda *args: [intake.Item(i.parts, i.kind, min(i.size, 10)) for i in listed(*args)])
     with pytest.raises(GradeError) as error:
         with open_submission(folder):
             pass
-    assert error.value.key == "intake.file-too-large"
+    assert error.value.key == key
+
+
+@pytest.mark.parametrize("swap", ["link", "fifo", "device-link"])
+def test_an_entry_swapped_after_it_was_listed_is_not_followed_nor_blocks(tmp_path, monkeypatch, swap):
+    import signal
+
+    from grader import intake
+    from grader.errors import GradeError
+    from grader.submission import open_submission
+
+    folder = reference_folder(tmp_path / "vic")
+    listed = intake.list_folder
+    victim = folder / "activations.py"
+
+    def listing_then_swap(*args):
+        items = listed(*args)
+        victim.unlink()  # between the listing and the reading, as a racing student would
+        if swap == "link":
+            victim.symlink_to("/etc/passwd")
+        elif swap == "fifo":
+            os.mkfifo(victim)
+        else:
+            victim.symlink_to("/dev/zero")
+        return items
+
+    class Blocked(Exception):  # not an OSError, which the grader would take for a vanished file
+        pass
+
+    def give_up(*_):
+        raise Blocked("the grader blocked on the swapped entry")
+
+    monkeypatch.setattr("grader.intake.list_folder", listing_then_swap)
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(10)
+    try:
+        with pytest.raises(GradeError) as error:
+            with open_submission(folder):
+                pass
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert error.value.key == "intake.changed"

@@ -169,3 +169,15 @@ def test_a_hidden_case_outcome_keeps_nothing_a_person_could_read(graders, refere
     assert hidden.status == "returned" and hidden.output.text == "" and hidden.warnings == ["hidden"]
     kept = repr((hidden.output, hidden.error, hidden.warnings, hidden.reason, report))  # the value is compared only
     assert not [n for n in needles if n in kept]
+
+
+@pytest.mark.parametrize("attack", ["print", "raise", "warning", "exception-type"])
+def test_the_result_layer_shows_nothing_of_a_hidden_case_even_if_given_everything(graders, reference_copy, tmp_path,
+                                                                                  monkeypatch, attack):
+    """The second layer: were a hidden case's outcome passed on whole, the results would still not show it."""
+    monkeypatch.setattr("grader.hidden.keep_for_grading", lambda outcome: outcome)
+    replace_function(reference_copy, "activations.py", "relu", "def relu(x):\n" + ATTACKS[attack])
+    with open_submission(reference_copy) as submission:
+        result = graders[True].grade(submission, lang="en")
+    text = every_output(result, tmp_path / "out")
+    assert not [n for n in seeded_inputs(graders[True]) if n in text]
