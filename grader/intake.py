@@ -79,7 +79,7 @@ class Intake:
 
 
 def cap_for(name: str) -> int:
-    if name.endswith(".ipynb"):
+    if name.lower().endswith(".ipynb"):
         return MAX_NOTEBOOK_BYTES
     if is_answers(name):
         return MAX_ANSWERS_BYTES
@@ -137,9 +137,11 @@ def _choose(items: list[Item], name: str, shown: str, single_file: bool) -> Inta
         root = here[0].parts
     units, ignored = [], []
     for item in children.get(root, []):
-        if item.kind != "file" or not item.name.endswith(SOURCE_SUFFIXES):
+        if single_file:  # named on its own: whatever its name, it is the submission
+            units.append(item)
+        elif item.kind != "file" or not item.name.endswith(SOURCE_SUFFIXES):
             continue
-        if item.name.endswith(".py") and is_test_or_setup(item.name) and not single_file:
+        elif item.name.endswith(".py") and is_test_or_setup(item.name):
             ignored.append(item.name)
         else:
             units.append(item)

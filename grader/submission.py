@@ -72,7 +72,7 @@ def _snapshot(intake: Intake, root: Path) -> Submission:
     units: list[SourceUnit] = []
     answers = None
     digest = hashlib.sha256()
-    py_names = {item.name[:-3] for item in intake.units if item.name.endswith(".py")}
+    py_names = {item.name[:-3] for item in intake.units if item.name.lower().endswith(".py")}
     for item, data in intake.files():
         digest.update("/".join(item.parts).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(hashlib.sha256(data).digest())
@@ -80,7 +80,7 @@ def _snapshot(intake: Intake, root: Path) -> Submission:
             answers = (item.name, data)
             continue
         stem = item.name.rsplit(".", 1)[0]
-        if item.name.endswith(".py"):
+        if item.name.lower().endswith(".py"):
             (root / item.name).write_bytes(data)
             units.append(SourceUnit(stem, "file", item.name))
         else:

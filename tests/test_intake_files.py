@@ -416,3 +416,25 @@ def test_an_entry_swapped_after_it_was_listed_is_not_followed_nor_blocks(tmp_pat
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert error.value.key == "intake.changed"
+
+
+def test_hidden_files_count_towards_the_time_a_listing_may_take(tmp_path):
+    folder = reference_folder(tmp_path / "xena")
+    for number in range(4 * MAX_FILES + 1):
+        (folder / f".junk{number}").touch()
+    assert probe(folder)["error"] == "intake.too-many-files"
+
+
+def test_a_zip_member_with_a_name_no_file_system_takes_is_refused(tmp_path):
+    archive = tmp_path / "yuri.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("activations.py", "x = 1\n")
+        zf.writestr("a" * 300 + ".py", "x = 1\n")
+    assert probe(archive)["error"] == "error.unsafe-zip"
+
+
+def test_a_single_file_is_graded_whatever_its_name(tmp_path):
+    source = (ROOT / "reference" / "activations.py").read_bytes()
+    for name in ("HOMEWORK.PY", "test_mine.py"):
+        (tmp_path / name).write_bytes(source)
+        assert probe(tmp_path / name)["units"] == [name]
