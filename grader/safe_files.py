@@ -21,6 +21,10 @@ from grader.errors import GradeError
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+NAME_MAX = 255
+"""The longest file name a Linux file system takes, in bytes."""
+SCANNED_PER_ENTRY = 4
+"""Entries looked at (hidden ones included) per entry counted: bounds the time a listing takes."""
 
 
 class TooLarge(Exception):
@@ -84,6 +88,7 @@ def list_folder(top: int, shown: str, max_entries: int, max_depth: int, skip: se
     `skip` are left out, and so is a folder holding `pyvenv.cfg` (a virtual environment)."""
     items: list[Item] = []
     pending: list[tuple[str, ...]] = [()]
+    scanned = 0
     while pending:
         parts = pending.pop()
         here: list[Item] = []
@@ -97,6 +102,9 @@ def list_folder(top: int, shown: str, max_entries: int, max_depth: int, skip: se
         try:
             with os.scandir(fd) as entries:
                 for entry in entries:
+                    scanned += 1
+                    if scanned > SCANNED_PER_ENTRY * max_entries:
+                        raise GradeError("intake.too-many-files", path=shown, limit=max_entries)
                     if entry.name.startswith(".") or entry.name in skip:
                         continue
                     if entry.name == "pyvenv.cfg" and parts:
@@ -180,6 +188,8 @@ def list_zip(archive: zipfile.ZipFile, shown: str, max_entries: int, max_depth: 
         parts = member_parts(member.filename)
         if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
             raise GradeError("error.unsafe-zip", path=shown, reason=f"the path {printable(parts)!r} leaves the folder")
+        if any(len(p.encode("utf-8", "surrogateescape")) > NAME_MAX for p in parts):
+            raise GradeError("error.unsafe-zip", path=shown, reason=f"a name longer than {NAME_MAX} bytes")
         if not parts or any(p.startswith(".") or p in skip for p in parts):
             continue
         if len(parts) > max_depth + 1:
