@@ -438,3 +438,22 @@ def test_a_single_file_is_graded_whatever_its_name(tmp_path):
     for name in ("HOMEWORK.PY", "test_mine.py"):
         (tmp_path / name).write_bytes(source)
         assert probe(tmp_path / name)["units"] == [name]
+
+
+def test_a_snapshot_lives_while_it_is_used_and_a_killed_graders_are_removed(tmp_path):
+    from grader.submission import SNAPSHOT_PREFIX, open_submission, remove_stale_snapshots
+
+    folder = reference_folder(tmp_path / "zoe")
+    with open_submission(folder) as submission:
+        root = submission.root
+        assert sorted(p.name for p in root.iterdir()) == REFERENCE_UNITS
+    assert not root.exists()
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # its pid belongs to no process now
+    stale = tmp_path / f"{SNAPSHOT_PREFIX}{dead.pid}-abc"
+    stale.mkdir()
+    (stale / "x.py").touch()
+    alive = tmp_path / f"{SNAPSHOT_PREFIX}{os.getpid()}-abc"
+    alive.mkdir()
+    remove_stale_snapshots(tmp_path)
+    assert not stale.exists() and alive.exists()
