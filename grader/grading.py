@@ -9,7 +9,7 @@ import datetime as dt
 import itertools
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -21,10 +21,11 @@ from grader.compare import compare
 from grader.diagnose import Observation, diagnose
 from grader.errors import GradeError
 from grader.feedback import error_text, finding_message, format_value
+from grader.hidden import run_cases
 from grader.i18n import Messages
 from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Plot, Status,
                             SubmissionResult)
-from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
+from grader.runner import CallOutcome, Limits, RunReport
 from grader.runner.job import ErrorInfo
 from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
@@ -73,15 +74,10 @@ class Grader:
               only: Iterable[str] | None = None) -> SubmissionResult:
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
-        calls = [Call(p.exercise.id, p.exercise.module, case.inputs, p.exercise.id) for p in prepared for case in p.cases]
-        report = run_submission(submission.root, submission.units, calls, self.limits, self.launcher)
+        report, outcomes = run_cases(submission, prepared, self.limits, self.launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
-        exercises, position = [], 0
-        for p in prepared:
-            outcomes = report.calls[position: position + len(p.cases)]
-            position += len(p.cases)
-            exercises.append(self._exercise_result(p, outcomes, report, messages, files))
+        exercises = [self._exercise_result(p, o, report, messages, files) for p, o in zip(prepared, outcomes)]
         return SubmissionResult(
             student=student or submission.name,
             isolation=report.isolation,
@@ -92,6 +88,8 @@ class Grader:
             seconds=round(time.monotonic() - started, 3),
             files=[_file_result(submission, name, report, messages) for name in [u.name for u in submission.units]],
             output=report.output.shown(lambda count: messages.t("output.more-bytes", count=count)),
+            skipped=[replace(s, message=messages.t(f"intake.skipped-{s.reason}", path=s.path, count=s.count))
+                     for s in submission.skipped],
         )
 
     def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en",
@@ -124,7 +122,7 @@ class Grader:
 
     def _grade_path(self, path: Path, lang: str, student: str | None) -> BatchItem:
         try:
-            with open_submission(path) as submission:
+            with open_submission(path, follow_top_link=False) as submission:
                 return BatchItem(path, result=self.grade(submission, student=student, lang=lang))
         except GradeError as error:
             return BatchItem(path, error=error)
@@ -219,12 +217,14 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
     # A warning beside a correct result is advice; beside a wrong one it is a clue to the cause.
     key = "advice.warning" if observation.status == Status.PASSED else "advice.warned"
     result.advice = [messages.t(key, warning=w) for w in outcome.warnings]
+    if case.hidden:  # nothing the student's code printed, raised or warned is shown for a hidden case
+        result.output, result.error = "", None
+        result.advice = [messages.t("intake.hidden-warning")] if outcome.warnings else []
     if observation.status == Status.PASSED:
         return result
     result.message = _message(exercise, observation, outcome, report, messages, limits, files)
     if case.hidden:
         result.message = messages.t("case.hidden-failed")
-        result.error = None
         return result
     result.finding = observation.finding
     result.given = dict(observation.prepared.shown_inputs)

@@ -125,6 +125,18 @@ class FileResult:
 
 
 @dataclass
+class SkippedFile:
+    """An entry of the submission that was not read: a link, a FIFO, a device or socket, an unreadable folder."""
+
+    path: str
+    reason: str
+    """link, special, unreadable, or more (then `count` says how many more were not listed)."""
+    count: int = 0
+    message: str = ""
+    """Why, in the report's language."""
+
+
+@dataclass
 class SubmissionResult:
     student: str
     isolation: str
@@ -137,6 +149,8 @@ class SubmissionResult:
     files: list[FileResult] = field(default_factory=list)
     output: str = ""
     """Process-level output of the student's code, truncated."""
+    skipped: list[SkippedFile] = field(default_factory=list)
+    """Entries of the submission the grader did not read, and why."""
     schema: str = SCHEMA
 
     @property

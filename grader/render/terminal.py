@@ -55,6 +55,7 @@ def first_problems(result: SubmissionResult, messages: Messages) -> Group:
             continue
         case = next(c for c in exercise.cases if c.status != Status.PASSED)
         lines.append(Text.assemble((f"{exercise.id}", "bold"), f" · {case.title}: ", case.message))
+    lines += [Text(entry.message, style="yellow") for entry in result.skipped]  # links, FIFOs... not read
     return Group(*lines)
 
 
