@@ -3,7 +3,9 @@
 A worker runs the calls in order and reports each. When a call hangs or the worker dies, the
 supervisor kills the worker's whole process group, records what happened, abandons the rest of that
 call's group (the exercise) and starts a fresh worker at the next group. A file whose top-level code
-hangs or kills the worker is skipped in the next worker. So one bad function costs its exercise only.
+hangs or kills the worker is skipped in the next worker: the worker reports each top-level statement before
+running it, so only that statement is skipped (a statement that killed the worker also ends its file's
+loading, as `os._exit` would). So one bad function costs its exercise only, one bad line nothing.
 """
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from grader.runner import codec
-from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SourceUnit,
-                               UnitOutcome, WorkerFailed)
+from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SkippedStatement,
+                               SourceUnit, UnitOutcome, WorkerFailed)
 from grader.runner.launch import Placement, ProcessLauncher, Worker
 
 MAX_LINE_BYTES = 256 * 1024 * 1024
+STATEMENT_GRACE_SECONDS = 2.0
+"""How long after its own time limit a statement may run before the worker is killed and restarted."""
 
 
 class WorkerStopped(Exception):
@@ -71,6 +75,7 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
     deadline = started + limits.submission_seconds
     outcomes: list[CallOutcome | None] = [None] * len(calls)
     unit_outcomes: dict[str, UnitOutcome] = {}
+    found: dict = {"aliases": {}, "ambiguous": {}, "faults": {}}
     with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
         tmp = Path(tmp)
         placement = launcher.placement(tmp)
@@ -84,11 +89,11 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
             while True:
                 # A file that hung or killed a worker is not loaded again; every other file is.
                 poisoned = [name for name, unit in unit_outcomes.items() if unit.poisoned]
-                plan.update(start=start, skip_units=poisoned)
+                plan.update(start=start, skip_units=poisoned, skip_statements=found["faults"])
                 (tmp / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
                 worker = launcher.start(tmp, output)
                 try:
-                    next_start = _supervise(worker, calls, start, limits, deadline, outcomes, unit_outcomes)
+                    next_start = _supervise(worker, calls, start, limits, deadline, outcomes, unit_outcomes, found)
                 finally:
                     worker.stop()
                 if next_start is None:
@@ -103,6 +108,8 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
             calls=outcomes,
             output=_read_output(output_path, limits.output_bytes),
             seconds=time.monotonic() - started,
+            aliases=found["aliases"],
+            ambiguous=found["ambiguous"],
         )
 
 
@@ -117,7 +124,8 @@ def _stage(root: Path, units: list[SourceUnit], target: Path) -> Path:
 
 def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list[Call], limits: Limits) -> dict:
     def unit_plan(unit: SourceUnit) -> dict:
-        plan = {"name": unit.name, "kind": unit.kind, "path": unit.path, "cells": [asdict(c) for c in unit.cells]}
+        plan = {"name": unit.name, "kind": unit.kind, "path": unit.path, "cells": [asdict(c) for c in unit.cells],
+                "source": unit.source}
         if placement.inline_sources and unit.kind == "file":
             plan["source_base64"] = base64.b64encode((root / unit.path).read_bytes()).decode("ascii")
         return plan
@@ -127,9 +135,10 @@ def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list
         "workdir": placement.workdir,
         "tmpdir": placement.tmpdir,
         "units": [unit_plan(u) for u in units],
-        "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args]}
-                  for c in calls],
+        "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args],
+                   "aliases": list(c.aliases)} for c in calls],
         "capture_chars": limits.capture_chars,
+        "statement_seconds": limits.load_seconds,
         "limits": {
             "memory_bytes": limits.memory_bytes,
             "cpu_seconds": int(limits.submission_seconds) + 5,
@@ -139,10 +148,11 @@ def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list
     }
 
 
-def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_outcomes) -> int | None:
+def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_outcomes, found) -> int | None:
     """Follow one worker's reports; return where the next worker should start, or None when all is done."""
     reader = EventReader(worker.protocol_fd)
     loading: str | None = None
+    statement: tuple[str, str] | None = None
     current: int | None = None
     try:
         event = reader.next(min(deadline, time.monotonic() + limits.startup_seconds))
@@ -159,11 +169,14 @@ def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_ou
             if kind == "loading":
                 loading = str(event.get("unit"))
                 step_deadline = min(deadline, time.monotonic() + limits.load_seconds)
+            elif kind == "statement":  # the worker's own alarm stops it first; this is the backstop
+                statement = (str(event.get("unit")), str(event.get("key")))
+                step_deadline = min(deadline, time.monotonic() + limits.load_seconds + STATEMENT_GRACE_SECONDS)
             elif kind == "unit":
-                unit_outcomes[str(event["unit"])] = UnitOutcome(
-                    str(event["unit"]), [_error(e) for e in event.get("errors", [])], _output(event.get("output")))
-                loading = None
+                unit_outcomes[str(event["unit"])] = _read(_unit_outcome, event)
+                loading = statement = None
             elif kind == "functions":
+                found.update(_read(_resolution, event))
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "call":
                 current = int(event["index"])
@@ -182,6 +195,11 @@ def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_ou
             return None  # out of time: whatever has no outcome yet becomes a timeout
         reason = "timeout" if stopped.timed_out else "crashed"
         detail = worker.exit_detail() if not stopped.timed_out else ""
+        if statement is not None:  # the next worker skips this statement (and ends its file if it crashed)
+            unit, key = statement
+            found["faults"].setdefault(unit, {})[key] = {"reason": "timeout" if stopped.timed_out else "crashed",
+                                                         "detail": detail}
+            return start if current is None else current
         if loading is not None:
             message = "load-timeout" if stopped.timed_out else "load-crashed"
             unit_outcomes[loading] = UnitOutcome(loading, [ErrorInfo(message, detail)])
@@ -195,6 +213,30 @@ def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_ou
             outcomes[index] = CallOutcome("skipped", reason=f"after-{reason}")
             index += 1
         return index if index < len(calls) else None
+
+
+def _read(parse, event: dict):
+    """Parse a report the student's process wrote; anything malformed ends that worker, never the grader."""
+    try:
+        return parse(event)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise WorkerStopped(False, "garbled report") from None
+
+
+def _resolution(event: dict) -> dict:
+    return {"aliases": {str(k): str(v) for k, v in dict(event.get("names") or {}).items()},
+            "ambiguous": {str(k): [str(n) for n in v][:10] for k, v in dict(event.get("ambiguous") or {}).items()}}
+
+
+def _unit_outcome(event: dict) -> UnitOutcome:
+    skipped = [
+        SkippedStatement(int(s.get("line", 0)), str(s.get("code", "")), s.get("reason")
+                         if s.get("reason") in ("error", "timeout", "crashed", "exit") else "error",
+                         _error(s["error"]) if isinstance(s.get("error"), dict) else None, str(s.get("detail", "")),
+                         str(s.get("cell", "")), str(s.get("cell_first", "")))
+        for s in event.get("skipped", []) if isinstance(s, dict)]
+    return UnitOutcome(str(event["unit"]), [_error(e) for e in event.get("errors", [])], _output(event.get("output")),
+                       skipped, [str(f) for f in event.get("functions", [])][:200])
 
 
 def _call_outcome(event: dict) -> CallOutcome:
