@@ -17,13 +17,26 @@ PLOT_MODULES = {"matplotlib", "pylab", "seaborn", "plotly", "bokeh"}
 NETWORK_ERRORS = {"urllib.error.URLError", "urllib.error.HTTPError", "socket.gaierror", "ConnectionError",
                   "ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "socket.timeout"}
 MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
+UNDEFINED_NAME = re.compile(r"name '(\w+)' is not defined")
 MAX_SUGGESTIONS = 3
 
 
 def skipped_advice(unit: UnitOutcome, messages: Messages, limits: Limits) -> list[str]:
-    """One line per skipped statement, in file order, each saying where and why."""
+    """One line per skipped statement, in file order, each saying where and why; in a .py file the
+    statements that failed only because an earlier skipped line did not define a name share one line."""
     lines = []
+    undefined: dict[str, list[int]] = {}
     for skipped in unit.skipped:
+        name = _undefined_name(skipped)
+        if name is not None:
+            undefined.setdefault(name, []).append(skipped.line)
+    for skipped in unit.skipped:
+        name = _undefined_name(skipped)
+        if name is not None and len(undefined[name]) > 1:
+            if undefined[name][0] == skipped.line:
+                lines.append(messages.t("loading.skipped-uses", name=name,
+                                        lines=", ".join(str(line) for line in undefined[name])))
+            continue
         reason = _reason(skipped, messages, limits)
         code = skipped.code or "…"
         if skipped.cell:
@@ -32,6 +45,15 @@ def skipped_advice(unit: UnitOutcome, messages: Messages, limits: Limits) -> lis
         else:
             lines.append(messages.t("loading.skipped", line=skipped.line, code=code, reason=reason))
     return list(dict.fromkeys(lines))
+
+
+def _undefined_name(skipped: SkippedStatement) -> str | None:
+    """`plt` for a .py statement that failed with NameError: name 'plt' is not defined."""
+    error = skipped.error
+    if skipped.cell or skipped.reason != "error" or error is None or error.type != "NameError":
+        return None
+    match = UNDEFINED_NAME.fullmatch(error.message)
+    return match.group(1) if match else None
 
 
 def _reason(skipped: SkippedStatement, messages: Messages, limits: Limits) -> str:
@@ -47,6 +69,7 @@ def _reason(skipped: SkippedStatement, messages: Messages, limits: Limits) -> st
         module = missing.group(1)
         key = "loading.reason-plot-module" if module.split(".")[0] in PLOT_MODULES else "loading.reason-module"
         return messages.t(key, module=module)
+    error = ErrorInfo(error.type, " ".join(error.message.split())[:300], error.frames)  # one line
     text = error_text(error) if error.frames and error.frames[-1].line != skipped.line else \
         f"{error.type}: {error.message}".strip().rstrip(":")
     if error.type in NETWORK_ERRORS or "name resolution" in error.message or "Network is unreachable" in error.message:
