@@ -23,12 +23,15 @@ from grader.errors import GradeError
 from grader.feedback import error_text, finding_message, format_value
 from grader.hidden import run_cases
 from grader.i18n import Messages
+from grader.loading_notes import (alias_advice, encoding_advice, missing_message, skipped_advice,
+                                  undecodable_error)
 from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Plot, Status,
                             SubmissionResult)
 from grader.runner import CallOutcome, Limits, RunReport
-from grader.runner.job import ErrorInfo
+from grader.runner.job import ErrorInfo, UnitOutcome
 from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
+from grader.source_text import with_sources
 from grader.submission import Submission, open_submission
 
 
@@ -74,9 +77,13 @@ class Grader:
               only: Iterable[str] | None = None) -> SubmissionResult:
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
-        report, outcomes = run_cases(submission, prepared, self.limits, self.launcher)
+        units, decoded = with_sources(submission.root, submission.units)
+        report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
+        for name, text in decoded.items():  # a file that is not text never reached the worker
+            if text.text is None:
+                report.units[name] = UnitOutcome(name, [undecodable_error(files[name], text, messages)])
         exercises = [self._exercise_result(p, o, report, messages, files) for p, o in zip(prepared, outcomes)]
         return SubmissionResult(
             student=student or submission.name,
@@ -86,7 +93,8 @@ class Grader:
             lang=lang,
             graded_at=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
             seconds=round(time.monotonic() - started, 3),
-            files=[_file_result(submission, name, report, messages) for name in [u.name for u in submission.units]],
+            files=[_file_result(submission, name, report, messages, self.limits, decoded.get(name))
+                   for name in [u.name for u in submission.units]],
             output=report.output.shown(lambda count: messages.t("output.more-bytes", count=count)),
             skipped=[replace(s, message=messages.t(f"intake.skipped-{s.reason}", path=s.path, count=s.count))
                      for s in submission.skipped],
@@ -150,6 +158,7 @@ class Grader:
             file=f"{exercise.module}.py",
             diagnoses=[_note(self.catalog, m, lang) for m in mistakes],
             plot=_plot(exercise, prepared, outcomes, lang),
+            advice=alias_advice(exercise.id, report, messages),
             rtol=exercise.rtol,
             atol=exercise.atol,
         )
@@ -169,7 +178,7 @@ def _load_errors(exercise: Exercise, report: RunReport) -> list[tuple[str, Error
 def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunReport) -> Observation:
     observation = Observation(prepared=prepared, status=Status.ERROR, error=outcome.error)
     if outcome.status == "missing":
-        failed = _load_errors(exercise, report)
+        failed = _load_errors(exercise, report) if exercise.id not in report.ambiguous else []
         observation.status = Status.ERROR if failed else Status.MISSING
         observation.error = failed[0][1] if failed else None
     elif outcome.status == "returned":
@@ -238,7 +247,7 @@ def _message(exercise: Exercise, observation: Observation, outcome: CallOutcome,
              messages: Messages, limits: Limits, files: dict[str, str]) -> str:
     function = exercise.id
     if observation.status == Status.MISSING:
-        return messages.t("case.missing", function=function)
+        return missing_message(function, report, messages)
     if outcome.status == "missing":  # not found because a file failed to load
         name, error = _load_errors(exercise, report)[0]
         file = files.get(name, name)
@@ -270,13 +279,16 @@ def _load_error_text(error: ErrorInfo, name: str, messages: Messages, limits: Li
     return error_text(error)
 
 
-def _file_result(submission: Submission, name: str, report: RunReport, messages: Messages) -> FileResult:
+def _file_result(submission: Submission, name: str, report: RunReport, messages: Messages, limits: Limits,
+                 decoded=None) -> FileResult:
     unit = report.units.get(name)
     label = next((u.path for u in submission.units if u.name == name), name)
+    advice = encoding_advice(label, decoded, messages)
     if unit is None:
-        return FileResult(label, ok=True)
+        return FileResult(label, ok=True, advice=advice)
     return FileResult(label, ok=unit.ok, errors=unit.errors,
-                      output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)))
+                      output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)),
+                      advice=advice + skipped_advice(unit, messages, limits))
 
 
 def _plot(exercise: Exercise, prepared: PreparedExercise, outcomes: list[CallOutcome], lang: str) -> Plot | None:

@@ -10,26 +10,26 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from grader.cases import PreparedExercise
 from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
-from grader.runner.job import ErrorInfo, Output
-from grader.submission import Submission
+from grader.runner.job import ErrorInfo, Output, SourceUnit
 
 HIDDEN_WARNING = "hidden"
 """What stands for every warning of a hidden case: its text is never kept."""
 
 
-def run_cases(submission: Submission, prepared: list[PreparedExercise], limits: Limits,
+def run_cases(root: Path, units: list[SourceUnit], prepared: list[PreparedExercise], limits: Limits,
               launcher) -> tuple[RunReport, list[list[CallOutcome]]]:
     """The visible run's report (files, output) and every case's outcome, per exercise in case order."""
     visible, hidden = [], []
     for p in prepared:
         for number, case in enumerate(p.cases):
-            call = Call(p.exercise.id, p.exercise.module, case.inputs, p.exercise.id)
+            call = Call(p.exercise.id, p.exercise.module, case.inputs, p.exercise.id, p.exercise.aliases)
             (hidden if case.case.hidden else visible).append((p.exercise.id, number, call))
     started = time.monotonic()
-    report = run_submission(submission.root, submission.units, [call for *_, call in visible], limits, launcher)
+    report = run_submission(root, units, [call for *_, call in visible], limits, launcher)
     outcomes = {(group, number): outcome for (group, number, _), outcome in zip(visible, report.calls)}
     # An exercise whose visible case hung or crashed the worker is abandoned, hidden cases included.
     abandoned = {group: outcome.status for (group, _, _), outcome in zip(visible, report.calls)
@@ -45,7 +45,7 @@ def run_cases(submission: Submission, prepared: list[PreparedExercise], limits: 
         for group, number, _ in runnable:
             outcomes[group, number] = CallOutcome("timeout", reason="submission-time-limit")
     elif runnable:
-        secret = run_submission(submission.root, submission.units, [call for *_, call in runnable],
+        secret = run_submission(root, units, [call for *_, call in runnable],
                                 replace(limits, submission_seconds=remaining), launcher)
         for (group, number, _), outcome in zip(runnable, secret.calls):
             outcomes[group, number] = keep_for_grading(outcome)

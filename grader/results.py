@@ -109,6 +109,8 @@ class ExerciseResult:
     """The stub file the function belongs in."""
     diagnoses: list[MistakeNote] = field(default_factory=list)
     plot: Plot | None = None
+    advice: list[str] = field(default_factory=list)
+    """About the exercise as a whole, e.g. that it was graded under another name (an alias)."""
     rtol: float = 1e-5
     atol: float = 1e-8
     """The tolerances values were compared with, for the report's worst-element table."""
@@ -122,6 +124,8 @@ class FileResult:
     ok: bool
     errors: list[ErrorInfo] = field(default_factory=list)
     output: str = ""
+    advice: list[str] = field(default_factory=list)
+    """Lines skipped while loading (with why) and encoding notes: the file's functions were still graded."""
 
 
 @dataclass

@@ -60,8 +60,10 @@ def test_a_failing_cell_costs_only_the_functions_it_defines(grade, tmp_path):
     notebook = nbformat.read(str(path), as_version=4)
     notebook.cells.insert(1, nbformat.v4.new_code_cell("import matplotlib_that_does_not_exist"))
     nbformat.write(notebook, str(path))
-    assert grade(path).score == 100
-    assert grade(path).files[0].ok is False
+    result = grade(path)
+    assert result.score == 100
+    # The failing line is skipped and named (with its cell), the notebook still loads.
+    assert result.files[0].ok and "cell 2 (`import matplotlib_that_does_not_exist`)" in result.files[0].advice[0]
 
 
 def test_magics_and_shell_lines_are_removed():

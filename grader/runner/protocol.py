@@ -113,10 +113,10 @@ def field(event: dict, name: str, kind, default=None):
 
 def texts(event: dict, name: str, count: int, chars: int) -> list[str]:
     """A list of strings: the first `count`, each cut to `chars`."""
-    return [_text(item, name)[:chars] for item in field(event, name, list, default=[])[:count]]
+    return [text(item, name)[:chars] for item in field(event, name, list, default=[])[:count]]
 
 
-def _text(item, name: str) -> str:
+def text(item, name: str) -> str:
     if not isinstance(item, str):
         raise Interference(f"a report whose {name!r} holds something else than text")
     return item
@@ -131,7 +131,7 @@ def index(event: dict, expected: int) -> int:
 
 
 def output(data) -> tuple[str, int]:
-    data = _dict(data, "output")
+    data = record(data, "output")
     dropped = field(data, "dropped", int)
     if dropped < 0:
         raise Interference("a negative output count")
@@ -139,10 +139,10 @@ def output(data) -> tuple[str, int]:
 
 
 def error(data) -> tuple[str, str, list[tuple[str, int, str, str]]]:
-    data = _dict(data, "error")
+    data = record(data, "error")
     frames = []
     for frame in field(data, "frames", list, default=[]):
-        frame = _dict(frame, "frame")
+        frame = record(frame, "frame")
         frames.append((field(frame, "file", str), field(frame, "line", int), field(frame, "function", str),
                        field(frame, "code", str)))
     return field(data, "type", str), field(data, "message", str), frames
@@ -156,7 +156,7 @@ def value(data):
         raise Interference("a value the grader could not read") from None
 
 
-def _dict(data, what: str) -> dict:
+def record(data, what: str) -> dict:
     if not isinstance(data, dict):
         raise Interference(f"a report whose {what} is not an object")
     return data

@@ -3,7 +3,9 @@
 A worker runs the calls in order and reports each. When a call hangs or the worker dies, the
 supervisor kills the worker's whole process group, records what happened, abandons the rest of that
 call's group (the exercise) and starts a fresh worker at the next group. A file whose top-level code
-hangs or kills the worker is skipped in the next worker. So one bad function costs its exercise only.
+hangs or kills the worker is skipped in the next worker: the worker reports each top-level statement before
+running it, so only that statement is skipped (a statement that killed the worker also ends its file's
+loading, as `os._exit` would). So one bad function costs its exercise only, one bad line nothing.
 """
 from __future__ import annotations
 
@@ -15,14 +17,18 @@ from dataclasses import asdict
 from pathlib import Path
 
 from grader.runner import codec, protocol
-from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SourceUnit,
-                               UnitOutcome, WorkerFailed)
+from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SkippedStatement,
+                               SourceUnit, UnitOutcome, WorkerFailed)
 from grader.runner.launch import Placement, ProcessLauncher, Worker
 from grader.runner.protocol import EventReader, Interference, WorkerStopped
 from grader.runner.rundir import run_folder
 
 INTERFERED = "interfered"
 """The reason of a call during which the worker's reports were forged or garbled (a message key)."""
+STATEMENT_GRACE_SECONDS = 2.0
+"""How long after its own time limit a statement may run before the worker is killed and restarted."""
+SKIP_REASONS = ("error", "timeout", "crashed", "exit")
+MAX_KEY_CHARS = 40
 
 def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limits: Limits = Limits(),
                    launcher=None) -> RunReport:
@@ -32,6 +38,7 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
     deadline = started + limits.submission_seconds
     outcomes: list[CallOutcome | None] = [None] * len(calls)
     unit_outcomes: dict[str, UnitOutcome] = {}
+    found: dict = {"aliases": {}, "ambiguous": {}, "faults": {}}
     with run_folder() as tmp:
         placement = launcher.placement(tmp)
         if not placement.inline_sources:
@@ -44,11 +51,12 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
             while True:
                 # A file that hung or killed a worker is not loaded again; every other file is.
                 poisoned = [name for name, unit in unit_outcomes.items() if unit.poisoned]
-                plan.update(start=start, skip_units=poisoned)
+                plan.update(start=start, skip_units=poisoned, skip_statements=found["faults"])
                 (tmp / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
                 worker = launcher.start(tmp, output, limits.memory_bytes, limits.processes)
                 try:
-                    next_start = _supervise(worker, plan, calls, start, limits, deadline, outcomes, unit_outcomes)
+                    next_start = _supervise(worker, plan, calls, start, limits, deadline, outcomes, unit_outcomes,
+                                            found)
                 finally:
                     worker.stop()
                 if next_start is None:
@@ -64,6 +72,8 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
             calls=outcomes,
             output=_read_output(output_path, limits.output_bytes),
             seconds=time.monotonic() - started,
+            aliases=found["aliases"],
+            ambiguous=found["ambiguous"],
         )
 
 
@@ -78,7 +88,8 @@ def _stage(root: Path, units: list[SourceUnit], target: Path) -> Path:
 
 def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list[Call], limits: Limits) -> dict:
     def unit_plan(unit: SourceUnit) -> dict:
-        plan = {"name": unit.name, "kind": unit.kind, "path": unit.path, "cells": [asdict(c) for c in unit.cells]}
+        plan = {"name": unit.name, "kind": unit.kind, "path": unit.path, "cells": [asdict(c) for c in unit.cells],
+                "source": unit.source}
         if placement.inline_sources and unit.kind == "file":
             plan["source_base64"] = base64.b64encode((root / unit.path).read_bytes()).decode("ascii")
         return plan
@@ -88,9 +99,10 @@ def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list
         "workdir": placement.workdir,
         "tmpdir": placement.tmpdir,
         "units": [unit_plan(u) for u in units],
-        "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args]}
-                  for c in calls],
+        "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args],
+                   "aliases": list(c.aliases)} for c in calls],
         "capture_chars": limits.capture_chars,
+        "statement_seconds": limits.load_seconds,
         "limits": {
             "memory_bytes": limits.memory_bytes,
             "cpu_seconds": int(limits.submission_seconds) + 5,
@@ -100,15 +112,18 @@ def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list
     }
 
 
-def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outcomes, unit_outcomes) -> int | None:
+def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outcomes, unit_outcomes,
+               found) -> int | None:
     """Follow one worker's reports; return where the next worker should start, or None when all is done.
 
     The reports must come in the worker's order: ready, then loading and unit for each file it
-    loads, functions, then call and result for each call from `start`, then done. Anything else
-    is Interference (protocol.py), treated as the worker crashing during the call it was making.
+    loads (with a statement report before each top-level statement it runs), functions, then call
+    and result for each call from `start`, then done. Anything else is Interference (protocol.py),
+    treated as the worker crashing during the call or statement it was running.
     """
     reader = EventReader(worker.protocol_fd)
     loading: str | None = None
+    statement: tuple[str, str] | None = None
     current: int | None = None
     try:
         event = reader.next(min(deadline, time.monotonic() + limits.startup_seconds))
@@ -129,20 +144,24 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
                     raise Interference("a report for a file out of order")
                 loading = to_load.pop(0)
                 step_deadline = min(deadline, time.monotonic() + limits.load_seconds)
+            elif kind == "statement" and (loading is not None or current is not None):
+                # The worker's own alarm stops a statement first; this deadline is the backstop.
+                statement = (_unit_name(event, plan), protocol.field(event, "key", str)[:MAX_KEY_CHARS])
+                step_deadline = min(deadline, time.monotonic() + limits.load_seconds + STATEMENT_GRACE_SECONDS)
             elif kind == "unit" and loading is not None:
                 if protocol.field(event, "unit", str) != loading:
                     raise Interference("a report for another file")
-                errors = [_error(e) for e in protocol.field(event, "errors", list)]
-                unit_outcomes[loading] = UnitOutcome(loading, errors, _output(event.get("output")))
-                loading = None
+                unit_outcomes[loading] = _unit_outcome(loading, event)
+                loading = statement = None
             elif kind == "functions" and loading is None and current is None and not to_load:
+                found.update(_resolution(event))
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "call" and loading is None and current is None and not to_load and next_call < len(calls):
                 current = protocol.index(event, next_call)
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "result" and current is not None:
                 outcomes[protocol.index(event, current)] = _call_outcome(event)
-                current, next_call = None, current + 1
+                current, next_call, statement = None, current + 1, None
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "done" and current is None and loading is None and next_call == len(calls):
                 return None
@@ -154,6 +173,11 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
         interfered = isinstance(stopped, Interference)
         reason = "timeout" if stopped.timed_out else "crashed"
         detail = INTERFERED if interfered else worker.exit_detail() if not stopped.timed_out else ""
+        if statement is not None:  # the next worker skips this statement (and ends its file if it crashed)
+            unit, key = statement
+            found["faults"].setdefault(unit, {})[key] = {"reason": "timeout" if stopped.timed_out else "crashed",
+                                                         "detail": detail}
+            return start if current is None else current
         if loading is not None:
             message = "load-timeout" if stopped.timed_out else "load-crashed"
             unit_outcomes[loading] = UnitOutcome(loading, [ErrorInfo(message, detail)])
@@ -169,6 +193,40 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
             outcomes[index] = CallOutcome("skipped", reason=f"after-{reason}")
             index += 1
         return index if index < len(calls) else None
+
+
+def _unit_name(event: dict, plan: dict) -> str:
+    name = protocol.field(event, "unit", str)
+    if name not in {unit["name"] for unit in plan["units"]}:
+        raise Interference("a report for a file that is not in the submission")
+    return name
+
+
+def _resolution(event: dict) -> dict:
+    """Which other name each function was found under, and the functions defined under several."""
+    names = protocol.field(event, "names", dict, default={})
+    ambiguous = protocol.field(event, "ambiguous", dict, default={})
+    if len(names) > protocol.MAX_ITEMS or len(ambiguous) > protocol.MAX_ITEMS:
+        raise Interference("a report naming too many functions")
+    return {"aliases": {protocol.text(k, "names"): protocol.text(v, "names") for k, v in names.items()},
+            "ambiguous": {protocol.text(k, "ambiguous"): protocol.texts(ambiguous, k, 10, 200) for k in ambiguous}}
+
+
+def _unit_outcome(name: str, event: dict) -> UnitOutcome:
+    skipped = []
+    for item in protocol.field(event, "skipped", list, default=[]):
+        item = protocol.record(item, "skipped")
+        reason = protocol.field(item, "reason", str)
+        if reason not in SKIP_REASONS:
+            raise Interference("a skipped statement of no known reason")
+        error = item.get("error")
+        skipped.append(SkippedStatement(
+            protocol.field(item, "line", int), protocol.field(item, "code", str)[:300], reason,
+            _error(error) if error is not None else None, protocol.field(item, "detail", str, "")[:300],
+            protocol.field(item, "cell", str, "")[:40], protocol.field(item, "cell_first", str, "")[:300]))
+    errors = [_error(e) for e in protocol.field(event, "errors", list)]
+    return UnitOutcome(name, errors, _output(event.get("output")), skipped,
+                       protocol.texts(event, "functions", protocol.MAX_ITEMS, 300))
 
 
 def _call_outcome(event: dict) -> CallOutcome:
