@@ -19,6 +19,7 @@ from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
 from grader.diagnose import Observation, diagnose
+from grader.explain import explain_cascades, partly_notes
 from grader.errors import GradeError
 from grader.feedback import error_text, finding_message, format_value
 from grader.i18n import Messages
@@ -82,6 +83,7 @@ class Grader:
             outcomes = report.calls[position: position + len(p.cases)]
             position += len(p.cases)
             exercises.append(self._exercise_result(p, outcomes, report, messages, files))
+        explain_cascades(self.catalog, submission, exercises, messages)
         return SubmissionResult(
             student=student or submission.name,
             isolation=report.isolation,
@@ -132,10 +134,10 @@ class Grader:
                          messages: Messages, files: dict[str, str]) -> ExerciseResult:
         exercise = prepared.exercise
         observations = [_observe(exercise, case, outcome, report) for case, outcome in zip(prepared.cases, outcomes)]
-        mistakes_per_case = diagnose(self.catalog, exercise, observations)
+        diagnosis = diagnose(self.catalog, exercise, observations)
         cases = [
             _case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
-            for observation, outcome, mistakes in zip(observations, outcomes, mistakes_per_case)
+            for observation, outcome, mistakes in zip(observations, outcomes, diagnosis.cases)
         ]
         mistakes = list(dict.fromkeys(m for case in cases for m in case.mistakes))
         lang = messages.lang
@@ -149,7 +151,7 @@ class Grader:
             title=exercise.title(lang),
             summary=exercise.summary(lang),
             file=f"{exercise.module}.py",
-            diagnoses=[_note(self.catalog, m, lang) for m in mistakes],
+            diagnoses=[_note(self.catalog, m, lang) for m in mistakes] + partly_notes(self.catalog, diagnosis, messages),
             plot=_plot(exercise, prepared, outcomes, lang),
             rtol=exercise.rtol,
             atol=exercise.atol,
