@@ -34,11 +34,42 @@ from grader.cases import build_value, fresh_copy, prepare_exercise  # noqa: E402
 from grader.catalog import load_catalog  # noqa: E402
 from grader.catalog import mistake_models  # noqa: E402
 from grader.compare import same_values  # noqa: E402
+try:
+    from grader.explain import called_functions  # noqa: E402
+except ImportError:  # an older grader, measured for comparison (PYTHONPATH=its checkout): no cascades
+    def called_functions(submission):
+        return {}
 from grader.grading import Grader  # noqa: E402
 from grader.runner import Limits  # noqa: E402
+from grader.submission import open_submission  # noqa: E402
 
 # Mutants that cannot be told apart from the reference by any input the contract allows, with why.
+NUMERIC = "returns a NumPy scalar/0-d array or bool instead of a float or int: the dtype is not graded (CONTRACT)"
+GATE = "another weight or bias that gives the same gate on its only inputs 0 and 1"
 EQUIVALENT: dict[str, str] = {
+    "activations:leaky_relu:float(result) -> result": NUMERIC,
+    "activations:leaky_relu:np.asarray(x) -> x": "inputs are always NumPy arrays or scalars (CONTRACT)",
+    "activations:leaky_relu:np.asarray(x) > 0 -> GtE": "at x = 0 both branches give 0",
+    "activations:sigmoid:drop dtype= in np.asarray(x, dtype=float)": "inputs are float64 already (CONTRACT)",
+    "activations:sigmoid:float(result) -> result": NUMERIC,
+    "activations:sigmoid:np.asarray(x, dtype=float) -> x": "inputs are float64 arrays or scalars already (CONTRACT)",
+    "activations:sigmoid:x >= 0 -> Gt": "at x = 0 both branches give 1 / (1 + 1) = 0.5",
+    "activations:step_function:drop dtype= in np.array(x > 0, dtype=int)": NUMERIC,
+    "activations:step_function:np.array(x > 0, dtype=int) -> x > 0": NUMERIC,
+    "backprop:backprop_gradients:float(np.sum(0.5 * (t - o) ** 2)) -> np.sum(0.5 * (t - o) ** 2)": NUMERIC,
+    "losses:cross_entropy_error:float(-np.sum(np.log(picked + delta)) / y2.shap... -> "
+    "-np.sum(np.log(picked + delta)) / y2.shape[0]": NUMERIC,
+    "losses:cross_entropy_error:float(-np.sum(np.reshape(t, y2.shape) * np.log(... -> "
+    "-np.sum(np.reshape(t, y2.shape) * np.log(y2 + d...": NUMERIC,
+    "losses:cross_entropy_error:np.reshape(t, y2.shape) -> t": "one-hot t has y's shape; (C,) broadcasts over (1, C)",
+    "losses:mean_squared_error:float(0.5 * np.sum((y - t) ** 2) / batch_size) -> "
+    "0.5 * np.sum((y - t) ** 2) / batch_size": NUMERIC,
+    "perceptron:_perceptron:int(np.dot(w, [x1, x2]) + b > 0) -> np.dot(w, [x1, x2]) + b > 0": NUMERIC,
+    "perceptron:_perceptron:np.dot(w, [x1, x2]) + b > 0 -> GtE": "no gate's weighted sum is exactly 0 on inputs 0 and 1",
+    "perceptron:or_gate:const 0.2 -> 0 (line 16)": GATE,
+    "perceptron:or_gate:const 0.2 -> 0.4 (line 16)": GATE,
+    "perceptron:or_gate:const 0.5 -> 1.0 (line 16)": GATE,
+    "perceptron:or_gate:const 0.5 -> 1.5 (line 16)": GATE,
 }
 
 SWAP_OPS = {ast.Add: [ast.Sub], ast.Sub: [ast.Add], ast.Mult: [ast.Div, ast.Add], ast.Div: [ast.Mult, ast.Sub],
@@ -171,9 +202,16 @@ def load_functions(folder: Path) -> dict:
             sys.modules[file.stem] = module
             spec.loader.exec_module(module)
             functions.update({k: v for k, v in vars(module).items() if callable(v)})
+        ids = set(functions) & {e.id for e in load_catalog().exercises}
+        functions["__calls__"] = {name: called & ids - {name} for name, called in called_in(folder).items()}
         return functions
     finally:
         sys.path.remove(str(folder))
+
+
+def called_in(folder: Path) -> dict[str, set[str]]:
+    with open_submission(folder) as submission:
+        return called_functions(submission)
 
 
 def probes(prepared) -> list[tuple[tuple, tuple[str, ...], bool]]:
@@ -222,8 +260,9 @@ def _same(a, b, exercise) -> bool:
     return same_values(a, b, exercise.rtol, exercise.atol)
 
 
-def judge(mistake_id: str, catalog, exercise, prepared, mutant, reference) -> str:
+def judge(mistake_id: str, catalog, exercise, prepared, functions, reference) -> str:
     """Why a name is wrong for this mutant, or "" when it is right."""
+    mutant = functions[exercise.id]
     mistake = catalog.mistake(mistake_id)
     cases = probes(prepared)
     if mistake_id == "mutates-input":
@@ -256,6 +295,19 @@ def judge(mistake_id: str, catalog, exercise, prepared, mutant, reference) -> st
             if bad.any() and np.max(np.abs(np.asarray(inputs[0], dtype=float))) < 100:
                 return "non-finite for small inputs"
         return ""
+    if mistake.detect == "constant":  # a fact about the catalog's cases ("the same result for every case")
+        outputs = [_call(mutant, case.inputs) for case in prepared.cases]
+        if all(_same(outputs[0], o, exercise) and not isinstance(o, Exception) for o in outputs[1:]):
+            return ""
+        return "the output depends on the input"
+    if mistake_id == "calls-failing-exercise":
+        for callee in functions.get("__calls__", {}).get(exercise.id, ()):
+            callee_exercise = catalog.exercise(callee)
+            callee_reference = getattr(importlib.import_module(f"reference.{callee_exercise.module}"), callee)
+            for inputs, _ in probes(prepare_exercise(catalog, callee_exercise)):
+                if not _same(_call(functions[callee], inputs), _call(callee_reference, inputs), callee_exercise):
+                    return ""
+        return "every exercise it calls is right"
     if mistake.detect == "tagged-cases-fail":
         for inputs, tags in cases:
             if mistake.tag not in tags and not _same(_call(mutant, inputs), _call(reference, inputs), exercise):
@@ -314,7 +366,7 @@ def run(jobs: int, only: str | None, verbose: bool) -> int:
                 prepared = grader.prepare(exercise)
                 reference = getattr(importlib.import_module(f"reference.{exercise.module}"), exercise_id)
                 for name in result.mistakes:
-                    reason = judge(name, catalog, exercise, prepared, functions[exercise_id], reference)
+                    reason = judge(name, catalog, exercise, prepared, functions, reference)
                     if reason:
                         outcome.wrong.append((exercise_id, name, reason))
             outcomes.append(outcome)

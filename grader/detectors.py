@@ -28,6 +28,8 @@ def _non_finite(mistake, exercise, observations) -> list[int]:
         return []
     if mistake.tag and not any(mistake.tag in observations[i].prepared.case.tags for i in evidence):
         return []
+    if not any(o.status == Status.PASSED and mistake.tag not in o.prepared.case.tags for o in observations):
+        return []  # right on ordinary inputs, or it is not this mistake
     return evidence
 
 

@@ -57,6 +57,7 @@ def explain_cascades(catalog: Catalog, submission: Submission, exercises: list[E
 def called_functions(submission: Submission) -> dict[str, set[str]]:
     """Top-level function name -> the names it calls (`f(...)` or `module.f(...)`), over every file."""
     found: dict[str, set[str]] = {}
+    modules = {unit.name for unit in submission.units}
     for source in _sources(submission):
         try:
             tree = ast.parse(source)
@@ -64,17 +65,19 @@ def called_functions(submission: Submission) -> dict[str, set[str]]:
             continue
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found.setdefault(node.name, set()).update(_calls(node))
+                found.setdefault(node.name, set()).update(_calls(node, modules))
     return found
 
 
-def _calls(function: ast.AST) -> set[str]:
+def _calls(function: ast.AST, modules: set[str]) -> set[str]:
+    """`f(...)`, and `m.f(...)` only where m is a file of the submission (so `np.tanh` is not `tanh`)."""
     names = set()
     for node in ast.walk(function):
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name):
                 names.add(node.func.id)
-            elif isinstance(node.func, ast.Attribute):
+            elif (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                  and node.func.value.id in modules):
                 names.add(node.func.attr)
     return names
 
