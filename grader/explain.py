@@ -11,6 +11,7 @@ from pathlib import Path
 
 from grader.catalog import Catalog
 from grader.diagnose import Diagnosis
+from grader.isolate import itself_right
 from grader.i18n import Messages
 from grader.results import ExerciseResult, MistakeNote, Status
 from grader.submission import Submission
@@ -32,9 +33,10 @@ def partly_notes(catalog: Catalog, diagnosis: Diagnosis, messages: Messages) -> 
     return notes
 
 
-def explain_cascades(catalog: Catalog, submission: Submission, exercises: list[ExerciseResult],
-                     messages: Messages) -> None:
-    """Add a cascade note to each failed exercise whose function calls another failed exercise's."""
+def explain_cascades(grader, submission: Submission, exercises: list[ExerciseResult], messages: Messages) -> None:
+    """Add a cascade note to each failed exercise whose function calls another failed exercise's, saying
+    whether the exercise itself is right once the other one's expected results stand in for it."""
+    catalog: Catalog = grader.catalog
     by_id = {exercise.id: exercise for exercise in exercises}
     failed = [e for e in exercises if e.status in BROKEN and e.status != Status.NOT_IMPLEMENTED]
     if not failed:
@@ -47,9 +49,12 @@ def explain_cascades(catalog: Catalog, submission: Submission, exercises: list[E
         callees = {names[name] for function in own for name in calls.get(function, ()) if name in names}
         broken = [by_id[c] for c in sorted(callees) if c != exercise.id and c in by_id and by_id[c].status in BROKEN]
         for callee in broken:
-            note = MistakeNote(CASCADE, messages.t("diagnosis.cascade-name", callee=callee.id),
-                               messages.t("diagnosis.cascade-hint", function=exercise.id, callee=callee.id))
-            exercise.diagnoses.insert(0, note)
+            hint = messages.t("diagnosis.cascade-hint", function=exercise.id, callee=callee.id)
+            verdict = itself_right(grader, submission, catalog.exercise(exercise.id), catalog.exercise(callee.id))
+            if verdict is not None:
+                key = "diagnosis.cascade-itself-right" if verdict else "diagnosis.cascade-itself-wrong"
+                hint += " " + messages.t(key, function=exercise.id, callee=callee.id)
+            exercise.diagnoses.insert(0, MistakeNote(CASCADE, messages.t("diagnosis.cascade-name", callee=callee.id), hint))
         if broken and CASCADE not in exercise.mistakes:
             exercise.mistakes.insert(0, CASCADE)
 

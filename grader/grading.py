@@ -83,7 +83,7 @@ class Grader:
             outcomes = report.calls[position: position + len(p.cases)]
             position += len(p.cases)
             exercises.append(self._exercise_result(p, outcomes, report, messages, files))
-        explain_cascades(self.catalog, submission, exercises, messages)
+        explain_cascades(self, submission, exercises, messages)
         return SubmissionResult(
             student=student or submission.name,
             isolation=report.isolation,

@@ -1,10 +1,14 @@
 """Cascades: an exercise that fails because it calls the student's own failing function of another exercise."""
 import os
 import threading
+import types
+
+import numpy as np
 
 import pytest
 
 from grader.explain import called_functions
+from grader.runner import codec, standin
 from grader.runner.job import SourceUnit
 from grader.submission import Submission
 
@@ -38,14 +42,36 @@ def test_a_right_step_over_broken_gradients_points_at_the_gradients(grade, tmp_p
     assert step.status == "failed" and step.score == 0  # points stay as the cases say
     assert step.mistakes[0] == "calls-failing-exercise"
     assert "backprop_gradients" in step.diagnoses[0].hint and "first" in step.diagnoses[0].hint
+    assert "`backprop_step` itself is right" in step.diagnoses[0].hint
     assert "calls-failing-exercise" not in results["backprop_gradients"].mistakes
 
 
-def test_the_cascade_note_reads_naturally_in_korean(grade, tmp_path):
-    step = graded(grade, tmp_path, SIGMOID + GRADIENTS_WITHOUT_DERIVATIVE + RIGHT_STEP,
-                  ["backprop_gradients", "backprop_step"], lang="ko")["backprop_step"]
-    assert ("`backprop_step`은 직접 만든 `backprop_gradients`를 호출하는데, 그 함수가 틀려서 함께 틀렸습니다. "
-            "먼저 `backprop_gradients`를 고치세요.") == step.diagnoses[0].hint
+def test_a_wrong_step_over_broken_gradients_is_told_it_is_wrong_too(grade, tmp_path):
+    wrong_step = RIGHT_STEP.replace("W1 - lr * dW1", "W1 + lr * dW1").replace("W2 - lr * dW2", "W2 + lr * dW2")
+    step = graded(grade, tmp_path, SIGMOID + GRADIENTS_WITHOUT_DERIVATIVE + wrong_step,
+                  ["backprop_gradients", "backprop_step"])["backprop_step"]
+    assert step.mistakes[0] == "calls-failing-exercise"
+    assert "`backprop_step` still fails" in step.diagnoses[0].hint
+
+
+def test_the_check_runs_in_every_sandbox(isolated_grade, tmp_path):
+    path = tmp_path / "solution.py"
+    path.write_text(SIGMOID + GRADIENTS_WITHOUT_DERIVATIVE + RIGHT_STEP, encoding="utf-8")
+    step = isolated_grade(path, only=["backprop_gradients", "backprop_step"]).exercises[1]
+    assert "`backprop_step` itself is right" in step.diagnoses[0].hint
+
+
+def test_a_stand_in_answers_from_its_table_then_the_original_comes_back():
+    module = types.ModuleType("student")
+    module.backprop_gradients = lambda *args: "the student's own"
+    key = np.array([0.1, 0.2])
+    plan = [{"function": "backprop_gradients", "table": [[[codec.encode(key)], codec.encode((1.0, key))]]}]
+    with standin.installed([module], plan, codec.decode):
+        loss, array = module.backprop_gradients(key.copy())
+        assert loss == 1.0 and np.array_equal(array, key)
+        with pytest.raises(standin.StandInMiss):
+            module.backprop_gradients(key + 1)
+    assert module.backprop_gradients(key) == "the student's own"
 
 
 def test_predict_over_a_broken_forward_prop(grade, tmp_path):
@@ -63,6 +89,7 @@ def predict(X, w_hidden, b_hidden, w_output, b_output):
     assert results["predict"].status == "failed"
     assert results["predict"].mistakes[0] == "calls-failing-exercise"
     assert "forward_prop" in results["predict"].diagnoses[0].name
+    assert "`predict` itself is right" in results["predict"].diagnoses[0].hint
 
 
 def test_no_cascade_when_the_called_exercise_is_right(grade, tmp_path):

@@ -59,6 +59,8 @@ class Call:
     args: tuple[Any, ...]
     group: str
     """Calls of one group (an exercise) are abandoned together when one of them hangs or crashes."""
+    stand_ins: tuple = ()
+    """Functions answered from a table of expected values for this call (see standin.py), already encoded."""
 
 
 @dataclass

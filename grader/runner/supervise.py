@@ -127,8 +127,8 @@ def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list
         "workdir": placement.workdir,
         "tmpdir": placement.tmpdir,
         "units": [unit_plan(u) for u in units],
-        "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args]}
-                  for c in calls],
+        "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args],
+                   "stand_ins": list(c.stand_ins)} for c in calls],
         "capture_chars": limits.capture_chars,
         "limits": {
             "memory_bytes": limits.memory_bytes,
