@@ -93,7 +93,23 @@ def _identical(a: Any, b: Any) -> bool:
         return False
 
 
+SIGNATURE = re.compile(r"^(\w+)\(\) (takes \d+ positional|takes from \d+ to \d+ positional|missing \d+ required)")
+
+
+def _signature(mistake, exercise, observations) -> list[int]:
+    """The grader's call itself was refused: the function takes other parameters than the exercise's
+    (for example `forward_prop(X)` reading the weights from global variables)."""
+    names = {exercise.id, *getattr(exercise, "aliases", ())}
+    found = []
+    for i, o in enumerate(observations):
+        match = SIGNATURE.match(o.error.message) if o.status == Status.ERROR and o.error is not None else None
+        if match and match.group(1) in names and o.error.type == "TypeError":
+            found.append(i)
+    return found
+
+
 DETECTORS: dict[str, Callable] = {
+    "signature": _signature,
     "error-message": _error_message,
     "non-finite": _non_finite,
     "tagged-cases-fail": _tagged_cases_fail,

@@ -15,7 +15,7 @@ from grader.errors import CatalogError, GradeError
 
 CATALOG_PATH = Path(__file__).with_name("exercises.toml")
 REFERENCE_FOLDER = Path(__file__).resolve().parent.parent.parent / "reference"
-DETECTORS = ("non-finite", "tagged-cases-fail", "error-message", "constant")
+DETECTORS = ("non-finite", "tagged-cases-fail", "error-message", "constant", "signature")
 CHECK_KINDS = ("allclose", "numerical-gradient")
 
 
