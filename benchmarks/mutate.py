@@ -45,6 +45,7 @@ from grader.submission import open_submission  # noqa: E402
 
 # Mutants that cannot be told apart from the reference by any input the contract allows, with why.
 NUMERIC = "returns a NumPy scalar/0-d array or bool instead of a float or int: the dtype is not graded (CONTRACT)"
+SAME_SHAPE = "one-hot t has y's shape (CONTRACT); a (C,) reshape broadcasts over (1, C) the same"
 GATE = "another weight or bias that gives the same gate on its only inputs 0 and 1"
 EQUIVALENT: dict[str, str] = {
     "activations:leaky_relu:float(result) -> result": NUMERIC,
@@ -70,6 +71,19 @@ EQUIVALENT: dict[str, str] = {
     "perceptron:or_gate:const 0.2 -> 0.4 (line 16)": GATE,
     "perceptron:or_gate:const 0.5 -> 1.0 (line 16)": GATE,
     "perceptron:or_gate:const 0.5 -> 1.5 (line 16)": GATE,
+    "activations:sigmoid:result -> e (line 31, col 21)": "`e.ndim` is `result.ndim`: same shape",
+    "activations:sigmoid:result -> x (line 31, col 21)": "`x.ndim` is `result.ndim`: same shape",
+    "losses:cross_entropy_error:t -> labels (line 37, col 36)": "labels = np.atleast_1d(t) holds the same values",
+    "losses:cross_entropy_error:y2 -> labels (line 35, col 30)": "labels has N entries, as y2 has rows",
+    "losses:cross_entropy_error:y2 -> labels (line 36, col 55)": "labels has N entries, as y2 has rows",
+    "losses:cross_entropy_error:y2 -> picked (line 36, col 55)": "picked has N entries, as y2 has rows",
+    "losses:cross_entropy_error:y2 -> labels (line 37, col 39)": SAME_SHAPE,
+    "losses:cross_entropy_error:y2 -> t (line 37, col 39)": SAME_SHAPE,
+    "losses:cross_entropy_error:y2 -> y (line 37, col 39)": SAME_SHAPE,
+    "losses:cross_entropy_error:y2 -> y (line 37, col 58)": "y broadcasts as np.atleast_2d(y) does",
+    "losses:cross_entropy_error:y2 -> y (line 34, col 22)": "y.size is np.atleast_2d(y).size",
+    "losses:mean_squared_error:y -> t (line 17, col 17)": "t has y's shape (CONTRACT)",
+    "losses:mean_squared_error:y -> t (line 17, col 31)": "t has y's shape (CONTRACT)",
 }
 
 SWAP_OPS = {ast.Add: [ast.Sub], ast.Sub: [ast.Add], ast.Mult: [ast.Div, ast.Add], ast.Div: [ast.Mult, ast.Sub],
@@ -105,7 +119,13 @@ class Outcome:
 
 def _sites(function: ast.FunctionDef):
     """Every (node, field, replacement, description) one-step change inside a function."""
+    local = sorted({a.arg for a in function.args.args}
+                   | {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)})
     for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in local:
+            for other in local:
+                if other != node.id:
+                    yield node, "id", other, f"{node.id} -> {other} (line {node.lineno}, col {node.col_offset})"
         if isinstance(node, ast.BinOp):
             for new in SWAP_OPS.get(type(node.op), []):
                 yield node, "op", new(), f"{_src(node)} -> {new.__name__}"
