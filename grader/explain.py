@@ -46,11 +46,14 @@ def explain_cascades(grader, submission: Submission, exercises: list[ExerciseRes
              for name in (exercise.id, *getattr(exercise, "aliases", ()))}
     for exercise in failed:
         own = {n for n, i in names.items() if i == exercise.id}
-        callees = {names[name] for function in own for name in calls.get(function, ()) if name in names}
+        callees: dict[str, set[str]] = {}  # callee exercise -> the names (id or alias) the student's code calls
+        for name in (name for function in own for name in calls.get(function, ()) if name in names):
+            callees.setdefault(names[name], set()).add(name)
         broken = [by_id[c] for c in sorted(callees) if c != exercise.id and c in by_id and by_id[c].status in BROKEN]
         for callee in broken:
             hint = messages.t("diagnosis.cascade-hint", function=exercise.id, callee=callee.id)
-            verdict = itself_right(grader, submission, catalog.exercise(exercise.id), catalog.exercise(callee.id))
+            verdict = itself_right(grader, submission, catalog.exercise(exercise.id), catalog.exercise(callee.id),
+                                   sorted(callees[callee.id]))
             if verdict is not None:
                 key = "diagnosis.cascade-itself-right" if verdict else "diagnosis.cascade-itself-wrong"
                 hint += " " + messages.t(key, function=exercise.id, callee=callee.id)

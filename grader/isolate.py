@@ -21,14 +21,17 @@ from grader.submission import Submission
 MISS = "StandInMiss"
 
 
-def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exercise) -> bool | None:
-    """True: A passes every shown case with B's right results; False: it still fails one; None: unknown."""
+def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exercise,
+                 names: list[str]) -> bool | None:
+    """True: A passes every shown case with B's right results; False: it still fails one; None: unknown.
+
+    `names` are the names A calls B by (its id, or an alias the student used)."""
     prepared = grader.prepare(exercise)
     cases = [case for case in prepared.cases if not case.case.hidden]
     if not cases:
         return None
     table = _table(grader, exercise, callee, [case.inputs for case in cases])
-    stand_ins = ({"function": callee.id, "table": table},)
+    stand_ins = tuple({"function": name, "table": table} for name in names)
     calls = [Call(exercise.id, exercise.module, case.inputs, exercise.id, stand_ins) for case in cases]
     report = run_submission(submission.root, submission.units, calls, grader.limits, grader.launcher)
     verdicts = []
