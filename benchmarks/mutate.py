@@ -3,9 +3,8 @@ the mistakes it names right?
 
 Each mutant is the reference with one small change (an operator, a comparison, a constant, a NumPy
 function, an axis or keepdims, a dropped term or call, one local name used for another). Every mutant
-is graded through the normal
-engine (`Grader.grade_batch`, each in its own worker process). A mutant is killed when an exercise
-whose function it changed fails. Each mistake named on a changed exercise is then judged by an oracle
+is graded through the normal engine (`Grader.grade_batch`, each in its own worker process). A mutant is
+killed when an exercise whose function it changed fails. Each mistake named on a changed exercise is then judged by an oracle
 that calls the mutant itself (trusted code: it is our reference) on the cases' inputs and on perturbed
 copies of them: a model's name is right only when the mutant equals that model everywhere.
 
