@@ -19,6 +19,7 @@ from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
 from grader.diagnose import Observation, diagnose
+from grader.explain import explain_cascades, partly_notes
 from grader.errors import GradeError
 from grader.feedback import error_text, finding_message, format_value
 from grader.hidden import run_cases
@@ -85,6 +86,7 @@ class Grader:
             if text.text is None:
                 report.units[name] = UnitOutcome(name, [undecodable_error(files[name], text, messages)])
         exercises = [self._exercise_result(p, o, report, messages, files) for p, o in zip(prepared, outcomes)]
+        explain_cascades(self, submission, exercises, messages)
         return SubmissionResult(
             student=student or submission.name,
             isolation=report.isolation,
@@ -139,10 +141,10 @@ class Grader:
                          messages: Messages, files: dict[str, str]) -> ExerciseResult:
         exercise = prepared.exercise
         observations = [_observe(exercise, case, outcome, report) for case, outcome in zip(prepared.cases, outcomes)]
-        mistakes_per_case = diagnose(self.catalog, exercise, observations)
+        diagnosis = diagnose(self.catalog, exercise, observations)
         cases = [
             _case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
-            for observation, outcome, mistakes in zip(observations, outcomes, mistakes_per_case)
+            for observation, outcome, mistakes in zip(observations, outcomes, diagnosis.cases)
         ]
         mistakes = list(dict.fromkeys(m for case in cases for m in case.mistakes))
         lang = messages.lang
@@ -156,7 +158,7 @@ class Grader:
             title=exercise.title(lang),
             summary=exercise.summary(lang),
             file=f"{exercise.module}.py",
-            diagnoses=[_note(self.catalog, m, lang) for m in mistakes],
+            diagnoses=[_note(self.catalog, m, lang) for m in mistakes] + partly_notes(self.catalog, diagnosis, messages),
             plot=_plot(exercise, prepared, outcomes, lang),
             advice=alias_advice(exercise.id, report, messages),
             rtol=exercise.rtol,

@@ -63,6 +63,8 @@ class Call:
     """Calls of one group (an exercise) are abandoned together when one of them hangs or crashes."""
     aliases: tuple[str, ...] = ()
     """Other names the function may have (the lectures'), used when `function` is not defined."""
+    stand_ins: tuple = ()
+    """Functions answered from a table of expected values for this call (see standin.py), already encoded."""
 
 
 @dataclass

@@ -100,7 +100,7 @@ def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list
         "tmpdir": placement.tmpdir,
         "units": [unit_plan(u) for u in units],
         "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args],
-                   "aliases": list(c.aliases)} for c in calls],
+                   "aliases": list(c.aliases), "stand_ins": list(c.stand_ins)} for c in calls],
         "capture_chars": limits.capture_chars,
         "statement_seconds": limits.load_seconds,
         "limits": {
