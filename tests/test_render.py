@@ -88,4 +88,4 @@ def test_truncated_output_says_so_in_the_reports_language(grade, reference_copy)
         (reference_copy / "activations.py").read_text(encoding="utf-8")
         + "\n\ndef relu(x):\n    print('x' * 10000)\n    return x\n", encoding="utf-8")
     relu = grade(reference_copy, only=["relu"], lang="ko").exercises[0]
-    assert relu.cases[0].output.endswith("자 생략)") and "more" not in relu.cases[0].output
+    assert relu.cases[0].output.endswith("자는 생략)") and "more" not in relu.cases[0].output
