@@ -27,13 +27,19 @@ SYNTAX_LOCATION = re.compile(r"\s*\((?:[^()]*), line \d+\)$")
 CELL_FILE = re.compile(r"<cell (?P<label>[^>]*)>")
 
 
+def plain(text: object) -> str:
+    """Text the student controls (exception messages, warnings, file and type names), made safe to put in
+    a message: its backticks become quotes, so only the grader's own `code` spans are code."""
+    return str(text).replace("`", "'")
+
+
 def format_value(value: Any, names: tuple[str, ...] = ()) -> str:
     """A compact printout: small arrays in full, large ones abbreviated with their shape.
 
     A tuple whose parts have names (the catalog's `returns`) is printed one labelled part a line.
     """
     if isinstance(value, tuple) and names and len(names) == len(value):
-        return "\n".join(_labelled(name, format_value(item)) for name, item in zip(names, value))
+        return "\n".join(labelled(name, format_value(item)) for name, item in zip(names, value))
     if isinstance(value, np.ndarray):
         with np.printoptions(precision=8, threshold=24, edgeitems=3, linewidth=88):
             text = np.array2string(value, separator=", ")
@@ -49,7 +55,8 @@ def format_value(value: Any, names: tuple[str, ...] = ()) -> str:
     return repr(value)
 
 
-def _labelled(name: str, text: str) -> str:
+def labelled(name: str, text: str) -> str:
+    """"Z1 = [[...],\n      [...]]": a name and a printed value, continuation lines aligned under the value."""
     pad = " " * (len(name) + 3)
     return f"{name} = " + text.replace("\n", "\n" + pad)
 
@@ -80,7 +87,7 @@ def type_text(messages: Messages, value: ValueType) -> str:
         for pattern, key in UNSUPPORTED:
             match = pattern.match(value.detail)
             if match:
-                return messages.t(f"type.unsupported-{key}", **match.groupdict())
+                return messages.t(f"type.unsupported-{key}", **{k: plain(v) for k, v in match.groupdict().items()})
         return messages.t("type.unsupported")
     return messages.t(f"type.{value.kind}")
 
@@ -121,16 +128,16 @@ def location_text(messages: Messages, file: str, line: int) -> str:
     """Where in the student's code: a file and line, or a notebook cell and line."""
     cell = CELL_FILE.fullmatch(file)
     if cell:
-        return messages.t("location.cell", cell=cell["label"], line=line)
-    return messages.t("location.file", file=file, line=line)
+        return messages.t("location.cell", cell=plain(cell["label"]), line=line)
+    return messages.t("location.file", file=plain(file), line=line)
 
 
 def error_text(messages: Messages, error: ErrorInfo) -> str:
     """"ValueError: message (activations.py 12번째 줄)": the type, the message, and where, said once."""
-    message = error.message
+    message = plain(error.message)
     if error.frames:
         message = SYNTAX_LOCATION.sub("", message)  # a SyntaxError's message repeats its location
-    text = f"{error.type}: {message}".strip().rstrip(":")
+    text = f"{plain(error.type)}: {message}".strip().rstrip(":")
     if error.frames:
         frame = error.frames[-1]
         text += " " + messages.t("location.in", where=location_text(messages, frame.file, frame.line))
@@ -140,7 +147,7 @@ def error_text(messages: Messages, error: ErrorInfo) -> str:
 def load_error_text(messages: Messages, error: ErrorInfo, seconds: float) -> str:
     """Why a file did not load: a hang or a crash at its top level in words, else the exception."""
     if error.type in ("load-timeout", "load-crashed"):
-        return messages.t(f"load.{error.type}", seconds=f"{seconds:g}", detail=error.message or "?")
+        return messages.t(f"load.{error.type}", seconds=f"{seconds:g}", detail=plain(error.message) or "?")
     return error_text(messages, error)
 
 
@@ -151,7 +158,7 @@ def case_message(function: str, status: Status, outcome, finding: Finding | None
         return messages.t("case.missing", function=function)
     if outcome.status == "missing" and load_error is not None:  # not found because a file failed to load
         file, reason = load_error
-        return messages.t("case.missing-load-error", function=function, file=file, error=reason)
+        return messages.t("case.missing-load-error", function=function, file=plain(file), error=reason)
     if status == Status.NOT_IMPLEMENTED:
         key = "case.returned-none" if outcome.status == "returned" else "case.not-implemented"
         return messages.t(key, function=function)
@@ -164,5 +171,5 @@ def case_message(function: str, status: Status, outcome, finding: Finding | None
             return messages.t("case.submission-time-limit", seconds=f"{limits.submission_seconds:g}")
         return messages.t("case.timeout", seconds=f"{limits.call_seconds:g}")
     if outcome.status == "crashed":
-        return messages.t("case.crashed", detail=outcome.reason)
+        return messages.t("case.crashed", detail=plain(outcome.reason))
     return messages.t(f"case.{outcome.reason}")  # skipped after a timeout or a crash

@@ -20,7 +20,7 @@ from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
 from grader.diagnose import Observation, diagnose
 from grader.errors import GradeError
-from grader.feedback import case_message, format_value, load_error_text
+from grader.feedback import case_message, format_value, load_error_text, plain
 from grader.i18n import Messages
 from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Status,
                             SubmissionResult)
@@ -226,7 +226,7 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
     )
     # A warning beside a correct result is advice; beside a wrong one it is a clue to the cause.
     key = "advice.warning" if observation.status == Status.PASSED else "advice.warned"
-    result.advice = [messages.t(key, warning=w) for w in outcome.warnings]
+    result.advice = [messages.t(key, warning=plain(w)) for w in outcome.warnings]
     if observation.status == Status.PASSED:
         return result
     result.message = _message(exercise, observation, outcome, report, messages, limits, files)

@@ -10,6 +10,7 @@ import functools
 import re
 from pathlib import Path
 
+from grader.feedback import labelled
 from grader.i18n import Messages
 from grader.render.charts import chart
 from grader.results import ExerciseResult, SubmissionResult
@@ -97,7 +98,8 @@ def environment():
                       autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"), default=False),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(md=markdown_text, code=markdown_code, html_code=html_code, fence=markdown_fence,
-                       traceback=traceback_text, date=local_date)
+                       traceback=traceback_text, date=local_date,
+                       assignment=lambda pair: labelled(*pair))
     env.globals.update(bar=score_bar)
     env.get_template("report.html.j2")
     env.get_template("report.md.j2")
