@@ -133,11 +133,12 @@ def location_text(messages: Messages, file: str, line: int) -> str:
 
 
 def error_text(messages: Messages, error: ErrorInfo) -> str:
-    """"ValueError: message (activations.py 12번째 줄)": the type, the message, and where, said once."""
+    """"`ValueError: message` (`activations.py` 12번째 줄)": the type and message as code (Python's words,
+    not ours), and where, said once."""
     message = plain(error.message)
     if error.frames:
         message = SYNTAX_LOCATION.sub("", message)  # a SyntaxError's message repeats its location
-    text = f"{plain(error.type)}: {message}".strip().rstrip(":")
+    text = "`" + f"{plain(error.type)}: {message}".strip().rstrip(":") + "`"
     if error.frames:
         frame = error.frames[-1]
         text += " " + messages.t("location.in", where=location_text(messages, frame.file, frame.line))

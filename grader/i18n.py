@@ -84,10 +84,10 @@ def format_message(template: str, params: Mapping[str, object]) -> str:
     """`template.format(**params)`, with each particle marker replaced by the form that fits before it."""
     pieces = _pieces(template)
     if len(pieces) == 1:
-        return template.format(**params)
+        return template.format_map(params)
     written = ""
     for index, piece in enumerate(pieces):
-        written += particle(written, piece) if index % 2 else piece.format(**params)
+        written += particle(written, piece) if index % 2 else piece.format_map(params)
     return written
 
 

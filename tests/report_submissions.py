@@ -34,6 +34,9 @@ def cross_entropy_error(y, t):
     return None
 ''',
     "network.py": '''
+import numpy as np
+
+
 def forward_prop(X, w_hidden, b_hidden, w_output, b_output):
     Z1 = w_hidden @ X + b_hidden
     return Z1, np.maximum(Z1, 0), Z1 * 2
