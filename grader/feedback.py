@@ -93,6 +93,11 @@ def type_text(messages: Messages, value: ValueType) -> str:
 
 
 def finding_message(messages: Messages, finding: Finding, rtol: float, atol: float) -> str:
+    text = _finding_message(messages, finding, rtol, atol)
+    return text[:1].upper() + text[1:]  # "Expected ..." in English; Korean has no capitals
+
+
+def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: float) -> str:
     part = messages.t("finding.part", part=finding.part) if finding.part and finding.kind != "mutated" else ""
     if finding.kind == "mutated":
         return messages.t("finding.mutated", argument=finding.part)
