@@ -25,6 +25,7 @@ UNSUPPORTED = (
 )
 SYNTAX_LOCATION = re.compile(r"\s*\((?:[^()]*), line \d+\)$")
 CELL_FILE = re.compile(r"<cell (?P<label>[^>]*)>")
+EXIT = ((re.compile(r"exit code (?P<code>-?\d+)"), "exit.code"), (re.compile(r"signal (?P<signal>\w+)"), "exit.signal"))
 
 
 def plain(text: object) -> str:
@@ -150,10 +151,20 @@ def error_text(messages: Messages, error: ErrorInfo) -> str:
     return text
 
 
+def exit_text(messages: Messages, detail: str) -> str:
+    """How the worker ended ("exit code 3", "signal SIGKILL", as the runner reports it), in words."""
+    for pattern, key in EXIT:
+        match = pattern.fullmatch(detail.strip())
+        if match:
+            return messages.t(key, **match.groupdict())
+    return messages.t("exit.unknown")
+
+
 def load_error_text(messages: Messages, error: ErrorInfo, seconds: float) -> str:
     """Why a file did not load: a hang or a crash at its top level in words, else the exception."""
     if error.type in ("load-timeout", "load-crashed"):
-        return messages.t(f"load.{error.type}", seconds=f"{seconds:g}", detail=plain(error.message) or "?")
+        return messages.t(f"load.{error.type}", seconds=f"{seconds:g}",
+                          detail=exit_text(messages, error.message))
     return error_text(messages, error)
 
 
@@ -177,5 +188,5 @@ def case_message(function: str, status: Status, outcome, finding: Finding | None
             return messages.t("case.submission-time-limit", seconds=f"{limits.submission_seconds:g}")
         return messages.t("case.timeout", seconds=f"{limits.call_seconds:g}")
     if outcome.status == "crashed":
-        return messages.t("case.crashed", detail=plain(outcome.reason))
+        return messages.t("case.crashed", detail=exit_text(messages, outcome.reason))
     return messages.t(f"case.{outcome.reason}")  # skipped after a timeout or a crash

@@ -21,6 +21,11 @@ def step_function(x):
     return np.array(x >= 0, dtype=int) * 2
 
 
+def tanh(x):
+    import os
+    os._exit(3)
+
+
 def relu(x):
     print("printed ```` " + {hostile!r})
     raise ValueError({hostile!r})
