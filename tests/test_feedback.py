@@ -23,7 +23,7 @@ GOLDEN = [
      "The value differs: expected 0.5, got 0.36787944. Its relative error |got − expected| / |expected| = 0.264 is larger than `rtol` = 1e-05."),
     (np.array([0.0, 1.0]), np.array([1e-3, 1.0]),
      "원소 2개 중 1개가 기대값과 다릅니다. 가장 많이 벗어난 [0] 원소는 기대값이 0, 내 값이 0.001입니다. 차이 0.001이 허용 오차 1e-08보다 큽니다(기대값이 0에 가까워 `atol` = 1e-08로 판정).",
-     "Values differ in 1 of 2 elements. The farthest off is element [0]: expected 0, got 0.001. The difference 0.001 is larger than the tolerance 1e-08 (the expected value is close to 0, so `atol` = 1e-08 decides)."),
+     "In 1 of 2 elements the values differ from the expected ones. The farthest off is element [0]: expected 0, got 0.001. The difference 0.001 is larger than the tolerance 1e-08 (the expected value is close to 0, so `atol` = 1e-08 decides)."),
     (np.array([1.0, 2.0]), [1, 2, 3],
      "형태가 (2,)인 배열이어야 하는데 원소 3개짜리 리스트를 돌려주었습니다.",
      "Expected an array of shape (2,), but got a list of 3 items."),
@@ -41,7 +41,7 @@ GOLDEN = [
      "Expected a tuple of 2 values, but got 1."),
     ((np.ones(2), np.ones(2)), (np.ones(2), np.zeros(2)),
      "A1: 원소 2개 중 2개가 기대값과 다릅니다. 가장 많이 벗어난 [0] 원소는 기대값이 1, 내 값이 0입니다. 상대 오차 |내 값 − 기대값| / |기대값| = 1이 허용치 `rtol` = 1e-05보다 큽니다.",
-     "A1: values differ in 2 of 2 elements. The farthest off is element [0]: expected 1, got 0. Its relative error |got − expected| / |expected| = 1 is larger than `rtol` = 1e-05."),
+     "A1: in 2 of 2 elements the values differ from the expected ones. The farthest off is element [0]: expected 1, got 0. Its relative error |got − expected| / |expected| = 1 is larger than `rtol` = 1e-05."),
 ]
 
 
