@@ -37,10 +37,12 @@ def plain(text: object) -> str:
 def format_value(value: Any, names: tuple[str, ...] = ()) -> str:
     """A compact printout: small arrays in full, large ones abbreviated with their shape.
 
-    A tuple whose parts have names (the catalog's `returns`) is printed one labelled part a line.
+    A tuple result whose parts have names (the catalog's `returns`) is printed one labelled part a line;
+    one of another length labels its parts by position, since their names would be guesses.
     """
-    if isinstance(value, tuple) and names and len(names) == len(value):
-        return "\n".join(labelled(name, format_value(item)) for name, item in zip(names, value))
+    if isinstance(value, (tuple, list)) and names and 0 < len(value) <= 64:
+        labels = names if len(names) == len(value) else [f"[{i}]" for i in range(len(value))]
+        return "\n".join(labelled(label, format_value(item)) for label, item in zip(labels, value))
     if isinstance(value, np.ndarray):
         with np.printoptions(precision=8, threshold=24, edgeitems=3, linewidth=88):
             text = np.array2string(value, separator=", ")

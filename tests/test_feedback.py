@@ -141,3 +141,10 @@ def test_dates_read_as_people_write_them():
     assert local_date("2026-11-29T17:30:05+09:00", t_ko) == "2026년 11월 29일 오후 5:30"
     assert local_date("2026-11-29T17:30:05+09:00", t_en) == "29 Nov 2026, 17:30"
     assert local_date("2026-01-02T00:05:00+00:00", t_ko) == "2026년 1월 2일 오전 12:05"
+
+
+def test_a_tuple_of_the_wrong_length_is_labelled_by_position_not_by_guessed_names():
+    from grader.feedback import format_value
+
+    assert format_value((1.0, 2.0, 3.0), ("Z1", "A1", "Z2", "A2")).splitlines() == ["[0] = 1", "[1] = 2", "[2] = 3"]
+    assert format_value((1.0, 2.0), ("W1_new", "W2_new")).splitlines() == ["W1_new = 1", "W2_new = 2"]
