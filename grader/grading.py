@@ -26,7 +26,7 @@ from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, Mis
                             SubmissionResult)
 from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
 from grader.runner.job import ErrorInfo
-from grader.render.charts import plot_values
+from grader.render.charts import plot_values as _plot
 from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
 from grader.submission import Submission, open_submission
@@ -141,7 +141,7 @@ class Grader:
         ]
         mistakes = list(dict.fromkeys(m for case in cases for m in case.mistakes))
         lang = messages.lang
-        return ExerciseResult(
+        result = ExerciseResult(
             id=exercise.id,
             status=exercise_status(cases),
             score=exercise_score(exercise.points, cases),
@@ -150,12 +150,14 @@ class Grader:
             cases=cases,
             title=exercise.title(lang),
             summary=exercise.summary(lang),
-            file=_file_of(exercise, files),
+            file=f"{exercise.module}.py",
             diagnoses=[_note(self.catalog, m, lang) for m in mistakes],
-            plot=plot_values(exercise, prepared, outcomes, lang),
+            plot=_plot(exercise, prepared, outcomes, lang),
             rtol=exercise.rtol,
             atol=exercise.atol,
         )
+        result.file = _file_of(exercise, files)
+        return result
 
 
 def _file_of(exercise: Exercise, files: dict[str, str]) -> str:
