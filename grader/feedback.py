@@ -5,6 +5,7 @@ or fragment of one is written anywhere else, so a Korean report holds no English
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -111,6 +112,8 @@ def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: fl
     if finding.kind == "shape":
         expected, got = finding.expected_type, finding.got_type
         key = ("shape-number" if got.kind == "number" else "shape-array" if expected.kind == "number" else "shape")
+        if key != "shape" and math.prod(expected.shape if key == "shape-number" else got.shape) == 1:
+            key += "-one"  # one value either way: an axis too many or too few, not a constant or a missing sum
         return messages.t(f"finding.{key}", part=part, expected=shape_text(expected.shape), got=shape_text(got.shape))
     worst = finding.worst
     scalar = not worst.index

@@ -148,3 +148,9 @@ def test_a_tuple_of_the_wrong_length_is_labelled_by_position_not_by_guessed_name
 
     assert format_value((1.0, 2.0, 3.0), ("Z1", "A1", "Z2", "A2")).splitlines() == ["[0] = 1", "[1] = 2", "[2] = 3"]
     assert format_value((1.0, 2.0), ("W1_new", "W2_new")).splitlines() == ["W1_new = 1", "W2_new = 2"]
+
+
+def test_one_value_in_the_wrong_shape_is_not_blamed_on_a_constant_or_a_missing_sum():
+    for expected, got, words in ((0.5, np.array([0.5]), "불필요한 축"), (np.array([[0.5]]), np.float64(0.5), "keepdims")):
+        message = finding_message(Messages("ko"), compare(expected, got, RTOL, ATOL), RTOL, ATOL)
+        assert words in message and "상수" not in message and "합이나 평균" not in message
