@@ -90,7 +90,7 @@ class Grader:
             lang=lang,
             graded_at=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
             seconds=round(time.monotonic() - started, 3),
-            files=[_file_result(submission, name, report, messages, self.limits.load_seconds)
+            files=[_file_result(submission, name, report, messages, self.limits)
                    for name in [u.name for u in submission.units]],
             output=report.output.shown(lambda count: messages.t("output.more-bytes", count=count)),
         )
@@ -255,11 +255,11 @@ def _message(exercise: Exercise, observation: Observation, outcome: CallOutcome,
 
 
 def _file_result(submission: Submission, name: str, report: RunReport, messages: Messages,
-                 seconds: float) -> FileResult:
+                 limits: Limits) -> FileResult:
     unit = report.units.get(name)
     label = next((u.path for u in submission.units if u.name == name), name)
     if unit is None:
         return FileResult(label, ok=True)
     return FileResult(label, ok=unit.ok, errors=unit.errors,
-                      messages=[load_error_text(messages, error, seconds) for error in unit.errors],
+                      messages=[load_error_text(messages, error, limits.load_seconds) for error in unit.errors],
                       output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)))
