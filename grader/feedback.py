@@ -167,6 +167,8 @@ def exit_text(messages: Messages, detail: str) -> str:
 
 def load_error_text(messages: Messages, error: ErrorInfo, seconds: float) -> str:
     """Why a file did not load: a hang or a crash at its top level in words, else the exception."""
+    if error.type == "load-crashed" and error.message == "interfered" and messages.has("sandbox.interfered"):
+        return messages.t("sandbox.interfered")
     if error.type in ("load-timeout", "load-crashed"):
         return messages.t(f"load.{error.type}", seconds=f"{seconds:g}",
                           detail=exit_text(messages, error.message))
@@ -174,10 +176,11 @@ def load_error_text(messages: Messages, error: ErrorInfo, seconds: float) -> str
 
 
 def case_message(function: str, status: Status, outcome, finding: Finding | None, load_error: tuple[str, str] | None,
-                 messages: Messages, limits, rtol: float, atol: float) -> str:
-    """What went wrong in one case. `load_error` is the file that did not load and why, worded."""
+                 messages: Messages, limits, rtol: float, atol: float, missing: str | None = None) -> str:
+    """What went wrong in one case. `load_error` is the file that did not load and why, worded; `missing`
+    says why a function was not found when the caller knows more than that it is absent."""
     if status == Status.MISSING:
-        return messages.t("case.missing", function=function)
+        return missing or messages.t("case.missing", function=function)
     if outcome.status == "missing" and load_error is not None:  # not found because a file failed to load
         file, reason = load_error
         return messages.t("case.missing-load-error", function=function, file=plain(file), error=reason)
@@ -193,5 +196,7 @@ def case_message(function: str, status: Status, outcome, finding: Finding | None
             return messages.t("case.submission-time-limit", seconds=f"{limits.submission_seconds:g}")
         return messages.t("case.timeout", seconds=f"{limits.call_seconds:g}")
     if outcome.status == "crashed":
+        if outcome.reason == "interfered" and messages.has("sandbox.interfered"):
+            return messages.t("sandbox.interfered")
         return messages.t("case.crashed", detail=exit_text(messages, outcome.reason))
     return messages.t(f"case.{outcome.reason}")  # skipped after a timeout or a crash
