@@ -54,6 +54,8 @@ def format_value(value: Any, names: tuple[str, ...] = ()) -> str:
         return "[" + ", ".join(format_value(item) for item in value) + "]"
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.10g}"
+    if isinstance(value, np.integer):  # a plain number, not `np.int64(2)`
+        return str(int(value))
     if isinstance(value, Unsupported):
         return f"<{value.description}>"
     return repr(value)
