@@ -30,7 +30,7 @@ def test_terminal_views_show_the_same_facts(grade, reference_copy):
     console.print(exercise_details(result.exercises[0], Messages("en")))
     text = console.export_text()
     assert "mean_squared_error" in text and "failed" in text and "The ½ is missing" in text
-    assert "expected: 0.0975" in text and "got: 0.195" in text
+    assert "Expected: 0.0975" in text and "Got: 0.195" in text
 
 
 def test_markdown_shows_student_text_as_text(grade, reference_copy):
