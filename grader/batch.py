@@ -47,8 +47,13 @@ class ClassFolder:
 
 
 def student_id(name: str) -> str:
-    """A student's id from the name of their entry: NFC, as macOS' NFD file names and Windows' NFC ones agree."""
-    return unicodedata.normalize("NFC", name)
+    """A student's id from the name of their entry: NFC, as macOS' NFD file names and Windows' NFC ones agree.
+
+    Bytes that are not UTF-8 in a file name (Python keeps them as lone surrogates, which no UTF-8
+    file, database or terminal accepts) become U+FFFD.
+    """
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return unicodedata.normalize("NFC", text)
 
 
 def discover(folder: Path, modules: Iterable[str] = ()) -> ClassFolder:

@@ -162,9 +162,18 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
                 raise output_failure(problem) from None
     else:
         summary.graded += 1
-    gradebook.record(entry.student, digest, catalog_hash, result, error,
-                     results_json=result.to_json(indent=None) if result else None,
-                     max_score=grader.catalog.max_score, quiz=quiz_row, settings_hash=settings_hash)
+    try:
+        gradebook.record(entry.student, digest, catalog_hash, result, error,
+                         results_json=result.to_json(indent=None) if result else None,
+                         max_score=grader.catalog.max_score, quiz=quiz_row, settings_hash=settings_hash)
+    except GradeError:
+        raise  # the gradebook itself failed (full, locked, corrupt): no other student would fare better
+    except Exception as problem:  # noqa: BLE001 - text SQLite cannot store (lone surrogates from a file name)
+        if result is not None:
+            summary.graded -= 1
+        result, error = None, describe(problem, messages)
+        summary.unreadable.append((entry.student, error))
+        gradebook.record(entry.student, digest, catalog_hash, None, error, max_score=grader.catalog.max_score)
     if on_done:
         on_done(entry.student, result, error)
 
