@@ -145,7 +145,7 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
             write_student(result, folder, quiz)
         except Exception as problem:  # noqa: BLE001 - one student's report, not the class
             if is_output_failure(problem):
-                raise output_failure(problem) from None
+                raise output_failure(problem, out) from None
             result, quiz_row, failure = None, None, problem
     if result is None:
         error = describe(failure, messages) if failure is not None else messages.t("class_batch.internal", kind="-")
@@ -159,7 +159,7 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
                           folder)
         except Exception as problem:  # noqa: BLE001 - the row in grades.csv still says why
             if is_output_failure(problem):
-                raise output_failure(problem) from None
+                raise output_failure(problem, out) from None
     else:
         summary.graded += 1
     try:
@@ -212,6 +212,6 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
             written = write_class_exports(attempts, exercises, out, options.lang, title)
     except OSError as error:
         if is_output_failure(error):
-            raise output_failure(error) from None
+            raise output_failure(error, out) from None
         raise
     return ClassRun(folder, entries, summary, written)

@@ -37,10 +37,10 @@ def is_output_failure(error: BaseException) -> bool:
     return isinstance(error, OSError) and error.errno in OUTPUT_FAILURES
 
 
-def output_failure(error: OSError) -> GradeError:
-    """The one-line error for a failure `is_output_failure` recognises."""
+def output_failure(error: OSError, out: Path) -> GradeError:
+    """The one-line error for a failure `is_output_failure` recognises (a write names no file: then `out`)."""
     kind = "read-only" if error.errno == errno.EROFS else "disk-full"
-    return GradeError(f"class_batch.{kind}", path=error.filename or "", reason=error.strerror or str(error))
+    return GradeError(f"class_batch.{kind}", path=error.filename or out, reason=error.strerror or str(error))
 
 
 @contextmanager
