@@ -154,9 +154,13 @@ def gradescope_results(result: SubmissionResult, quiz: QuizResult | None = None)
             "stdout_visibility": "hidden", "tests": tests}
 
 
-def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | None = None) -> None:
-    """A student's report.html, report.md, results.json and gradescope.json (which counts the quiz too)."""
-    write_reports(result, folder)
+def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | None = None,
+                  results_json: str | None = None) -> None:
+    """A student's report.html, report.md, results.json and gradescope.json (which counts the quiz too).
+
+    `results_json` is the result already serialised (a batch serialises once, for the file and the gradebook).
+    """
+    write_reports(result, folder, results_json)
     write_atomically(folder / "gradescope.json",
                      json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))
 

@@ -129,7 +129,7 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
             digest: str, messages: Messages, summary: BatchSummary, on_done: OnDone | None) -> None:
     """Report and record one graded (or failed) submission; anything it raises costs this student only."""
     folder = student_folder(out, entry.student)
-    result, quiz_row, error = item.result, None, None
+    result, quiz_row, error, results_json = item.result, None, None, None
     failure = item.error or item.failure
     if result is not None:
         try:
@@ -142,7 +142,8 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
                 quiz, quiz_row = grade_quiz(entry.student, answers, load_bank(), messages.lang)
                 if quiz is not None:
                     write_quiz_reports(quiz, folder)
-            write_student(result, folder, quiz)
+            results_json = result.to_json(indent=None)  # once, for results.json and the gradebook
+            write_student(result, folder, quiz, results_json)
         except Exception as problem:  # noqa: BLE001 - one student's report, not the class
             if is_output_failure(problem):
                 raise output_failure(problem, out) from None
@@ -164,7 +165,7 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
         summary.graded += 1
     try:
         gradebook.record(entry.student, digest, catalog_hash, result, error,
-                         results_json=result.to_json(indent=None) if result else None,
+                         results_json=results_json if result else None,
                          max_score=grader.catalog.max_score, quiz=quiz_row, settings_hash=settings_hash)
     except GradeError:
         raise  # the gradebook itself failed (full, locked, corrupt): no other student would fare better
