@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from grader.errors import GradeError
+from grader.gradebook_errors import Transaction, guarded
 from grader.results import SubmissionResult
 
 FILENAME = "gradebook.sqlite"
@@ -108,30 +107,6 @@ class Attempt:
     settings_hash: str = ""
     """The grader, language and limits the attempt was graded with (grader.fingerprint); empty when the
     attempt must not be kept as it is (the grader itself failed on it), so the next run grades it again."""
-
-
-@contextmanager
-def guarded(path: Path) -> Iterator[None]:
-    """SQLite's errors on the gradebook as one line the instructor can act on (GradeError).
-
-    SQLite changes nothing on disk when a statement fails: a corrupt, locked or full gradebook is
-    left exactly as it was.
-    """
-    try:
-        yield
-    except sqlite3.Error as error:
-        text = str(error).lower()
-        kind = next((kind for kind, clues in _KINDS if any(clue in text for clue in clues)), "other")
-        raise GradeError(f"gradebook.{kind}", path=path, reason=str(error)) from None
-
-
-_KINDS = (
-    ("corrupt", ("not a database", "malformed", "corrupt")),
-    ("locked", ("locked", "busy")),
-    ("full", ("disk is full", "disk i/o error", "too big")),
-    ("read-only", ("readonly", "read-only")),
-    ("cannot-open", ("unable to open",)),
-)
 
 
 class Gradebook:
@@ -280,36 +255,7 @@ class Gradebook:
                        settings_hash=row[9])
 
     def _transaction(self):
-        return _Transaction(self._db, self.path)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; SQLite's own errors as one-line GradeErrors."""
-
-    def __init__(self, db: sqlite3.Connection, path: Path):
-        self.db = db
-        self.guard = guarded(path)
-
-    def __enter__(self):
-        self.guard.__enter__()
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except BaseException as error:
-            self.guard.__exit__(type(error), error, error.__traceback__)
-            raise
-
-    def __exit__(self, kind, value, traceback):
-        try:
-            if kind is None:
-                self.db.execute("COMMIT")
-            elif self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-        except BaseException as error:
-            if kind is None:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                kind, value, traceback = type(error), error, error.__traceback__
-        return self.guard.__exit__(kind, value, traceback)
+        return Transaction(self._db, self.path)
 
 
 def _now() -> str:

@@ -5,9 +5,6 @@ was graded in one run, in several interrupted ones, or in shards merged afterwar
 """
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +14,10 @@ from grader.catalog import Catalog
 from grader.class_output import STUDENTS
 from grader.gradebook import Attempt
 from grader.i18n import Messages
+from grader.render.grades_csv import write_grades_csv
 from grader.render.reports import environment, write_atomically
 
 BINS = 10
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-"""What makes a spreadsheet read a cell as a formula (OWASP, CSV Injection; ASVS 1.2.10 adds NUL)."""
 HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT = 520, 180
 
 
@@ -58,25 +54,6 @@ def exercise_columns(attempts: list[Attempt], catalog: Catalog) -> list[str]:
     return [e for e in known if e in seen] + sorted(seen - set(known))
 
 
-def csv_cell(value: object) -> object:
-    """A cell no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a leading `'`.
-
-    OWASP's CSV Injection guidance; numbers are written as numbers (a score is never negative).
-    """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def local_time(stamp: str) -> str:
-    """An ISO time as this machine's local time with its UTC offset (2026-03-02T14:05:09+09:00)."""
-    try:
-        return dt.datetime.fromisoformat(stamp).astimezone().isoformat(timespec="seconds")
-    except ValueError:
-        return stamp
-
-
 def max_scores(attempts: list[Attempt], columns: list[str], catalog: Catalog) -> dict[str, float]:
     """Each exercise's maximum: as graded (the attempts'), else the catalog's points."""
     found = {column: (catalog.exercise(column).points if column in catalog.ids else 0.0) for column in columns}
@@ -89,33 +66,6 @@ def max_scores(attempts: list[Attempt], columns: list[str], catalog: Catalog) ->
 
 def _points(value: float) -> str:
     return f"{value:g}"
-
-
-def write_grades_csv(attempts: list[Attempt], columns: list[str], path: Path, lang: str = "en",
-                     maxima: dict[str, float] | None = None) -> Path:
-    """One row per student; UTF-8 with a byte-order mark, so Excel shows Hangul names.
-
-    The header names each exercise with its maximum (`sigmoid (12)`); text cells are quoted and
-    escaped against formulas (csv_cell), numbers stay numbers; times are local, with their offset.
-    """
-    t = Messages(lang).t
-    maxima = maxima or {}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
-    quizzes = any(attempt.quiz is not None for attempt in attempts)
-    quiz_head = [t("class_batch.csv.quiz"), t("class_batch.csv.quiz-score"), t("class_batch.csv.quiz-max-score")]
-    writer.writerow([t("class_batch.csv.student"), t("class_batch.csv.total"), t("class_batch.csv.max-score"),
-                     *[f"{c} ({_points(maxima[c])})" if c in maxima else c for c in columns],
-                     *(quiz_head if quizzes else []), t("class_batch.csv.graded-at"), t("class_batch.csv.note")])
-    for attempt in attempts:
-        scores = {row.exercise: row.score for row in attempt.exercises}
-        quiz = attempt.quiz
-        quiz_cells = ([quiz.quiz, quiz.score, quiz.max_score] if quiz else ["", "", ""]) if quizzes else []
-        problems = [text for text in (attempt.error, quiz.error if quiz else None) if text]
-        row = [attempt.student, attempt.score, attempt.max_score, *[scores.get(column, "") for column in columns],
-               *quiz_cells, local_time(attempt.graded_at), " · ".join(problems)]
-        writer.writerow([csv_cell(cell) for cell in row])
-    return write_atomically(path, buffer.getvalue(), encoding="utf-8-sig")
 
 
 def summarise(attempts: list[Attempt], columns: list[str], catalog: Catalog, lang: str,
