@@ -28,7 +28,7 @@ MemoryOption = Annotated[int, typer.Option("--memory-mb", help="Memory (address 
 ProcessesOption = Annotated[int, typer.Option("--max-processes", help="Processes a submission may run.")]
 OutputOption = Annotated[int, typer.Option("--output-kb", help="Output kept per submission, in KiB; the rest is counted.")]
 PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
-GRADING_COMMANDS = ("submit", "check", "batch", "watch", "solution")
+GRADING_COMMANDS = ("submit", "check", "watch", "solution")  # not batch: an unchanged class needs no fork server
 
 
 def _language(lang: str | None) -> str:
@@ -37,6 +37,12 @@ def _language(lang: str | None) -> str:
     if lang not in LANGUAGES:
         raise GradeError("error.unknown-language", lang=lang)
     return lang
+
+
+def _limits(call_seconds: float, submission_seconds: float, memory_mb: int, processes: int, output_kb: int) -> Limits:
+    """The limits every grading command takes (the options declared once above)."""
+    return Limits(call_seconds=call_seconds, submission_seconds=submission_seconds, memory_bytes=memory_mb * 2**20,
+                  processes=processes, output_bytes=output_kb * 1024)
 
 
 @contextmanager
@@ -105,8 +111,7 @@ def submit(
     """Grade every exercise of a submission and write a report."""
     with _user_errors(lang):
         language = _language(lang)
-        limits = Limits(call_seconds=call_seconds, submission_seconds=submission_seconds,
-                        memory_bytes=memory_mb * 2**20, processes=processes, output_bytes=output_kb * 1024)
+        limits = _limits(call_seconds, submission_seconds, memory_mb, processes, output_kb)
         from grader.render.reports import environment, write_reports
 
         environment()  # compiled while the worker starts, not after grading
@@ -315,49 +320,43 @@ def solution(
 
 @app.command()
 def batch(
-    ctx: typer.Context,
     submissions: Annotated[Path, typer.Argument(help="A folder with one entry per student: a folder, .py, .ipynb or .zip.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write each student's reports, grades.csv, index.html and the gradebook.")],
-    jobs: Annotated[int, typer.Option("--jobs", help="Submissions graded at once (default: the CPU count).")] = 0,
+    out: Annotated[Path, typer.Option("--out", help="Where to write grades.csv, index.html, the gradebook and students/<student>/ reports.")],
+    jobs: Annotated[int, typer.Option("--jobs", help="Submissions graded at once (0: the CPU count).", show_default=False)] = 0,
     lang: LangOption = None,
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Your own catalog file laid over the package's: hidden cases, points.")] = None,
     shard: Annotated[Optional[str], typer.Option("--shard", help="K/N: grade only the K-th of N slices of the class (for a cluster).")] = None,
     isolation: IsolationOption = "auto",
     call_seconds: CallSecondsOption = Limits.call_seconds,
     submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
+    memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
+    processes: ProcessesOption = Limits.processes,
+    output_kb: OutputOption = Limits.output_bytes // 1024,
 ) -> None:
     """Grade a whole class: every student's reports, grades.csv, index.html and the gradebook."""
-    import os
-
     with _user_errors(lang):
         language = _language(lang)
-        from grader.batch import discover, in_shard, parse_shard, run_batch
-        from grader.catalog import catalog_fingerprint, load_catalog
-        from grader.gradebook import Gradebook
-        from grader.grading import Grader
-        from grader.render.class_report import write_class_exports
+        from grader.batch_run import ClassOptions, grade_class
+        from grader.render.safe import terminal_text
         from grader.render.terminal import batch_progress
-        from grader.runner.launch import start_launcher
 
-        slice_ = parse_shard(shard)
-        folder = discover(submissions)
-        entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
-        exercises = load_catalog(extra=catalog)
-        grader = Grader(catalog=exercises, isolation=isolation, pending_launcher=start_launcher(isolation, warm=ctx.obj),
-                        limits=Limits(call_seconds=call_seconds, submission_seconds=submission_seconds))
         messages = Messages(language)
-        if folder.skipped:
-            typer.echo(messages.t("batch.skipped", names=", ".join(folder.skipped)), err=True)
-        with Gradebook.in_folder(out) as gradebook:
-            with batch_progress(len(entries), messages) as done:
-                summary = run_batch(grader, entries, out, gradebook, catalog_fingerprint(extra=catalog),
-                                    jobs or os.cpu_count() or 1, language, on_done=done)
-            attempts = gradebook.latest_attempts([entry.student for entry in entries])
-            title = submissions.resolve().name + (f" · {shard}" if shard else "")
-            csv_path, index = write_class_exports(attempts, exercises, out, language, title)
+
+        def tell(folder) -> None:
+            if folder.skipped:
+                typer.echo(terminal_text(messages.t("batch.skipped", names=", ".join(folder.skipped))), err=True)
+            for names in folder.collisions:
+                typer.echo(terminal_text(messages.t("class_batch.collision", names=", ".join(names), kept=names[0])),
+                           err=True)
+
+        options = ClassOptions(jobs=jobs, lang=language, catalog=catalog, shard=shard, isolation=isolation,
+                               limits=_limits(call_seconds, submission_seconds, memory_mb, processes, output_kb))
+        run = grade_class(submissions, out, options, progress=lambda total: batch_progress(total, messages),
+                          on_folder=tell)
+    summary = run.summary
     typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
                           unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
-    typer.echo(messages.t("batch.written", index=index, csv=csv_path))
+    typer.echo(terminal_text(messages.t("batch.written", index=run.written[1], csv=run.written[0])))
 
 
 @app.command()
@@ -366,17 +365,14 @@ def merge(
     out: Annotated[Path, typer.Option("--out", help="Where to write the merged gradebook, reports, grades.csv and index.html.")],
     lang: LangOption = None,
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="The catalog file the shards were graded with, if any.")] = None,
+    allow_mixed: Annotated[bool, typer.Option("--allow-mixed", help="Merge shards graded with different catalogs anyway.")] = False,
 ) -> None:
     """Combine shard outputs into one gradebook, grades.csv and index.html."""
     with _user_errors(lang):
         language = _language(lang)
-        from grader.batch import merge_folders
-        from grader.catalog import load_catalog
-        from grader.render.class_report import write_class_exports
+        from grader.merge import merge_class
 
-        exercises = load_catalog(extra=catalog)
-        copied, attempts = merge_folders(folders, out)
-        csv_path, index = write_class_exports(attempts, exercises, out, language, out.resolve().name)
+        copied, (csv_path, index) = merge_class(folders, out, language, catalog, allow_mixed=allow_mixed)
     messages = Messages(language)
     typer.echo(messages.t("batch.merged", count=copied, folders=len(folders)))
     typer.echo(messages.t("batch.written", index=index, csv=csv_path))

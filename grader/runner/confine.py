@@ -52,11 +52,14 @@ class Confinement:
             self._lock_fd = None
 
 
+_SERIAL = itertools.count()
+"""Numbers each cgroup this process makes (next() on a count is atomic under the GIL)."""
+
+
 class Confiner:
     """Makes a Confinement per worker, the best kind this host allows the grader."""
 
     def __init__(self, mode: str):
-        self._serial = itertools.count()
         self.uids, self.kind = False, "rlimit"
         self.parents = _cgroup_parents()
         if self.parents:
@@ -71,7 +74,9 @@ class Confiner:
     def confine(self, memory_bytes: int, processes: int) -> Confinement:
         groups = []
         if self.parents:
-            name = f"grade-{os.getpid()}-{next(self._serial)}"  # a killed grader's are removed by the next
+            # Unique in this process across every Confiner (one per launcher); a killed grader's are removed
+            # by the next grader.
+            name = f"grade-{os.getpid()}-{next(_SERIAL)}"
             try:
                 groups.append(_make_group(self.parents["memory"] / name, {"memory.limit_in_bytes": memory_bytes},
                                           {"memory.memsw.limit_in_bytes": memory_bytes, "memory.swappiness": 0}))
