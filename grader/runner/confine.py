@@ -22,7 +22,6 @@ from __future__ import annotations
 import fcntl
 import itertools
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -201,7 +200,3 @@ def prepare_run_folder(run_dir: Path, uid: int | None) -> None:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     os.chmod(run_dir / "submission", 0o755)
     os.chown(run_dir / "work", uid, uid)
-
-
-def remove_run_folder(run_dir: Path) -> None:
-    shutil.rmtree(run_dir, ignore_errors=True)
