@@ -130,6 +130,8 @@ def make_launcher(isolation: str = "auto"):
         if shutil.which("bwrap") is not None:
             try:
                 launcher = BwrapLauncher()
+                launcher.server.start()
+                launcher.confiner  # made while the server loads NumPy
                 launcher.server.wait_ready()
                 return launcher
             except (ServerFailed, OSError) as failure:
@@ -140,6 +142,7 @@ def make_launcher(isolation: str = "auto"):
             raise GradeError("error.bwrap-unavailable", reason=reason)
     launcher = ProcessLauncher()
     launcher.server.start()
+    launcher.confiner  # made while the server loads NumPy
     return launcher
 
 
