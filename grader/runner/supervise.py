@@ -75,6 +75,7 @@ def _stage(root: Path, units: list[SourceUnit], target: Path) -> Path:
     target.mkdir()
     for unit in units:
         if unit.kind == "file":
+            (target / unit.path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / unit.path, target / unit.path)
     return target
 
