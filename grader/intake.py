@@ -46,6 +46,8 @@ SOURCE_SUFFIXES = (".py", ".ipynb")
 SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", "site-packages", "node_modules"}
 """Never listed: operating-system debris and installed packages."""
 ANSWERS_PATTERNS = ("answers*.toml", "quiz*.toml")
+SKIPPED_NAMES = {"__init__.py", "setup.py", "conftest.py"}
+"""Never loaded: they belong to tests and packaging, not to the exercises (nor do test_*.py, *_test.py)."""
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Intake:
     single_file: bool = False
     """The submission is one .py file or one notebook (not a folder or a zip)."""
     _read: Callable[[Item, int], bytes] | None = field(default=None, repr=False)
+    _digest: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
 
     def files(self) -> Iterator[tuple[Item, bytes]]:
         """Every unit, then the answers file, read once each (one at a time, so memory stays small)."""
@@ -70,7 +73,15 @@ class Intake:
         for item in [*self.units, *([self.answers] if self.answers else [])]:
             data = self.read(item, min(cap_for(item.name), budget))
             budget -= len(data)
+            self._digest.update("/".join(item.parts).encode("utf-8", "surrogateescape") + b"\0")
+            self._digest.update(hashlib.sha256(data).digest())
             yield item, data
+
+    def fingerprint(self) -> str:
+        """What was read by `files()` (each path and its bytes) and what was skipped, as one hash."""
+        digest = self._digest.copy()
+        digest.update(repr([(s.path, s.reason) for s in self.skipped]).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()[:32]
 
     def read(self, item: Item, cap: int) -> bytes:
         try:
@@ -163,9 +174,6 @@ def _choose(items: list[Item], name: str, shown: str, single_file: bool) -> Inta
     return Intake(name, units, answers, ignored, skipped, shown, single_file)
 
 
-SKIPPED_NAMES = {"__init__.py", "setup.py", "conftest.py"}
-
-
 def _too_large(item: Item, cap: int, shown: str) -> GradeError:
     if cap < cap_for(item.name):  # the submission's budget ran out, not this file's
         return GradeError("intake.too-large", path=shown, limit=MAX_SUBMISSION_BYTES // 2**20)
@@ -185,10 +193,9 @@ def content_hash(path: Path | str) -> str:
     digest = hashlib.sha256()
     try:
         with open_intake(path, follow_top_link=False) as intake:
-            for item, data in intake.files():
-                digest.update("/".join(item.parts).encode("utf-8", "surrogateescape") + b"\0")
-                digest.update(hashlib.sha256(data).digest())
-            digest.update(repr([(s.path, s.reason) for s in intake.skipped]).encode("utf-8", "surrogateescape"))
+            for _ in intake.files():
+                pass
+            return intake.fingerprint()
     except GradeError as error:
         digest.update(repr((error.key, sorted(error.params.items()))).encode("utf-8", "surrogateescape"))
     except OSError as error:  # the grader's own side (no file descriptor left, ...): graded again next time
