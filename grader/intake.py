@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from grader.errors import GradeError
-from grader.quiz.marking import MAX_ANSWERS_BYTES
 from grader.results import SkippedFile
 from grader.safe_files import (Item, TooLarge, list_folder, list_zip, member_parts, open_top, open_zip, printable,
                                read_fd, read_in_folder, read_member)
@@ -94,8 +93,15 @@ def cap_for(name: str) -> int:
     if name.lower().endswith(".ipynb"):
         return MAX_NOTEBOOK_BYTES
     if is_answers(name):
-        return MAX_ANSWERS_BYTES
+        return answers_cap()
     return MAX_SOURCE_BYTES
+
+
+def answers_cap() -> int:
+    """The quiz's own cap on an answers file (imported only when there is one: the quiz loads NumPy)."""
+    from grader.quiz.marking import MAX_ANSWERS_BYTES
+
+    return MAX_ANSWERS_BYTES
 
 
 def is_answers(name: str) -> bool:
@@ -163,7 +169,7 @@ def _choose(items: list[Item], name: str, shown: str, single_file: bool) -> Inta
         if item.size > cap_for(item.name):  # checked on the listing, before anything is read
             raise _too_large(item, cap_for(item.name), shown)
     answers = next((i for i in items if i.kind == "file" and is_answers(i.name)), None)
-    if answers is not None and answers.size > MAX_ANSWERS_BYTES:
+    if answers is not None and answers.size > answers_cap():
         answers = None
     if sum(item.size for item in units) + (answers.size if answers else 0) > MAX_SUBMISSION_BYTES:
         raise GradeError("intake.too-large", path=shown, limit=MAX_SUBMISSION_BYTES // 2**20)
@@ -213,6 +219,6 @@ def find_answers(path: Path | str) -> tuple[str, bytes] | None:
         with open_intake(path, follow_top_link=False) as intake:
             if intake.answers is None:
                 return None
-            return intake.answers.name, intake.read(intake.answers, MAX_ANSWERS_BYTES)
+            return intake.answers.name, intake.read(intake.answers, answers_cap())
     except (GradeError, OSError):
         return None
