@@ -15,6 +15,7 @@ from grader.cases import fresh_copy, reference_function
 from grader.catalog import Exercise
 from grader.compare import compare
 from grader.runner import Call, run_submission
+from grader.source_text import with_sources
 from grader.runner import codec
 from grader.submission import Submission
 
@@ -32,8 +33,10 @@ def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exe
         return None
     table = _table(grader, exercise, callee, [case.inputs for case in cases])
     stand_ins = tuple({"function": name, "table": table} for name in names)
-    calls = [Call(exercise.id, exercise.module, case.inputs, exercise.id, stand_ins) for case in cases]
-    report = run_submission(submission.root, submission.units, calls, grader.limits, grader.launcher)
+    calls = [Call(exercise.id, exercise.module, case.inputs, exercise.id, exercise.aliases, stand_ins)
+             for case in cases]
+    units, _ = with_sources(submission.root, submission.units)
+    report = run_submission(submission.root, units, calls, grader.limits, grader.launcher)
     verdicts = []
     for case, outcome in zip(cases, report.calls):
         if outcome.status == "raised" and outcome.error is not None and outcome.error.type == MISS:
