@@ -25,7 +25,7 @@ UNSUPPORTED = (
     (re.compile(r"a deeply nested value"), "nested"),
 )
 SYNTAX_LOCATION = re.compile(r"\s*\((?:[^()]*), line \d+\)$")
-CELL_FILE = re.compile(r"<cell (?P<label>[^>]*)>")
+CELL_FILE = re.compile(r"(?P<file>.+), cell (?P<label>\S+)")  # how the worker names a notebook cell
 EXIT = ((re.compile(r"exit code (?P<code>-?\d+)"), "exit.code"), (re.compile(r"signal (?P<signal>\w+)"), "exit.signal"))
 
 
@@ -141,7 +141,7 @@ def location_text(messages: Messages, file: str, line: int) -> str:
     """Where in the student's code: a file and line, or a notebook cell and line."""
     cell = CELL_FILE.fullmatch(file)
     if cell:
-        return messages.t("location.cell", cell=plain(cell["label"]), line=line)
+        return messages.t("location.cell", file=plain(cell["file"]), cell=plain(cell["label"]), line=line)
     return messages.t("location.file", file=plain(file), line=line)
 
 

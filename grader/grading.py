@@ -9,7 +9,7 @@ import datetime as dt
 import itertools
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -19,16 +19,21 @@ from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
 from grader.diagnose import Observation, diagnose
+from grader.explain import explain_cascades, partly_notes
 from grader.errors import GradeError
 from grader.feedback import case_message, format_value, load_error_text, plain
+from grader.hidden import run_cases
 from grader.i18n import Messages
+from grader.loading_notes import (alias_advice, encoding_advice, missing_message, skipped_advice,
+                                  undecodable_error)
+from grader.render.charts import plot_values as _plot
 from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Status,
                             SubmissionResult)
-from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
-from grader.runner.job import ErrorInfo
-from grader.render.charts import plot_values as _plot
+from grader.runner import CallOutcome, Limits, RunReport
+from grader.runner.job import ErrorInfo, UnitOutcome
 from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
+from grader.source_text import with_sources
 from grader.submission import Submission, open_submission
 
 
@@ -74,25 +79,28 @@ class Grader:
               only: Iterable[str] | None = None) -> SubmissionResult:
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
-        calls = [Call(p.exercise.id, p.exercise.module, case.inputs, p.exercise.id) for p in prepared for case in p.cases]
-        report = run_submission(submission.root, submission.units, calls, self.limits, self.launcher)
+        units, decoded = with_sources(submission.root, submission.units)
+        report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
-        exercises, position = [], 0
-        for p in prepared:
-            outcomes = report.calls[position: position + len(p.cases)]
-            position += len(p.cases)
-            exercises.append(self._exercise_result(p, outcomes, report, messages, files))
+        for name, text in decoded.items():  # a file that is not text never reached the worker
+            if text.text is None:
+                report.units[name] = UnitOutcome(name, [undecodable_error(files[name], text, messages)])
+        exercises = [self._exercise_result(p, o, report, messages, files) for p, o in zip(prepared, outcomes)]
+        explain_cascades(self, submission, exercises, messages)
         return SubmissionResult(
             student=student or submission.name,
             isolation=report.isolation,
+            limits=report.limits,
             exercises=exercises,
             lang=lang,
             graded_at=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
             seconds=round(time.monotonic() - started, 3),
-            files=[_file_result(submission, name, report, messages, self.limits)
+            files=[_file_result(submission, name, report, messages, self.limits, decoded.get(name))
                    for name in [u.name for u in submission.units]],
             output=report.output.shown(lambda count: messages.t("output.more-bytes", count=count)),
+            skipped=[replace(s, message=messages.t(f"intake.skipped-{s.reason}", path=s.path, count=s.count))
+                     for s in submission.skipped],
         )
 
     def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en",
@@ -125,7 +133,7 @@ class Grader:
 
     def _grade_path(self, path: Path, lang: str, student: str | None) -> BatchItem:
         try:
-            with open_submission(path) as submission:
+            with open_submission(path, follow_top_link=False) as submission:
                 return BatchItem(path, result=self.grade(submission, student=student, lang=lang))
         except GradeError as error:
             return BatchItem(path, error=error)
@@ -134,10 +142,10 @@ class Grader:
                          messages: Messages, files: dict[str, str]) -> ExerciseResult:
         exercise = prepared.exercise
         observations = [_observe(exercise, case, outcome, report) for case, outcome in zip(prepared.cases, outcomes)]
-        mistakes_per_case = diagnose(self.catalog, exercise, observations)
+        diagnosis = diagnose(self.catalog, exercise, observations)
         cases = [
             _case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
-            for observation, outcome, mistakes in zip(observations, outcomes, mistakes_per_case)
+            for observation, outcome, mistakes in zip(observations, outcomes, diagnosis.cases)
         ]
         mistakes = list(dict.fromkeys(m for case in cases for m in case.mistakes))
         lang = messages.lang
@@ -151,8 +159,9 @@ class Grader:
             title=exercise.title(lang),
             summary=exercise.summary(lang),
             file=f"{exercise.module}.py",
-            diagnoses=[_note(self.catalog, m, lang) for m in mistakes],
+            diagnoses=[_note(self.catalog, m, lang) for m in mistakes] + partly_notes(self.catalog, diagnosis, messages),
             plot=_plot(exercise, prepared, outcomes, lang),
+            advice=alias_advice(exercise.id, report, messages),
             rtol=exercise.rtol,
             atol=exercise.atol,
         )
@@ -181,7 +190,7 @@ def _load_errors(exercise: Exercise, report: RunReport) -> list[tuple[str, Error
 def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunReport) -> Observation:
     observation = Observation(prepared=prepared, status=Status.ERROR, error=outcome.error)
     if outcome.status == "missing":
-        failed = _load_errors(exercise, report)
+        failed = _load_errors(exercise, report) if exercise.id not in report.ambiguous else []
         observation.status = Status.ERROR if failed else Status.MISSING
         observation.error = failed[0][1] if failed else None
     elif outcome.status == "returned":
@@ -229,12 +238,14 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
     # A warning beside a correct result is advice; beside a wrong one it is a clue to the cause.
     key = "advice.warning" if observation.status == Status.PASSED else "advice.warned"
     result.advice = [messages.t(key, warning=plain(w)) for w in outcome.warnings]
+    if case.hidden:  # nothing the student's code printed, raised or warned is shown for a hidden case
+        result.output, result.error = "", None
+        result.advice = [messages.t("intake.hidden-warning")] if outcome.warnings else []
     if observation.status == Status.PASSED:
         return result
     result.message = _message(exercise, observation, outcome, report, messages, limits, files)
     if case.hidden:
         result.message = messages.t("case.hidden-failed")
-        result.error = None
         return result
     result.finding = observation.finding
     result.given = dict(observation.prepared.shown_inputs)
@@ -246,20 +257,24 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
 
 def _message(exercise: Exercise, observation: Observation, outcome: CallOutcome, report: RunReport,
              messages: Messages, limits: Limits, files: dict[str, str]) -> str:
-    load_error = None
-    if outcome.status == "missing" and observation.status != Status.MISSING:  # a file failed to load
+    load_error = missing = None
+    if observation.status == Status.MISSING:
+        missing = missing_message(exercise.id, report, messages)
+    elif outcome.status == "missing":  # a file failed to load
         name, error = _load_errors(exercise, report)[0]
         load_error = (files.get(name, name), load_error_text(messages, error, limits.load_seconds))
     return case_message(exercise.id, observation.status, outcome, observation.finding, load_error, messages, limits,
-                        exercise.rtol, exercise.atol)
+                        exercise.rtol, exercise.atol, missing)
 
 
-def _file_result(submission: Submission, name: str, report: RunReport, messages: Messages,
-                 limits: Limits) -> FileResult:
+def _file_result(submission: Submission, name: str, report: RunReport, messages: Messages, limits: Limits,
+                 decoded=None) -> FileResult:
     unit = report.units.get(name)
     label = next((u.path for u in submission.units if u.name == name), name)
+    advice = encoding_advice(label, decoded, messages)
     if unit is None:
-        return FileResult(label, ok=True)
+        return FileResult(label, ok=True, advice=advice)
     return FileResult(label, ok=unit.ok, errors=unit.errors,
                       messages=[load_error_text(messages, error, limits.load_seconds) for error in unit.errors],
-                      output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)))
+                      output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)),
+                      advice=advice + skipped_advice(unit, messages, limits))

@@ -137,6 +137,8 @@ class ExerciseResult:
     """The stub file the function belongs in."""
     diagnoses: list[MistakeNote] = field(default_factory=list)
     plot: Plot | None = None
+    advice: list[str] = field(default_factory=list)
+    """About the exercise as a whole, e.g. that it was graded under another name (an alias)."""
     rtol: float = 1e-5
     atol: float = 1e-8
     """The tolerances values were compared with, for the report's worst-element table."""
@@ -152,6 +154,20 @@ class FileResult:
     messages: list[str] = field(default_factory=list)
     """Each error worded in the report's language, with its location."""
     output: str = ""
+    advice: list[str] = field(default_factory=list)
+    """Lines skipped while loading (with why) and encoding notes: the file's functions were still graded."""
+
+
+@dataclass
+class SkippedFile:
+    """An entry of the submission that was not read: a link, a FIFO, a device or socket, an unreadable folder."""
+
+    path: str
+    reason: str
+    """link, special, unreadable, or more (then `count` says how many more were not listed)."""
+    count: int = 0
+    message: str = ""
+    """Why, in the report's language."""
 
 
 @dataclass
@@ -159,12 +175,16 @@ class SubmissionResult:
     student: str
     isolation: str
     exercises: list[ExerciseResult]
+    limits: str = ""
+    """How memory and process limits held for the whole submission: cgroup-v1, uid, both or rlimit (README)."""
     lang: str = "en"
     graded_at: str = ""
     seconds: float = 0.0
     files: list[FileResult] = field(default_factory=list)
     output: str = ""
     """Process-level output of the student's code, truncated."""
+    skipped: list[SkippedFile] = field(default_factory=list)
+    """Entries of the submission the grader did not read, and why."""
     schema: str = SCHEMA
 
     @property
@@ -178,7 +198,7 @@ class SubmissionResult:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         ordered = {"schema": self.schema, "student": self.student, "score": self.score,
-                   "max_score": self.max_score, "isolation": self.isolation}
+                   "max_score": self.max_score, "isolation": self.isolation, "limits": self.limits}
         ordered.update((key, value) for key, value in data.items() if key not in ordered)
         return ordered
 

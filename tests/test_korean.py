@@ -9,9 +9,11 @@ import pytest
 from markdown_it import MarkdownIt
 from rich.console import Console
 
+from grader.feedback import load_error_text
 from grader.i18n import Messages, format_message, locale_files
 from grader.render.reports import render_html, render_markdown
 from grader.render.terminal import exercise_details, first_problems, summary_table
+from grader.runner.job import ErrorInfo
 from grader.submission import open_submission
 from report_submissions import failing_folder, notebook_file, reference_folder
 
@@ -124,8 +126,12 @@ def test_korean_reports_read_naturally(korean_results, kind, rendering):
 
 
 def test_a_hanging_file_is_worded_not_a_raw_key(korean_results):
-    page = render_html(korean_results["hanging"])
-    assert "load-timeout" not in html_prose(page) and "초 안에 끝나지 않았습니다" in page
+    page = html_prose(render_html(korean_results["hanging"]))
+    assert "load-timeout" not in page and "넘게 실행되었습니다" in page
+    korean = Messages("ko")
+    for kind, words in (("load-timeout", "3초 안에 끝나지 않았습니다"), ("load-crashed", "종료 코드 3")):
+        text = load_error_text(korean, ErrorInfo(kind, "exit code 3" if kind == "load-crashed" else ""), 3.0)
+        assert words in text and kind not in text
 
 
 @pytest.mark.parametrize("path", locale_files("ko"), ids=lambda path: path.name)

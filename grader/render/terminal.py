@@ -57,6 +57,7 @@ def first_problems(result: SubmissionResult, messages: Messages) -> Group:
             continue
         case = next(c for c in exercise.cases if c.status != Status.PASSED)
         lines.append(Text.assemble((f"{exercise.id}", "bold"), f" · {case.title}: ", case.message))
+    lines += [Text(entry.message, style="yellow") for entry in result.skipped]  # links, FIFOs... not read
     return Group(*lines)
 
 
@@ -66,12 +67,26 @@ def _block(label: str, value: str) -> str:
     return head + value.replace("\n", "\n" + " " * cell_len(head))
 
 
+def file_advice(result: SubmissionResult, messages: Messages) -> Group:
+    """What was skipped while loading each file and why, and exercises graded under another name."""
+    parts: list = []
+    for file in result.files:
+        if file.advice:
+            parts.append(Text(file.name, style="bold"))
+            parts += [Text(f"  {note}", style="yellow") for note in file.advice]
+    parts += [Text(note, style="yellow") for exercise in result.exercises for note in exercise.advice]
+    if parts:
+        parts.insert(0, Text(messages.t("loading.advice-title"), style="bold"))
+    return Group(*parts)
+
+
 def exercise_details(exercise: ExerciseResult, messages: Messages) -> Group:
     """Everything about one exercise: each case, and for a failed one what went in, out and why."""
     parts: list = [Text.assemble((exercise.title, "bold"), f"  ({exercise.id}, {exercise.file})  ",
                                  _status(messages, exercise.status),
                                  f"  {_score(exercise.score)} / {_score(exercise.max_score)}"),
                    Text(exercise.summary, style="dim")]
+    parts += [Text(f"{messages.t('table.advice')}: {note}", style="yellow") for note in exercise.advice]
     for case in exercise.cases:
         mark = "✓" if case.status == Status.PASSED else "✗"
         parts.append(Text.assemble(f"\n{mark} ", (case.title, "bold"), "  ", _status(messages, case.status)))
