@@ -25,7 +25,7 @@ UNSUPPORTED = (
     (re.compile(r"a deeply nested value"), "nested"),
 )
 SYNTAX_LOCATION = re.compile(r"\s*\((?:[^()]*), line \d+\)$")
-CELL_FILE = re.compile(r"(?P<file>.+), cell (?P<label>\S+)")  # how the worker names a notebook cell
+CELL_FILE = re.compile(r"(?:.* )?<cell (?P<label>[^>]*)>")
 EXIT = ((re.compile(r"exit code (?P<code>-?\d+)"), "exit.code"), (re.compile(r"signal (?P<signal>\w+)"), "exit.signal"))
 
 

@@ -26,11 +26,11 @@ from grader.hidden import run_cases
 from grader.i18n import Messages
 from grader.loading_notes import (alias_advice, encoding_advice, missing_message, skipped_advice,
                                   undecodable_error)
-from grader.render.charts import plot_values as _plot
 from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Status,
                             SubmissionResult)
 from grader.runner import CallOutcome, Limits, RunReport
 from grader.runner.job import ErrorInfo, UnitOutcome
+from grader.render.charts import plot_values as _plot
 from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
 from grader.source_text import with_sources
@@ -257,12 +257,11 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
 
 def _message(exercise: Exercise, observation: Observation, outcome: CallOutcome, report: RunReport,
              messages: Messages, limits: Limits, files: dict[str, str]) -> str:
-    load_error = missing = None
-    if observation.status == Status.MISSING:
-        missing = missing_message(exercise.id, report, messages)
-    elif outcome.status == "missing":  # a file failed to load
+    load_error = None
+    if outcome.status == "missing" and observation.status != Status.MISSING:  # a file failed to load
         name, error = _load_errors(exercise, report)[0]
         load_error = (files.get(name, name), load_error_text(messages, error, limits.load_seconds))
+    missing = missing_message(exercise.id, report, messages) if observation.status == Status.MISSING else None
     return case_message(exercise.id, observation.status, outcome, observation.finding, load_error, messages, limits,
                         exercise.rtol, exercise.atol, missing)
 

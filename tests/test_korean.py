@@ -126,12 +126,9 @@ def test_korean_reports_read_naturally(korean_results, kind, rendering):
 
 
 def test_a_hanging_file_is_worded_not_a_raw_key(korean_results):
-    page = html_prose(render_html(korean_results["hanging"]))
-    assert "load-timeout" not in page and "넘게 실행되었습니다" in page
-    korean = Messages("ko")
-    for kind, words in (("load-timeout", "3초 안에 끝나지 않았습니다"), ("load-crashed", "종료 코드 3")):
-        text = load_error_text(korean, ErrorInfo(kind, "exit code 3" if kind == "load-crashed" else ""), 3.0)
-        assert words in text and kind not in text
+    page = render_html(korean_results["hanging"])
+    # A top-level line that hangs is skipped (statement by statement loading) and said in words.
+    assert "load-timeout" not in html_prose(page) and "초 넘게 실행되었습니다" in page
 
 
 @pytest.mark.parametrize("path", locale_files("ko"), ids=lambda path: path.name)

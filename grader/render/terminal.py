@@ -61,12 +61,6 @@ def first_problems(result: SubmissionResult, messages: Messages) -> Group:
     return Group(*lines)
 
 
-def _block(label: str, value: str) -> str:
-    """"  label: value", a value of several lines indented under its first."""
-    head = f"  {label}: "
-    return head + value.replace("\n", "\n" + " " * cell_len(head))
-
-
 def file_advice(result: SubmissionResult, messages: Messages) -> Group:
     """What was skipped while loading each file and why, and exercises graded under another name."""
     parts: list = []
@@ -78,6 +72,12 @@ def file_advice(result: SubmissionResult, messages: Messages) -> Group:
     if parts:
         parts.insert(0, Text(messages.t("loading.advice-title"), style="bold"))
     return Group(*parts)
+
+
+def _block(label: str, value: str) -> str:
+    """"  label: value", a value of several lines indented under its first."""
+    head = f"  {label}: "
+    return head + value.replace("\n", "\n" + " " * cell_len(head))
 
 
 def exercise_details(exercise: ExerciseResult, messages: Messages) -> Group:
