@@ -141,7 +141,7 @@ def location_text(messages: Messages, file: str, line: int) -> str:
     """Where in the student's code: a file and line, or a notebook cell and line."""
     cell = CELL_FILE.fullmatch(file)
     if cell:
-        return messages.t("location.cell", file=plain(cell["file"]), cell=plain(cell["label"]), line=line)
+        return messages.t("location.cell", cell=plain(cell["label"]), line=line)
     return messages.t("location.file", file=plain(file), line=line)
 
 

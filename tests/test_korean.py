@@ -9,11 +9,9 @@ import pytest
 from markdown_it import MarkdownIt
 from rich.console import Console
 
-from grader.feedback import load_error_text
 from grader.i18n import Messages, format_message, locale_files
 from grader.render.reports import render_html, render_markdown
 from grader.render.terminal import exercise_details, first_problems, summary_table
-from grader.runner.job import ErrorInfo
 from grader.submission import open_submission
 from report_submissions import failing_folder, notebook_file, reference_folder
 
