@@ -157,6 +157,21 @@ def test_siblings_import_each_other_and_each_reports_its_own_lines(isolated_grad
     assert [n.split(" skipped")[0] for n in files["network.py"].advice] == ["line 1 `import seaborn`"]
 
 
+def test_a_hang_in_an_imported_sibling_costs_neither_file(isolated_grade, tmp_path):
+    (tmp_path / "activations.py").write_text(
+        "import numpy as np\nfrom utils import relu\nprint('activations loads')\n"
+        "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n", encoding="utf-8")
+    (tmp_path / "utils.py").write_text(
+        "import numpy as np\nimport time\nprint('utils loads')\ntime.sleep(60)\n"
+        "def relu(x):\n    return np.maximum(0, x)\n", encoding="utf-8")
+    result = isolated_grade(tmp_path, only=["relu", "sigmoid"])
+    assert [e.status for e in result.exercises] == ["passed", "passed"]
+    files = {file.name: file for file in result.files}
+    assert files["activations.py"].advice == []
+    assert sum(file.output.count("utils loads") for file in result.files) == 1  # loaded once, by the import
+    assert [n.split(" skipped")[0] for n in files["utils.py"].advice] == ["line 4 `time.sleep(60)`"]
+
+
 def test_an_exit_at_import_ends_the_file_and_keeps_what_came_before(isolated_grade, tmp_path):
     for exit_call in ("import sys; sys.exit(0)", "import os; os._exit(0)", "__import__('posix')._exit(3)"):
         (tmp_path / "activations.py").write_text(
