@@ -308,3 +308,22 @@ def test_textbook_code_passes_the_scalar_cases(grade, tmp_path):
     assert [e.status for e in result.exercises] == ["passed", "passed"]
     labels = [c for c in result.exercises[1].cases if "label" in c.name.lower()]
     assert labels and all(c.status == "passed" for c in labels)
+
+
+def test_skipped_lines_are_shown_as_text_in_every_report(grade, tmp_path):
+    from grader.render.reports import render_html, render_markdown
+    from grader.render.terminal import file_advice
+    from grader.i18n import Messages
+    from rich.console import Console
+
+    (tmp_path / "activations.py").write_text(
+        "import numpy as np\nraise ValueError('<script>alert(1)</script> [bold]x[/bold] | *y*')\n"
+        "def relu(x):\n    return np.maximum(0, x)\n", encoding="utf-8")
+    result = grade(tmp_path, only=["relu"])
+    html, markdown = render_html(result), render_markdown(result)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "About your files" in html and "About your files" in markdown
+    assert "\\<script\\>" in markdown or "&lt;script&gt;" in markdown
+    console = Console(record=True, width=300)
+    console.print(file_advice(result, Messages("en")))
+    assert "[bold]x[/bold]" in console.export_text()  # printed as written, not as markup
