@@ -32,7 +32,7 @@ from grader.errors import GradeError
 
 RUNNER = Path(__file__).resolve().parent
 ISOLATION_MODES = ("auto", "bwrap", "process")
-SANDBOX_FILES = ("zygote.py", "worker.py", "codec.py", "loader.py")
+SANDBOX_FILES = ("zygote.py", "worker.py", "codec.py", "loader.py", "signatures.py")
 # Isolated (no environment, no user site), no .pyc writes, and no `site`: the server puts NumPy's
 # folder on its path itself, which spares it reading every .pth file of the grader's environment.
 PYTHON_FLAGS = ("-I", "-S", "-B")

@@ -4,8 +4,8 @@ A .py file (or each notebook cell) is parsed with `ast` and each top-level state
 own, with its real file name and line numbers, so tracebacks still point at the student's lines. A
 statement that raises (a missing matplotlib, a failed download, a NameError, ...) or runs past its time
 is skipped and loading goes on; `sys.exit` or `os._exit` ends the loading of that file. Only a syntax
-error costs a file its functions (a notebook cell its own). What was skipped, and the functions each
-file defines, are reported as data; the grader words them.
+error costs a file its functions (a notebook cell its own). What was skipped is reported as data; the
+grader words it.
 
 Student files import each other (`from activations import relu`) through a finder that serves the
 submission's units by name, loaded the same way. Like worker.py, this file needs nothing but the
@@ -19,9 +19,7 @@ import os
 import signal
 import _signal
 import sys
-import types
 
-MAX_FUNCTIONS = 200
 MAX_SKIPPED = 100
 MAX_CODE_CHARS = 120
 
@@ -36,47 +34,6 @@ class ExitAtImport(SystemExit):
 
 def _exit_at_import(code=0):
     raise ExitAtImport(code)
-
-
-def signature(name, function):
-    """`name(a, b, alpha=0.01)` from the code object alone: no student __signature__ or __repr__ runs."""
-    code = function.__code__
-    count = code.co_argcount + code.co_kwonlyargcount
-    names = list(code.co_varnames[:count])
-    defaults = function.__defaults__ if type(function.__defaults__) is tuple else ()
-    shown = []
-    for position, argument in enumerate(names[:code.co_argcount]):
-        default_at = position - (code.co_argcount - len(defaults))
-        if default_at >= 0:
-            value = defaults[default_at]
-            text = repr(value) if type(value) in (int, float, bool, type(None)) else "…"
-            shown.append(f"{argument}={text}")
-        else:
-            shown.append(argument)
-    rest = count
-    if code.co_flags & 0x04:  # *args
-        shown.append("*" + code.co_varnames[rest])
-        rest += 1
-    elif code.co_kwonlyargcount:
-        shown.append("*")
-    shown += names[code.co_argcount:]
-    if code.co_flags & 0x08:  # **kwargs
-        shown.append("**" + code.co_varnames[rest])
-    return f"{name}({', '.join(shown)})"[:200]
-
-
-def defined_functions(module):
-    """The plain functions (def or lambda) bound at the top level of a module, with their signatures."""
-    found = []
-    for name, value in list(vars(module).items()):
-        if type(name) is str and not name.startswith("_") and type(value) is types.FunctionType:
-            try:
-                found.append(signature(name, value))
-            except Exception:  # odd code objects: the name alone still helps
-                found.append(f"{name}(…)")
-            if len(found) >= MAX_FUNCTIONS:
-                break
-    return found
 
 
 CELL_FILES = {}
@@ -108,7 +65,7 @@ def _first_line(source):
 
 
 class Loader:
-    """Loads the plan's units; `reports[name]` holds what each load skipped, its errors and its functions."""
+    """Loads the plan's units; `reports[name]` holds what each load skipped and its errors."""
 
     def __init__(self, plan, send, describe_error, statement_seconds):
         self.root = plan["root"]
@@ -165,7 +122,7 @@ class Loader:
 
     def run_unit(self, unit, module):
         name = unit["name"]
-        report = self.reports[name] = {"errors": [], "skipped": [], "functions": []}
+        report = self.reports[name] = {"errors": [], "skipped": []}
         faults = self.faults.get(name, {})
         try:
             if unit["kind"] == "notebook":
@@ -191,7 +148,6 @@ class Loader:
                 if not self.run_statements(tree, unit, label, source, filename, module, report, faults):
                     break
         finally:
-            report["functions"] = defined_functions(module)
             if self.current:  # back in the statement that imported this file: the supervisor blames it again
                 self.send("statement", unit=self.current[-1][0], key=self.current[-1][1])
 
