@@ -205,9 +205,10 @@ def test_a_syntax_error_still_costs_the_file(grade, tmp_path):
 
 
 def test_notebook_errors_name_the_cell(grade, tmp_path):
-    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": source}
-             for source in ("import numpy as np\n", "def relu(x)\n    return x\n",
-                            "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\nsigmoid(undefined)\n")]
+    cells = [{"cell_type": "code", "id": f"c{n}", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": source}
+             for n, source in enumerate(("import numpy as np\n", "def relu(x)\n    return x\n",
+                                         "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\nsigmoid(undefined)\n"))]
     (tmp_path / "work.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
                                                       "nbformat_minor": 5}), encoding="utf-8")
     relu, sigmoid = grade(tmp_path / "work.ipynb", only=["relu", "sigmoid"]).exercises
