@@ -8,9 +8,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from grader.feedback import error_text
+from grader.feedback import error_text, exit_text, plain
 from grader.i18n import Messages
 from grader.runner.job import ErrorInfo, Limits, RunReport, SkippedStatement, UnitOutcome
+from grader.runner.supervise import INTERFERED
 from grader.source_text import Decoded
 
 PLOT_MODULES = {"matplotlib", "pylab", "seaborn", "plotly", "bokeh"}
@@ -34,13 +35,13 @@ def skipped_advice(unit: UnitOutcome, messages: Messages, limits: Limits) -> lis
         name = _undefined_name(skipped)
         if name is not None and len(undefined[name]) > 1:
             if undefined[name][0] == skipped.line:
-                lines.append(messages.t("loading.skipped-uses", name=name,
+                lines.append(messages.t("loading.skipped-uses", name=plain(name),
                                         lines=", ".join(str(line) for line in undefined[name])))
             continue
         reason = _reason(skipped, messages, limits)
-        code = skipped.code or "…"
+        code = plain(skipped.code) or "…"
         if skipped.cell:
-            lines.append(messages.t("loading.skipped-cell", cell=skipped.cell, first=skipped.cell_first or "…",
+            lines.append(messages.t("loading.skipped-cell", cell=skipped.cell, first=plain(skipped.cell_first) or "…",
                                     line=skipped.line, code=code, reason=reason))
         else:
             lines.append(messages.t("loading.skipped", line=skipped.line, code=code, reason=reason))
@@ -59,8 +60,10 @@ def _undefined_name(skipped: SkippedStatement) -> str | None:
 def _reason(skipped: SkippedStatement, messages: Messages, limits: Limits) -> str:
     if skipped.reason == "timeout":
         return messages.t("loading.reason-timeout", seconds=f"{limits.load_seconds:g}")
+    if skipped.reason == "crashed" and skipped.detail == INTERFERED:
+        return messages.t("loading.reason-interfered")
     if skipped.reason == "crashed":
-        return messages.t("loading.reason-crashed", detail=skipped.detail or "?")
+        return messages.t("loading.reason-crashed", detail=exit_text(messages, skipped.detail))
     if skipped.reason == "exit":
         return messages.t("loading.reason-exit")
     error = skipped.error or ErrorInfo("Error", "")
@@ -70,7 +73,7 @@ def _reason(skipped: SkippedStatement, messages: Messages, limits: Limits) -> st
         key = "loading.reason-plot-module" if module.split(".")[0] in PLOT_MODULES else "loading.reason-module"
         return messages.t(key, module=module)
     error = ErrorInfo(error.type, " ".join(error.message.split())[:300], error.frames)  # one line
-    text = error_text(error) if error.frames and error.frames[-1].line != skipped.line else \
+    text = error_text(messages, error) if error.frames and error.frames[-1].line != skipped.line else \
         f"{error.type}: {error.message}".strip().rstrip(":")
     if error.type in NETWORK_ERRORS or "name resolution" in error.message or "Network is unreachable" in error.message:
         return messages.t("loading.reason-network", error=text)
@@ -79,28 +82,28 @@ def _reason(skipped: SkippedStatement, messages: Messages, limits: Limits) -> st
 
 def encoding_advice(file: str, decoded: Decoded | None, messages: Messages) -> list[str]:
     if decoded is not None and decoded.fallback:
-        return [messages.t("loading.encoding-fallback", file=file)]
+        return [messages.t("loading.encoding-fallback", file=plain(file))]
     return []
 
 
 def undecodable_error(file: str, decoded: Decoded, messages: Messages) -> ErrorInfo:
-    return ErrorInfo("UnicodeDecodeError", messages.t("loading.undecodable", file=file, byte=f"{decoded.bad_byte:02x}",
+    return ErrorInfo("UnicodeDecodeError", messages.t("loading.undecodable", file=plain(file), byte=f"{decoded.bad_byte:02x}",
                                                       offset=decoded.bad_offset, encoding=decoded.encoding.upper()))
 
 
 def alias_advice(function: str, report: RunReport, messages: Messages) -> list[str]:
     name = report.aliases.get(function)
-    return [messages.t("loading.alias", name=name, function=function)] if name else []
+    return [messages.t("loading.alias", name=plain(name), function=function)] if name else []
 
 
 def missing_message(function: str, report: RunReport, messages: Messages) -> str:
     """Why `function` was not found: several other names for it, a near miss, or simply not there."""
     if function in report.ambiguous:
-        names = ", ".join(f"`{name}`" for name in report.ambiguous[function])
+        names = ", ".join(f"`{plain(name)}`" for name in report.ambiguous[function])
         return messages.t("loading.ambiguous", function=function, names=names)
     similar = similar_functions(function, report)
     if similar:
-        return messages.t("loading.missing-similar", function=function, defined=", ".join(f"`{s}`" for s in similar))
+        return messages.t("loading.missing-similar", function=function, defined=", ".join(f"`{plain(s)}`" for s in similar))
     return messages.t("case.missing", function=function)
 
 

@@ -201,7 +201,7 @@ def test_a_syntax_error_still_costs_the_file(grade, tmp_path):
     (tmp_path / "activations.py").write_text("import matplotlib\ndef relu(x)\n    return x\n", encoding="utf-8")
     relu = grade(tmp_path, only=["relu"]).exercises[0]
     assert relu.status == "error" and "SyntaxError" in relu.cases[0].message
-    assert "activations.py, line 2" in relu.cases[0].message
+    assert "(`activations.py`, line 2)" in relu.cases[0].message
 
 
 def test_notebook_errors_name_the_cell(grade, tmp_path):
@@ -213,7 +213,7 @@ def test_notebook_errors_name_the_cell(grade, tmp_path):
                                                       "nbformat_minor": 5}), encoding="utf-8")
     relu, sigmoid = grade(tmp_path / "work.ipynb", only=["relu", "sigmoid"]).exercises
     assert sigmoid.status == "passed"
-    assert relu.status == "error" and "(work.ipynb, cell 2, line 1)" in relu.cases[0].message
+    assert relu.status == "error" and "`work.ipynb`" in relu.cases[0].message and "(cell 2, line 1)" in relu.cases[0].message
     assert ".:" not in relu.cases[0].message
     [file] = grade(tmp_path / "work.ipynb", only=["sigmoid"]).files
     assert file.advice == ["cell 3 (`def sigmoid(x):`), line 3 `sigmoid(undefined)` skipped:"

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT
 from grader.errors import GradeError
-from grader.submission import extract_zip, open_submission, strip_magics
+from grader.submission import open_submission, strip_magics
 
 
 def per_exercise(result):
@@ -78,19 +78,21 @@ def test_a_zip_that_escapes_its_folder_is_refused(tmp_path, member):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr(member, "x = 1")
     with pytest.raises(GradeError) as error:
-        extract_zip(archive, tmp_path / "out")
+        with open_submission(archive):
+            pass
     assert error.value.key == "error.unsafe-zip"
     assert not (tmp_path / "evil.py").exists()
 
 
-def test_a_zip_bomb_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("grader.submission.MAX_UNZIPPED_BYTES", 1000)
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    monkeypatch.setattr("grader.intake.MAX_SOURCE_BYTES", 1000)
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("big.py", "#" * 100_000)
     with pytest.raises(GradeError) as error:
-        extract_zip(archive, tmp_path / "out")
-    assert error.value.key == "error.zip-too-large"
+        with open_submission(archive):
+            pass
+    assert error.value.key == "intake.file-too-large"
 
 
 @pytest.mark.parametrize("content, key", [(b"not a zip", "error.corrupt-zip")])

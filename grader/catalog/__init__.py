@@ -15,7 +15,7 @@ from grader.errors import CatalogError, GradeError
 
 CATALOG_PATH = Path(__file__).with_name("exercises.toml")
 REFERENCE_FOLDER = Path(__file__).resolve().parent.parent.parent / "reference"
-DETECTORS = ("non-finite", "tagged-cases-fail", "error-message")
+DETECTORS = ("non-finite", "tagged-cases-fail", "error-message", "constant", "signature")
 CHECK_KINDS = ("allclose", "numerical-gradient")
 
 
@@ -50,7 +50,8 @@ class Mistake:
     detect: str | None = None
     """A built-in detector used instead of models: one of DETECTORS."""
     tag: str | None = None
-    """For "tagged-cases-fail": the tag of the cases that fail while every other case passes."""
+    """For "tagged-cases-fail": the tag of the cases that fail while every other case passes; for
+    "non-finite": the tag of the cases (large inputs) among which a non-finite failure must be."""
     pattern: str | None = None
     """For "error-message": a regular expression searched in the exception's message."""
 

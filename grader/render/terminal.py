@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
@@ -11,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.catalog import Catalog, Exercise
+from grader.feedback import labelled
 from grader.i18n import Messages
 from grader.results import ExerciseResult, Status, SubmissionResult
 
@@ -55,6 +57,7 @@ def first_problems(result: SubmissionResult, messages: Messages) -> Group:
             continue
         case = next(c for c in exercise.cases if c.status != Status.PASSED)
         lines.append(Text.assemble((f"{exercise.id}", "bold"), f" · {case.title}: ", case.message))
+    lines += [Text(entry.message, style="yellow") for entry in result.skipped]  # links, FIFOs... not read
     return Group(*lines)
 
 
@@ -71,6 +74,12 @@ def file_advice(result: SubmissionResult, messages: Messages) -> Group:
     return Group(*parts)
 
 
+def _block(label: str, value: str) -> str:
+    """"  label: value", a value of several lines indented under its first."""
+    head = f"  {label}: "
+    return head + value.replace("\n", "\n" + " " * cell_len(head))
+
+
 def exercise_details(exercise: ExerciseResult, messages: Messages) -> Group:
     """Everything about one exercise: each case, and for a failed one what went in, out and why."""
     parts: list = [Text.assemble((exercise.title, "bold"), f"  ({exercise.id}, {exercise.file})  ",
@@ -84,11 +93,11 @@ def exercise_details(exercise: ExerciseResult, messages: Messages) -> Group:
         if case.message:
             parts.append(Text("  " + case.message))
         for name, value in case.given.items():
-            parts.append(Text(f"  {messages.t('table.given')} {name} = {value}", style="dim"))
+            parts.append(Text(_block(messages.t('table.given'), labelled(name, value)), style="dim"))
         if case.expected is not None and case.status != Status.PASSED:
-            parts.append(Text(f"  {messages.t('table.expected')}: {case.expected}"))
+            parts.append(Text(_block(messages.t('table.expected'), case.expected)))
         if case.got is not None:
-            parts.append(Text(f"  {messages.t('table.got')}: {case.got}"))
+            parts.append(Text(_block(messages.t('table.got'), case.got)))
         if case.error is not None:
             for frame in case.error.frames:
                 parts.append(Text(f"  {messages.t('table.traceback')}: {frame.file}:{frame.line} {frame.code}", style="cyan"))

@@ -63,6 +63,8 @@ class Call:
     """Calls of one group (an exercise) are abandoned together when one of them hangs or crashes."""
     aliases: tuple[str, ...] = ()
     """Other names the function may have (the lectures'), used when `function` is not defined."""
+    stand_ins: tuple = ()
+    """Functions answered from a table of expected values for this call (see standin.py), already encoded."""
 
 
 @dataclass
@@ -147,6 +149,8 @@ class RunReport:
     calls: list[CallOutcome]
     output: Output
     seconds: float
+    limits: str = "rlimit"
+    """How the submission's memory and process limits were enforced: see runner/confine.py."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Function -> the other name it was found under."""
     ambiguous: dict[str, list[str]] = field(default_factory=dict)

@@ -37,12 +37,12 @@ def _exit_at_import(code=0):
 
 
 CELL_FILES = {}
-"""A notebook cell's compile-time file name -> how the student sees it: `net.ipynb, cell 3`."""
+"""A notebook cell's compile-time file name -> the notebook and cell, `net.ipynb <cell 3>`, which the grader words."""
 
 
 def cell_filename(unit, label):
     filename = f"<{unit['name']} cell {label}>"
-    CELL_FILES[filename] = f"{unit['path']}, cell {label}"
+    CELL_FILES[filename] = f"{unit['path']} <cell {label}>"  # the grader words it (feedback.location_text)
     return filename
 
 

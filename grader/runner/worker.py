@@ -12,6 +12,7 @@ import importlib.util
 import io
 import json
 import os
+import resource
 import sys
 import time
 import traceback
@@ -33,9 +34,12 @@ def _beside(module_name, file_name):
 codec = _beside("_grade_codec", "codec.py")
 loader = _beside("_grade_loader", "loader.py")
 signatures = _beside("_grade_signatures", "signatures.py")
+standin = _beside("_grade_standin", "standin.py")
 
 MAX_MESSAGE_CHARS = 2000
 MAX_FRAMES = 8
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""The longest report line the grader reads (runner/protocol.py); a longer result is sent as too large."""
 
 
 class BoundedText(io.TextIOBase):
@@ -69,7 +73,13 @@ class Protocol:
 
     def send(self, event, **fields):
         fields["event"] = event
-        self.stream.write(json.dumps(fields).encode("utf-8") + b"\n")
+        line = json.dumps(fields).encode("utf-8") + b"\n"
+        if len(line) > MAX_LINE_BYTES and "args_after" in fields:  # a result with huge arrays
+            fields["args_after"] = [None] * len(fields["args_after"])
+            if "value" in fields:
+                fields["value"] = {"t": "unsupported", "d": "a value too large to report"}
+            line = json.dumps(fields).encode("utf-8") + b"\n"
+        self.stream.write(line)
         self.stream.flush()
 
 
@@ -203,8 +213,6 @@ def run_call(call, module, root, capture_chars, name=None):
 
 def limit_resources(limits):
     """Lower this process's limits before any student code runs; the grader picked the numbers."""
-    import resource
-
     for name, value in (("RLIMIT_AS", limits["memory_bytes"]), ("RLIMIT_CPU", limits["cpu_seconds"]),
                         ("RLIMIT_FSIZE", limits["file_bytes"]), ("RLIMIT_NPROC", limits["processes"]),
                         ("RLIMIT_CORE", 0)):
@@ -240,7 +248,8 @@ def serve(plan, fd):
         if unit is None:
             protocol.send("result", index=index, status="missing")
             continue
-        result = run_call(call, loaded[unit], root, capture_chars, names.get(call["function"]))
+        with standin.installed(loaded.values(), call.get("stand_ins"), codec.decode):  # a cascade check
+            result = run_call(call, loaded[unit], root, capture_chars, names.get(call["function"]))
         protocol.send("result", index=index, **result)
     protocol.send("done")
     # Skip interpreter shutdown: atexit handlers and __del__ methods are the student's code too.
