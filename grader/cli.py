@@ -27,16 +27,23 @@ SubmissionSecondsOption = Annotated[float, typer.Option("--submission-timeout", 
 MemoryOption = Annotated[int, typer.Option("--memory-mb", help="Memory (address space) a submission may use, in MiB.")]
 ProcessesOption = Annotated[int, typer.Option("--max-processes", help="Processes a submission may run.")]
 OutputOption = Annotated[int, typer.Option("--output-kb", help="Output kept per submission, in KiB; the rest is counted.")]
-PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
+PathOption = Annotated[Optional[Path], typer.Option(
+    "--path", help="The folder (or .py, .ipynb, .zip) to grade (default: this folder when it holds the stubs, else exercises/).")]
 GRADING_COMMANDS = ("submit", "check", "batch", "watch", "solution")
+
+
+# What people type for a language besides its code: the country code, the name, a locale.
+LANGUAGE_ALIASES = {"kr": "ko", "kor": "ko", "korean": "ko", "한국어": "ko", "eng": "en", "english": "en"}
 
 
 def _language(lang: str | None) -> str:
     if lang is None:
         return detect_language()
-    if lang not in LANGUAGES:
+    code = lang.strip().lower().replace("-", "_").split(".")[0]
+    code = LANGUAGE_ALIASES.get(code, code.split("_")[0] if "_" in code else code)
+    if code not in LANGUAGES:
         raise GradeError("error.unknown-language", lang=lang)
-    return lang
+    return code
 
 
 @contextmanager
@@ -44,7 +51,10 @@ def _user_errors(lang: str | None) -> Iterator[None]:
     """Turn the errors a user can fix into one line on stderr and exit 2."""
     from grader.runner import WorkerFailed
 
-    fallback = lang if lang in LANGUAGES else detect_language()
+    try:
+        fallback = _language(lang)
+    except GradeError:
+        fallback = detect_language()
     try:
         yield
     except GradeError as error:
@@ -62,14 +72,45 @@ def _user_errors(lang: str | None) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"grade {version('grade')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("grade (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
-def warm_start(ctx: typer.Context) -> None:
+def warm_start(
+    ctx: typer.Context,
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                           help="Print the version and exit.")] = False,
+) -> None:
     """Grade NumPy neural-network exercises, with feedback in Korean and English."""
     if ctx.invoked_subcommand in GRADING_COMMANDS:
         # On a guess of `auto`: the fork server loads NumPy on another core while the options are read.
         from grader.runner.launch import start_launcher
 
         ctx.obj = start_launcher("auto")
+
+
+def _is_exercise(name: str) -> bool:
+    from grader.catalog import load_catalog
+
+    try:
+        load_catalog().find(name)
+    except GradeError:
+        return False
+    return True
+
+
+def _folder(path: Path | None) -> Path:
+    from grader.practice import find_exercise_folder
+
+    return find_exercise_folder(path)
 
 
 def _grade(ctx: typer.Context, path: Path, lang: str, isolation: str, limits, student: str | None = None,
@@ -89,7 +130,8 @@ def _grade(ctx: typer.Context, path: Path, lang: str, isolation: str, limits, st
 @app.command()
 def submit(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Your submission: a folder, .py, .ipynb or .zip.")],
+    path: Annotated[Optional[Path], typer.Argument(
+        help="Your submission: a folder, .py, .ipynb or .zip (default: this folder when it holds the stubs, else exercises/).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Where to write results.json and report.html.")] = Path("grade-report"),
     student: Annotated[Optional[str], typer.Option("--student", help="Name in the report (default: the folder or file name).")] = None,
     lang: LangOption = None,
@@ -110,6 +152,7 @@ def submit(
         from grader.render.reports import environment, write_reports
 
         environment()  # compiled while the worker starts, not after grading
+        path = _folder(path)
         result = _grade(ctx, path, language, isolation, limits, student=student)
 
         results_json = result.to_json()
@@ -141,13 +184,16 @@ def list_exercises(lang: LangOption = None) -> None:
 def check(
     ctx: typer.Context,
     exercise: Annotated[Optional[str], typer.Argument(help="Exercise id (default: the first one not yet passing).")] = None,
-    path: PathOption = Path("exercises"),
+    path: PathOption = None,
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
 ) -> None:
     """Check one exercise and show what to fix, with the hint reached so far, in the terminal only."""
     with _user_errors(lang):
         language = _language(lang)
+        if exercise and path is None and Path(exercise).exists() and not _is_exercise(exercise):
+            exercise, path = None, Path(exercise)  # `grade check hw`: a folder, not an exercise
+        path = _folder(path)
         result = _grade(ctx, path, language, isolation, Limits(), only=[exercise] if exercise else None)
         from grader.practice import PracticeLog
         from grader.render.terminal import exercise_details, hint_view, passed_bar, print_view
@@ -158,8 +204,12 @@ def check(
             log.record(result)
             pending = [e for e in result.exercises if e.status != Status.PASSED]
             shown = (pending or result.exercises)[0]
-            # The nudge comes with every failure; `grade hint` reveals the formula, then the idiom.
-            level = max(log.hint_level(shown.id), 1) if pending else 0
+            # The nudge comes with every failure and counts as seen: `grade hint` then reveals the formula.
+            level = 0
+            if pending:
+                from grader.catalog import load_catalog
+
+                level = log.hint_level(shown.id) or log.reveal_hint(load_catalog().exercise(shown.id))
     if not exercise:
         print_view(passed_bar(result, messages))
     if not pending:
@@ -196,13 +246,15 @@ def hint(
 @app.command()
 def watch(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="The folder to watch.")] = Path("exercises"),
+    path: Annotated[Optional[Path], typer.Argument(
+        help="The folder to watch (default: this folder when it holds the stubs, else exercises/).")] = None,
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
 ) -> None:
-    """Re-grade on every save: progress, the current exercise's feedback; keys h, l, n, q."""
+    """Re-grade on every save: progress, the current exercise's feedback; keys h, l, n, j/k, q."""
     with _user_errors(lang):
         language = _language(lang)
+        path = _folder(path)
         from grader.grading import Grader
         from grader.practice import PracticeLog
         from grader.runner.launch import start_launcher
@@ -252,18 +304,21 @@ def init(
         from grader.practice import init_exercises
 
         written = init_exercises(folder, force)
-    typer.echo(Messages(language).t("practice.init-done", path=folder, files=", ".join(p.name for p in written)))
+    messages = Messages(language)
+    typer.echo(messages.t("practice.init-done", path=folder, files=", ".join(p.name for p in written)))
+    typer.echo(messages.t("workflow.init-next", path=folder))
 
 
 @app.command()
 def reset(
     exercise: Annotated[str, typer.Argument(help="Exercise id whose function goes back to its stub.")],
-    path: PathOption = Path("exercises"),
+    path: PathOption = None,
     lang: LangOption = None,
 ) -> None:
     """Put one function back to its stub, keeping your version in a backup file."""
     with _user_errors(lang):
         language = _language(lang)
+        path = _folder(path)
         from grader.catalog import load_catalog
         from grader.practice import reset_exercise
 
@@ -280,7 +335,7 @@ def reset(
 def solution(
     ctx: typer.Context,
     exercise: Annotated[str, typer.Argument(help="Exercise id.")],
-    path: PathOption = Path("exercises"),
+    path: PathOption = None,
     force: Annotated[bool, typer.Option("--force", help="Show it even though the exercise does not pass yet.")] = False,
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
@@ -298,6 +353,7 @@ def solution(
 
         messages = Messages(language)
         target = load_catalog().find(exercise)  # an unknown name is an error before anything runs
+        path = _folder(path)
         passes = False
         if path.exists():
             result = _grade(ctx, path, language, isolation, Limits(), only=[exercise])
