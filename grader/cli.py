@@ -367,6 +367,41 @@ def solution(
     print_view(Syntax(reference_source(target), "python", theme="ansi_dark", background_color="default"))
 
 
+RosterOption = Annotated[Optional[Path], typer.Option(
+    "--roster", help="The class roster (CSV with a header: student id, name, email, LMS ids): names the students, "
+                     "lists who handed in nothing (graded 0) and submissions no roster row claims.")]
+LayoutOption = Annotated[str, typer.Option(
+    "--layout", help="How the submissions are laid out: auto, moodle, canvas (an LMS's download, folder or zip) or folders.")]
+
+
+def _record_missing(given, gradebook, slice_, catalog, exercises, messages) -> list[str]:
+    """Roster students without a submission: a zero, "no submission", in the gradebook (their shard's only)."""
+    if given.linking is None:
+        return []
+    from grader.batch import in_shard
+    from grader.catalog import catalog_fingerprint
+    from grader.lms import record_missing
+
+    students = [s for s in given.linking.missing if in_shard(s.student_id, slice_)]
+    return record_missing(gradebook, students, catalog_fingerprint(extra=catalog), exercises.max_score,
+                          messages.t("workflow.no-submission"))
+
+
+def _roster_report(given, messages: Messages) -> None:
+    if given.late:
+        typer.echo(messages.t("workflow.late", names=", ".join(given.late)))
+    if given.linking is None:
+        return
+    linking = given.linking
+    typer.echo(messages.t("workflow.roster-linked", linked=len(linking.linked),
+                          total=len(linking.linked) + len(linking.missing)))
+    if linking.missing:
+        typer.echo(messages.t("workflow.roster-missing", names=", ".join(s.student_id + (f" ({s.name})" if s.name else "")
+                                                                          for s in linking.missing)))
+    if linking.unknown:
+        typer.echo(messages.t("workflow.roster-unknown", names=", ".join(linking.unknown)))
+
+
 @app.command()
 def batch(
     ctx: typer.Context,
@@ -379,11 +414,14 @@ def batch(
     isolation: IsolationOption = "auto",
     call_seconds: CallSecondsOption = Limits.call_seconds,
     submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
+    roster: RosterOption = None,
+    layout: LayoutOption = "auto",
 ) -> None:
     """Grade a whole class: every student's reports, grades.csv, index.html and the gradebook."""
     import os
+    from contextlib import ExitStack
 
-    with _user_errors(lang):
+    with _user_errors(lang), ExitStack() as keep:
         language = _language(lang)
         from grader.batch import discover, in_shard, parse_shard, run_batch
         from grader.catalog import catalog_fingerprint, load_catalog
@@ -394,7 +432,10 @@ def batch(
         from grader.runner.launch import start_launcher
 
         slice_ = parse_shard(shard)
-        folder = discover(submissions)
+        from grader.lms import open_class
+
+        given = keep.enter_context(open_class(submissions, layout, roster))  # an LMS download, a roster
+        folder = discover(given.folder)
         entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
         exercises = load_catalog(extra=catalog)
         grader = Grader(catalog=exercises, isolation=isolation, pending_launcher=start_launcher(isolation, warm=ctx.obj),
@@ -406,11 +447,13 @@ def batch(
             with batch_progress(len(entries), messages) as done:
                 summary = run_batch(grader, entries, out, gradebook, catalog_fingerprint(extra=catalog),
                                     jobs or os.cpu_count() or 1, language, on_done=done)
-            attempts = gradebook.latest_attempts([entry.student for entry in entries])
+            missing = _record_missing(given, gradebook, slice_, catalog, exercises, messages)
+            attempts = gradebook.latest_attempts([entry.student for entry in entries] + missing)
             title = submissions.resolve().name + (f" · {shard}" if shard else "")
             csv_path, index = write_class_exports(attempts, exercises, out, language, title)
     typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
                           unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
+    _roster_report(given, messages)
     typer.echo(messages.t("batch.written", index=index, csv=csv_path))
 
 
@@ -434,6 +477,29 @@ def merge(
     messages = Messages(language)
     typer.echo(messages.t("batch.merged", count=copied, folders=len(folders)))
     typer.echo(messages.t("batch.written", index=index, csv=csv_path))
+
+
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="The output folder of grade batch (it holds gradebook.sqlite).")],
+    fmt: Annotated[str, typer.Option("--format", help="moodle, canvas, blackboard or gradescope-csv.")],
+    roster: RosterOption = None,
+    assignment: Annotated[Optional[str], typer.Option(
+        "--assignment", help="The grade column's name in the LMS, e.g. \"HW1 (1234)\" for Canvas, \"HW1|_5_1\" for "
+                             "Blackboard (default: the folder's name).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="The file to write (default: in FOLDER).")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Write the latest grades as a file Moodle, Canvas, Blackboard or Gradescope imports unchanged."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.lms.export import export_grades
+        from grader.lms.roster import read_roster
+
+        written, count = export_grades(folder, fmt, read_roster(roster) if roster else None, assignment or "",
+                                       language, out)
+    lms = {"gradescope-csv": "Gradescope"}.get(fmt, fmt.capitalize())
+    typer.echo(Messages(language).t("workflow.export-written", path=written, count=count, lms=lms))
 
 
 quiz_app = typer.Typer(no_args_is_help=True, help="Quizzes: a personal sheet per student, answered in the terminal or a file, graded at once.")
