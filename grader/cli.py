@@ -114,12 +114,14 @@ def _folder(path: Path | None) -> Path:
 
 
 def _grade(ctx: typer.Context, path: Path, lang: str, isolation: str, limits, student: str | None = None,
-           only: list[str] | None = None):
+           only: list[str] | None = None, catalog: Path | None = None):
+    from grader.catalog import load_catalog
     from grader.grading import Grader
     from grader.runner.launch import start_launcher
     from grader.submission import open_submission
 
-    grader = Grader(isolation=isolation, limits=limits, pending_launcher=start_launcher(isolation, warm=ctx.obj))
+    grader = Grader(catalog=load_catalog(extra=catalog), isolation=isolation, limits=limits,
+                    pending_launcher=start_launcher(isolation, warm=ctx.obj))
     grader.select(only)  # an unknown exercise name is an error before anything runs
     # The fork server is not waited for here: expected values are prepared while it starts, and a
     # sandbox that cannot run is still an error before any student code runs.
@@ -143,17 +145,25 @@ def submit(
     memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
     processes: ProcessesOption = Limits.processes,
     output_kb: OutputOption = Limits.output_bytes // 1024,
+    catalog: Annotated[Optional[Path], typer.Option(
+        "--catalog", help="Your own catalog file laid over the package's: hidden cases, points.")] = None,
+    gradescope: Annotated[bool, typer.Option(
+        "--gradescope", help="Inside Gradescope's autograder: grade /autograder/submission into "
+                             "/autograder/results/results.json.")] = False,
 ) -> None:
     """Grade every exercise of a submission and write a report."""
     with _user_errors(lang):
         language = _language(lang)
         limits = Limits(call_seconds=call_seconds, submission_seconds=submission_seconds,
                         memory_bytes=memory_mb * 2**20, processes=processes, output_bytes=output_kb * 1024)
+        if gradescope:
+            _gradescope_submit(ctx, language, isolation, limits, catalog)
+            return
         from grader.render.reports import environment, write_reports
 
         environment()  # compiled while the worker starts, not after grading
         path = _folder(path)
-        result = _grade(ctx, path, language, isolation, limits, student=student)
+        result = _grade(ctx, path, language, isolation, limits, student=student, catalog=catalog)
 
         results_json = result.to_json()
         written = write_reports(result, out, results_json)
@@ -168,6 +178,25 @@ def submit(
         typer.echo(messages.t("table.written", path=written[-1]))
     if fail_under is not None and result.score < fail_under:
         raise typer.Exit(1)
+
+
+def _gradescope_submit(ctx: typer.Context, language: str, isolation: str, limits, catalog: Path | None) -> None:
+    """Gradescope's autograder: results.json always, even for an upload that cannot be read (zero, and why)."""
+    import time
+
+    from grader.lms.gradescope import autograder_root, results_json, submission_path, unreadable_json, write_results
+
+    root = autograder_root()
+    started = time.monotonic()
+    try:
+        result = _grade(ctx, submission_path(root), language, isolation, limits, catalog=catalog)
+    except GradeError as error:
+        reason = Messages(language).t(error.key, **error.params)
+        write_results(root, unreadable_json(reason, time.monotonic() - started))
+        typer.echo(reason, err=True)  # Gradescope shows results.json: a zero, and why
+        return
+    written = write_results(root, results_json(result, time.monotonic() - started))
+    typer.echo(Messages(language).t("table.written", path=written))
 
 
 @app.command("list")
@@ -500,6 +529,32 @@ def export(
                                        language, out)
     lms = {"gradescope-csv": "Gradescope"}.get(fmt, fmt.capitalize())
     typer.echo(Messages(language).t("workflow.export-written", path=written, count=count, lms=lms))
+
+
+gradescope_app = typer.Typer(no_args_is_help=True, help="Gradescope: the autograder zip that runs grade.")
+app.add_typer(gradescope_app, name="gradescope")
+
+
+@gradescope_app.command("build")
+def gradescope_build(
+    out: Annotated[Path, typer.Option("--out", help="The autograder zip to write.")] = Path("autograder.zip"),
+    catalog: Annotated[Optional[Path], typer.Option(
+        "--catalog", help="Your catalog file (hidden cases, points), shipped in the zip.")] = None,
+    wheel: Annotated[Optional[Path], typer.Option(
+        "--wheel", help="The grade wheel to install (default: built from this checkout).")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Write autograder.zip (setup.sh, run_autograder, the grade wheel) for a Gradescope programming assignment."""
+    with _user_errors(lang):
+        language = _language(lang)
+        from grader.lms.gradescope import build_zip, find_wheel
+
+        if catalog is not None:
+            from grader.catalog import load_catalog
+
+            load_catalog(extra=catalog)  # a broken catalog is an error here, not on every student's upload
+        written = build_zip(out, find_wheel(wheel), language, catalog)
+    typer.echo(Messages(language).t("workflow.gradescope-built", path=written))
 
 
 quiz_app = typer.Typer(no_args_is_help=True, help="Quizzes: a personal sheet per student, answered in the terminal or a file, graded at once.")
