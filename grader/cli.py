@@ -612,8 +612,12 @@ def quiz_take(
         messages = Messages(language)
         console = Console(highlight=False)
         answers: dict[str, object] = {}
+        from rich.text import Text
+
         for item in sheet.questions:
-            console.print(f"\n[bold]{item.number}. {item.prompt(language)}[/bold] ({item.question.id})", markup=True)
+            console.print()
+            console.print(Text.assemble((f"{item.number}/{len(sheet.questions)}", "dim"), " ",
+                                        (item.prompt(language), "bold"), f" ({item.question.id})"))
             for letter, choice in item.choices:
                 console.print(f"   {letter}. {choice.text(language)}", markup=False)
             how = {"single": "quiz.choose-one", "multiple": "quiz.choose-all", "truefalse": "quiz.true-false"}
@@ -637,7 +641,7 @@ def quiz_take(
 
 @quiz_app.command("grade")
 def quiz_grade(
-    answers_file: Annotated[Path, typer.Argument(help="An answers file (TOML): student, quiz and [answers].")],
+    answers_file: Annotated[Path, typer.Argument(help="An answers file (TOML) with the student, the quiz and the answers.")],
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for quiz.html, quiz.md and quiz-results.json.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON, nothing else.")] = False,
     lang: LangOption = None,

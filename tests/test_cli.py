@@ -222,3 +222,28 @@ def test_the_nudge_shown_by_check_counts_so_the_first_hint_command_shows_the_nex
     assert "1/3" in shown.stdout and "2/3" not in shown.stdout
     after = grade("hint", "relu", cwd=initialised, **data)
     assert "2/3" in after.stdout
+
+
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group of commands (`quiz`, `gradescope`)
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_help_text_is_shown_whole():
+    """`quiz grade --help` once lost words ("student, quiz and ."): rich took `[answers]` for markup."""
+    import typer
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    def squeeze(text):
+        return "".join(ch for ch in text if not ch.isspace() and ch not in "│╭╮╰╯─")
+
+    for path, command in _commands(typer.main.get_command(app)):
+        shown = squeeze(CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).output)
+        for param in command.params:
+            if getattr(param, "help", None):
+                assert squeeze(param.help) in shown, (path, param.name, param.help)
