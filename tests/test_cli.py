@@ -247,3 +247,22 @@ def test_every_help_text_is_shown_whole():
         for param in command.params:
             if getattr(param, "help", None):
                 assert squeeze(param.help) in shown, (path, param.name, param.help)
+
+
+def test_korean_tables_wrap_at_80_columns_and_lose_no_word():
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from grader.catalog import load_catalog
+    from grader.i18n import Messages
+    from grader.render.terminal import exercise_list, print_view
+
+    console = Console(width=80, record=True, file=io.StringIO())
+    print_view(exercise_list(load_catalog(), Messages("ko")), console)
+    shown = console.export_text()
+    assert "…" not in shown and max(cell_len(line) for line in shown.splitlines()) <= 80
+    squeezed = "".join(shown.split()).replace("│", "")
+    for exercise in load_catalog().exercises:
+        assert "".join(exercise.summary("ko").split()) in squeezed, exercise.id

@@ -100,6 +100,11 @@ def exercise_list(catalog: Catalog, messages: Messages) -> Table:
 
 
 def print_view(view, console: Console | None = None) -> None:
+    if isinstance(view, Table):
+        # Rich's word wrap misjudges some Korean lines by a cell and cuts the last word to "…": fold instead,
+        # so every word is shown (wrapped) at any width, 80 columns included.
+        for column in view.columns:
+            column.overflow = "fold"
     (console or Console()).print(view)
 
 
