@@ -417,6 +417,8 @@ def _record_missing(given, gradebook, slice_, catalog, exercises, messages) -> l
 
 
 def _roster_report(given, messages: Messages) -> None:
+    if given.skipped:  # an LMS's online text, comments, a file its layout does not explain
+        typer.echo(messages.t("batch.skipped", names=", ".join(given.skipped)), err=True)
     if given.late:
         typer.echo(messages.t("workflow.late", names=", ".join(given.late)))
     if given.linking is None:
