@@ -1,14 +1,11 @@
 """Checking inside a notebook, with a real kernel: nbclient runs the cells, the test reads the displayed HTML."""
 import re
 
-import pytest
+from nbclient import NotebookClient  # a test extra (nbclient, ipykernel): CI installs it, nothing is skipped
+from nbformat.v4 import new_code_cell, new_notebook
 
-nbformat = pytest.importorskip("nbformat")
-from nbclient import NotebookClient  # noqa: E402  (a test extra: CI installs it)
-from nbformat.v4 import new_code_cell, new_notebook  # noqa: E402
-
-from grader.catalog import load_catalog  # noqa: E402
-from grader.notebook.cells import grader_names, notebook_unit, without_grader_calls  # noqa: E402
+from grader.catalog import load_catalog
+from grader.notebook.cells import grader_names, notebook_unit, without_grader_calls
 
 RIGHT = "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))"
 WRONG_SIGN = "def sigmoid(x):\n    return 1 / (1 + np.exp(x))"
