@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from grader.errors import CatalogError, GradeError
-from grader.i18n import LANGUAGES, Messages, detect_language
+from grader.i18n import Messages, detect_language
 from grader.notebook.cells import executed_sources, grader_names, notebook_unit
 from grader.notebook.view import feedback_html, show
 from grader.results import Status, SubmissionResult
