@@ -201,3 +201,26 @@ def test_h_in_the_list_view_spends_no_hint(student, grader):
     session.press("h")
     assert log.hint_level("step_function") == 1
     log.close()
+
+
+def test_watch_in_a_real_80_by_24_terminal_keeps_the_bar_and_the_keys(student):
+    add(student, RIGHT_STEP + WRONG_SIGMOID)
+    import io
+
+    child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, dimensions=(24, 80))
+    child.logfile_read = seen = io.StringIO()
+    try:
+        child.expect("q quit")
+        time.sleep(0.5)
+        child.send("j")
+        child.expect(r"lines \d+–\d+ of \d+")
+        child.expect("q quit")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    last_screen = seen.getvalue().split("\x1b[2J")[-1]  # everything since the last clear
+    screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", last_screen).replace("\r", "")
+    lines = screen.rstrip("\n").split("\n")
+    assert len(lines) <= 24 and "exercises pass" in lines[0] and "q quit" in "\n".join(lines[-3:])
