@@ -121,3 +121,8 @@ def test_grader_names_finds_the_module_and_its_functions():
 def test_a_cell_run_twice_unchanged_counts_once_and_magics_are_skipped():
     unit = notebook_unit([(1, "a = 1"), (2, "%grade sigmoid"), (3, "a = 1"), (4, "!pip install x")], set())
     assert [(cell.label, cell.source) for cell in unit.cells] == [("3", "a = 1\n")]
+
+
+def test_a_function_defined_in_the_same_cell_as_the_check_is_graded(tmp_path):
+    html, errors = run(tmp_path, SETUP, RIGHT + "\n\ngrade.check('sigmoid')")[1]
+    assert not errors and 'class="status passed"' in head(html)
