@@ -266,3 +266,10 @@ def test_korean_tables_wrap_at_80_columns_and_lose_no_word():
     squeezed = "".join(shown.split()).replace("│", "")
     for exercise in load_catalog().exercises:
         assert "".join(exercise.summary("ko").split()) in squeezed, exercise.id
+
+
+def test_solution_inside_the_folder_grades_that_folder(initialised):
+    with open(initialised / "activations.py", "a", encoding="utf-8") as handle:
+        handle.write("\n\ndef relu(x):\n    return np.maximum(0, x)\n")
+    run = grade("solution", "relu", cwd=initialised)
+    assert run.returncode == 0 and "def relu" in run.stdout and run.stderr == ""  # passes here, so no --force
