@@ -7,12 +7,10 @@ changed since is kept, the rest is graded.
 """
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 import shutil
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -21,9 +19,10 @@ from grader.errors import GradeError
 from grader.gradebook import FILENAME as GRADEBOOK_FILE
 from grader.gradebook import Gradebook, QuizRow
 from grader.i18n import Messages
+from grader.intake import content_hash, find_answers  # reading a submission is intake's job
 from grader.grading import Grader
 from grader.quiz.bank import Bank, load_bank
-from grader.quiz.marking import MAX_ANSWERS_BYTES, QuizResult, grade_answers, parse_answers
+from grader.quiz.marking import QuizResult, grade_answers, parse_answers
 from grader.quiz.sheet import build_sheet
 from grader.render.quiz import write_quiz_reports
 from grader.render.reports import write_atomically, write_reports
@@ -77,19 +76,6 @@ def discover(folder: Path) -> ClassFolder:
     if not found:
         raise GradeError("error.batch-empty", path=folder)
     return ClassFolder(sorted(found.values(), key=lambda e: e.student), skipped)
-
-
-def content_hash(path: Path) -> str:
-    """A fingerprint of a submission's files: their paths and bytes, in a fixed order."""
-    digest = hashlib.sha256()
-    path = Path(path)
-    files = [path] if path.is_file() else sorted(
-        p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") or part == "__pycache__"
-                                                               for part in p.relative_to(path).parts))
-    for file in files:
-        digest.update(str(file.relative_to(path) if file != path else file.name).encode() + b"\0")
-        digest.update(file.read_bytes() + b"\0")
-    return digest.hexdigest()[:32]
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -147,34 +133,6 @@ def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | Non
     write_reports(result, folder)
     write_atomically(folder / "gradescope.json",
                      json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))
-
-
-ANSWERS_PATTERNS = ("answers*.toml", "quiz*.toml")
-
-
-def find_answers(path: Path) -> tuple[str, bytes] | None:
-    """A quiz answers file handed in with the code: (its name, its bytes), or None.
-
-    Looked for as answers*.toml or quiz*.toml in a student's folder (any depth) or zip.
-    """
-    path = Path(path)
-    if path.is_dir():
-        found = sorted(p for pattern in ANSWERS_PATTERNS for p in path.rglob(pattern)
-                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        if found and found[0].stat().st_size <= MAX_ANSWERS_BYTES:
-            return found[0].name, found[0].read_bytes()
-        return None
-    if path.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = sorted(m for m in archive.infolist() if not m.is_dir()
-                                 and any(fnmatch.fnmatch(Path(m.filename).name, p) for p in ANSWERS_PATTERNS)
-                                 and not Path(m.filename).name.startswith(".") and "__MACOSX" not in m.filename)
-                if members and members[0].file_size <= MAX_ANSWERS_BYTES:
-                    return Path(members[0].filename).name, archive.read(members[0])
-        except (zipfile.BadZipFile, OSError):
-            return None
-    return None
 
 
 def grade_quiz(student: str, answers: tuple[str, bytes], bank: Bank, lang: str) -> tuple[QuizResult | None, QuizRow]:

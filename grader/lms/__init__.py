@@ -44,8 +44,6 @@ def student_file_name(text: str) -> str:
 @contextmanager
 def open_class(submissions: Path, layout: str = "auto", roster: Path | None = None) -> Iterator[ClassInput]:
     """The class folder to grade; a temporary one when the LMS's layout or a roster renames the students."""
-    from grader.submission import extract_zip
-
     if layout not in LAYOUTS:
         raise GradeError("workflow.unknown-layout", layout=layout, layouts=", ".join(LAYOUTS))
     source = Path(submissions)
@@ -53,7 +51,7 @@ def open_class(submissions: Path, layout: str = "auto", roster: Path | None = No
         raise GradeError("error.missing-path", path=str(source))
     with tempfile.TemporaryDirectory(prefix="grade-class-") as tmp:
         if source.is_file() and source.suffix.lower() == ".zip":
-            extract_zip(source, Path(tmp) / "download", max_bytes=CLASS_ZIP_BYTES, max_members=CLASS_ZIP_MEMBERS)
+            extract_class_zip(source, Path(tmp) / "download")
             source = Path(tmp) / "download"
         elif not source.is_dir():
             raise GradeError("error.batch-not-folder", path=str(source))
@@ -80,6 +78,29 @@ def open_class(submissions: Path, layout: str = "auto", roster: Path | None = No
             if group.late:
                 late.append(student)
         yield ClassInput(target, kind, linking, skipped, late)
+
+
+def extract_class_zip(path: Path, target: Path) -> None:
+    """A class's download unpacked with the checks a student's zip gets (grader.safe_files: no path leaving
+    the folder, no link or special file, sizes counted as inflated) and a class's bounds."""
+    from grader.safe_files import TooLarge, list_zip, member_parts, open_zip, read_member
+
+    shown = str(path)
+    with open(path, "rb") as handle, open_zip(handle, shown) as archive:
+        kinds = {item.parts: item.kind for item in list_zip(archive, shown, CLASS_ZIP_MEMBERS, 64, {"__MACOSX"})}
+        budget = CLASS_ZIP_BYTES
+        for member in archive.infolist():
+            parts = member_parts(member.filename)
+            if kinds.get(parts) != "file":  # folders, links, special files and skipped names are not copied
+                continue
+            try:
+                data = read_member(archive, member, budget, shown)
+            except TooLarge:
+                raise GradeError("error.zip-too-large", path=shown, limit=CLASS_ZIP_BYTES // 2**20) from None
+            budget -= len(data)
+            destination = target.joinpath(*parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(data)
 
 
 def record_missing(gradebook, students: list[Student], catalog_hash: str, max_score: float, reason: str) -> list[str]:
