@@ -167,9 +167,9 @@ def watch(grader: Grader, path: Path, messages: Messages, log: PracticeLog, cons
             events.put(("changed", None))
 
     threading.Thread(target=changes, daemon=True).start()
-    session.grade()
-    session.draw()
-    try:
+    try:  # Ctrl-C at any moment, the first grading included, ends the watch cleanly
+        session.grade()
+        session.draw()
         with _keys(events):
             while True:
                 kind, value = events.get()
