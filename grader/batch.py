@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from grader.errors import GradeError
-from grader.gradebook import FILENAME as GRADEBOOK_FILE
-from grader.gradebook import Gradebook, QuizRow
+from grader.gradebook import QuizRow
 from grader.i18n import Messages
-from grader.intake import content_hash, find_answers  # reading a submission is intake's job
-from grader.grading import Grader
-from grader.quiz.bank import Bank, load_bank
+from grader.quiz.bank import Bank
 from grader.quiz.marking import QuizResult, grade_answers, parse_answers
 from grader.quiz.sheet import build_sheet
-from grader.render.quiz import write_quiz_reports
 from grader.render.reports import write_atomically, write_reports
 from grader.results import SubmissionResult
 from grader.submission import SUBMISSION_SUFFIXES
@@ -43,39 +38,54 @@ class ClassFolder:
     entries: list[Entry]
     skipped: list[str] = field(default_factory=list)
     """Entries that are not submissions (dotfiles, __MACOSX, a stray .csv), listed for the instructor."""
+    collisions: list[list[str]] = field(default_factory=list)
+    """Entries whose student ids are one id once Unicode-normalised or case-folded (`김민준` in NFC and
+    NFD, `Alice/` and `alice.zip`): the first of each group is graded, the others are listed, never merged."""
 
 
-@dataclass
-class BatchSummary:
-    graded: int = 0
-    unchanged: int = 0
-    unreadable: list[tuple[str, str]] = field(default_factory=list)
-    """(student, why) for each submission that could not be graded."""
-    seconds: float = 0.0
+def student_id(name: str) -> str:
+    """A student's id from the name of their entry: NFC, as macOS' NFD file names and Windows' NFC ones agree.
+
+    Bytes that are not UTF-8 in a file name (Python keeps them as lone surrogates, which no UTF-8
+    file, database or terminal accepts) become U+FFFD.
+    """
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return unicodedata.normalize("NFC", text)
 
 
-def discover(folder: Path) -> ClassFolder:
-    """The students of a class folder, sorted by id; one entry per student."""
+def discover(folder: Path, modules: Iterable[str] = ()) -> ClassFolder:
+    """The students of a class folder, sorted by id; one entry per student.
+
+    `modules` are the stub files' names (activations, losses, …): a folder holding those is one
+    student's submission, not a class, and is refused with a hint to use `grade submit`.
+    """
     folder = Path(folder)
     if not folder.exists():
         raise GradeError("error.missing-path", path=folder)
     if not folder.is_dir():
         raise GradeError("error.batch-not-folder", path=folder)
-    found: dict[str, Entry] = {}
+    groups: dict[str, list[Entry]] = {}
     skipped = []
-    for child in sorted(folder.iterdir(), key=lambda p: p.name):
+    children = sorted(folder.iterdir(), key=lambda p: student_id(p.name))
+    modules = set(modules)
+    stubs = [c.name for c in children if c.suffix == ".py" and c.stem in modules and not c.is_dir()]
+    if modules and len(stubs) >= min(2, len(modules)):
+        raise GradeError("class_batch.one-submission", path=folder, files=", ".join(stubs))
+    for child in children:
         is_submission = child.is_dir() or child.suffix.lower() in SUBMISSION_SUFFIXES
         if child.name.startswith(".") or child.name in IGNORED_NAMES or not is_submission:
             skipped.append(child.name)
             continue
-        student = child.name if child.is_dir() else child.stem
-        if student in found:  # alice/ and alice.zip: the first (the folder, by name order) counts
-            skipped.append(child.name)
-            continue
-        found[student] = Entry(student, child)
-    if not found:
+        student = student_id(child.name if child.is_dir() else child.stem)
+        groups.setdefault(student.casefold(), []).append(Entry(student, child))
+    if not groups:
         raise GradeError("error.batch-empty", path=folder)
-    return ClassFolder(sorted(found.values(), key=lambda e: e.student), skipped)
+    # A folder sorts before a file of the same name (alice/ before alice.zip): it is the one graded.
+    for group in groups.values():
+        group.sort(key=lambda e: (not e.path.is_dir(), e.path.name))
+    collisions = [[entry.path.name for entry in group] for group in groups.values() if len(group) > 1]
+    entries = sorted((group[0] for group in groups.values()), key=lambda e: e.student)
+    return ClassFolder(entries, skipped, collisions)
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -128,9 +138,13 @@ def gradescope_results(result: SubmissionResult, quiz: QuizResult | None = None)
             "stdout_visibility": "hidden", "tests": tests}
 
 
-def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | None = None) -> None:
-    """A student's report.html, report.md, results.json and gradescope.json (which counts the quiz too)."""
-    write_reports(result, folder)
+def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | None = None,
+                  results_json: str | None = None) -> None:
+    """A student's report.html, report.md, results.json and gradescope.json (which counts the quiz too).
+
+    `results_json` is the result already serialised (a batch serialises once, for the file and the gradebook).
+    """
+    write_reports(result, folder, results_json)
     write_atomically(folder / "gradescope.json",
                      json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))
 
@@ -145,66 +159,3 @@ def grade_quiz(student: str, answers: tuple[str, bytes], bank: Bank, lang: str) 
         return None, QuizRow("", 0.0, 0.0, Messages(lang).t(error.key, **error.params))
     return result, QuizRow(result.quiz, result.score, result.max_score, None,
                            tuple((q.id, q.status, q.score, q.max_score) for q in result.questions))
-
-
-def run_batch(grader: Grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook, catalog_hash: str,
-              jobs: int, lang: str, on_done: Callable[[str, SubmissionResult | None, str | None], None] | None = None,
-              ) -> BatchSummary:
-    """Grade every entry whose content or catalog changed since its latest attempt; record each at once."""
-    started = time.monotonic()
-    summary = BatchSummary()
-    todo: dict[Path, Entry] = {}
-    hashes: dict[str, str] = {}
-    for entry in entries:
-        hashes[entry.student] = content_hash(entry.path)
-        latest = gradebook.latest(entry.student)
-        if (latest is not None and latest.content_hash == hashes[entry.student] and latest.catalog_hash == catalog_hash
-                and (latest.error is not None or (out / entry.student / "results.json").exists())):
-            summary.unchanged += 1
-            if on_done:
-                on_done(entry.student, None, None)
-            continue
-        todo[entry.path] = entry
-    students = {path: entry.student for path, entry in todo.items()}
-    bank = load_bank()
-    for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
-        student = students[item.path]
-        error, quiz_row = None, None
-        if item.result is not None:
-            answers = find_answers(item.path)
-            quiz = None
-            if answers is not None:
-                quiz, quiz_row = grade_quiz(student, answers, bank, lang)
-                if quiz is not None:
-                    write_quiz_reports(quiz, out / student)
-            write_student(item.result, out / student, quiz)
-            summary.graded += 1
-        else:
-            error = Messages(lang).t(item.error.key, **item.error.params)
-            summary.unreadable.append((student, error))
-        gradebook.record(student, hashes[student], catalog_hash, item.result, error,
-                         results_json=item.result.to_json(indent=None) if item.result else None,
-                         max_score=grader.catalog.max_score, quiz=quiz_row)
-        if on_done:
-            on_done(student, item.result, error)
-    summary.seconds = time.monotonic() - started
-    return summary
-
-
-def merge_folders(folders: Iterable[Path], out: Path) -> tuple[int, list]:
-    """Every attempt and student folder of `folders` (shard outputs) into `out`; returns (new attempts, latest)."""
-    folders = [Path(folder) for folder in folders]
-    for folder in folders:
-        if not (folder / GRADEBOOK_FILE).is_file():
-            raise GradeError("error.no-gradebook", path=folder)
-    copied = 0
-    with Gradebook.in_folder(out) as merged:
-        for folder in folders:
-            with Gradebook.in_folder(folder) as shard:
-                copied += merged.import_from(shard)
-                for attempt in shard.latest_attempts():
-                    source, target = folder / attempt.student, Path(out) / attempt.student
-                    if source.is_dir() and source.resolve() != target.resolve():
-                        shutil.copytree(source, target, dirs_exist_ok=True)
-        return copied, merged.latest_attempts()
-

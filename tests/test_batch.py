@@ -67,21 +67,23 @@ def test_a_class_is_graded_in_one_command(classroom, tmp_path):
     rows = {row["student"]: row for row in read_grades(out)}
     assert list(rows) == ["alice smith", "bob", "carol", "김민준"]
     assert rows["김민준"]["total"] == "100.0" and rows["bob"]["total"] == "0.0"
-    assert float(rows["alice smith"]["sigmoid"]) < 12 and rows["alice smith"]["relu"] == "10.0"
-    assert "not a readable zip" in rows["carol"]["problem"] and rows["carol"]["max_score"] == "100.0"
-    for student in ("김민준", "alice smith", "bob"):
-        names = sorted(p.name for p in (out / student).iterdir())
+    assert float(rows["alice smith"]["sigmoid (12)"]) < 12 and rows["alice smith"]["relu (10)"] == "10.0"
+    assert "not a readable zip" in rows["carol"]["not_graded_reason"] and rows["carol"]["max_score"] == "100.0"
+    for student in ("김민준", "alice smith", "bob", "carol"):
+        names = sorted(p.name for p in (out / "students" / student).iterdir())
         assert names == ["gradescope.json", "report.html", "report.md", "results.json"]
+    assert "not a readable zip" in (out / "students" / "carol" / "report.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="%EA%B9%80%EB%AF%BC%EC%A4%80/report.html"' in index and 'href="alice%20smith/report.html"' in index
+    assert 'href="students/%EA%B9%80%EB%AF%BC%EC%A4%80/report.html"' in index
+    assert 'href="students/alice%20smith/report.html"' in index
     assert "sigmoid-sign" in index and "alice smith" in index and "<svg" in index
 
 
 def test_gradescope_results_follow_its_format(classroom, tmp_path):
     out = tmp_path / "out"
     grade("batch", classroom, "--out", out)
-    results = json.loads((out / "alice smith" / "gradescope.json").read_text(encoding="utf-8"))
-    own = json.loads((out / "alice smith" / "results.json").read_text(encoding="utf-8"))
+    results = json.loads((out / "students" / "alice smith" / "gradescope.json").read_text(encoding="utf-8"))
+    own = json.loads((out / "students" / "alice smith" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == own["score"] and len(results["tests"]) == 17
     assert sum(test["score"] for test in results["tests"]) == pytest.approx(results["score"])
     sigmoid = next(test for test in results["tests"] if "(sigmoid)" in test["name"])
@@ -118,8 +120,11 @@ def test_a_batch_killed_midway_loses_nothing_and_finishes_on_the_next_run(tmp_pa
     while time.monotonic() < deadline and recorded < 3:
         time.sleep(0.1)
         if database.exists():
-            with sqlite3.connect(database) as db:
-                recorded = db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+            try:
+                with sqlite3.connect(database) as db:
+                    recorded = db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+            except sqlite3.OperationalError:  # the batch has created the file but not yet its tables
+                continue
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert 3 <= recorded < 10
@@ -151,8 +156,8 @@ def test_an_instructors_catalog_adds_hidden_cases_and_changes_points(classroom, 
     out = tmp_path / "out"
     grade("batch", classroom, "--out", out, "--catalog", extra)
     rows = {row["student"]: row for row in read_grades(out)}
-    assert rows["김민준"]["total"] == "110.0" and rows["김민준"]["relu"] == "20.0"
-    relu = next(e for e in json.loads((out / "김민준" / "results.json").read_text(encoding="utf-8"))["exercises"]
+    assert rows["김민준"]["total"] == "110.0" and rows["김민준"]["relu (20)"] == "20.0"
+    relu = next(e for e in json.loads((out / "students" / "김민준" / "results.json").read_text(encoding="utf-8"))["exercises"]
                 if e["id"] == "relu")
     hidden = relu["cases"][-1]
     assert hidden["name"] == "instructor's hidden case" and hidden["hidden"] and hidden["given"] == {}
@@ -180,7 +185,7 @@ def test_shards_split_the_class_and_merge_into_one_gradebook(classroom, tmp_path
     assert "Merged 4 new attempts from 3 folders" in run.stdout
     rows = read_grades(tmp_path / "all")
     assert sorted(row["student"] for row in rows) == sorted(students)
-    assert (tmp_path / "all" / "김민준" / "report.html").exists()
+    assert (tmp_path / "all" / "students" / "김민준" / "report.html").exists()
     again = grade("merge", tmp_path / "shard1", tmp_path / "shard2", tmp_path / "shard3", "--out", tmp_path / "all")
     assert "Merged 0 new attempts" in again.stdout and len(read_grades(tmp_path / "all")) == 4
 

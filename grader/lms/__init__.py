@@ -103,12 +103,15 @@ def extract_class_zip(path: Path, target: Path) -> None:
             destination.write_bytes(data)
 
 
-def record_missing(gradebook, students: list[Student], catalog_hash: str, max_score: float, reason: str) -> list[str]:
+def record_missing(gradebook, students: list[Student], catalog_hash: str, settings_hash: str, max_score: float,
+                   reason: str) -> list[str]:
     """A zero with `reason` for each roster student without a submission (once: a re-run adds nothing)."""
     recorded = []
     for student in students:
         latest = gradebook.latest(student.student_id)
-        if latest is None or latest.content_hash != NO_SUBMISSION or latest.catalog_hash != catalog_hash:
-            gradebook.record(student.student_id, NO_SUBMISSION, catalog_hash, None, error=reason, max_score=max_score)
+        if (latest is None or latest.content_hash != NO_SUBMISSION or latest.catalog_hash != catalog_hash
+                or latest.settings_hash != settings_hash):
+            gradebook.record(student.student_id, NO_SUBMISSION, catalog_hash, None, error=reason, max_score=max_score,
+                             settings_hash=settings_hash)
         recorded.append(student.student_id)
     return recorded

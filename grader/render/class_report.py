@@ -5,15 +5,16 @@ was graded in one run, in several interrupted ones, or in shards merged afterwar
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from grader.catalog import Catalog
+from grader.class_output import STUDENTS
 from grader.gradebook import Attempt
 from grader.i18n import Messages
+from grader.render.grades_csv import write_grades_csv
 from grader.render.reports import environment, write_atomically
 
 BINS = 10
@@ -53,26 +54,24 @@ def exercise_columns(attempts: list[Attempt], catalog: Catalog) -> list[str]:
     return [e for e in known if e in seen] + sorted(seen - set(known))
 
 
-def write_grades_csv(attempts: list[Attempt], columns: list[str], path: Path) -> Path:
-    """One row per student; UTF-8 with a byte-order mark, so Excel shows Hangul names."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    quizzes = any(attempt.quiz is not None for attempt in attempts)
-    writer.writerow(["student", "total", "max_score", *columns, *(["quiz", "quiz_score", "quiz_max_score"] if quizzes else []),
-                     "graded_at", "problem"])
+def max_scores(attempts: list[Attempt], columns: list[str], catalog: Catalog) -> dict[str, float]:
+    """Each exercise's maximum: as graded (the attempts'), else the catalog's points."""
+    found = {column: (catalog.exercise(column).points if column in catalog.ids else 0.0) for column in columns}
     for attempt in attempts:
-        scores = {row.exercise: row.score for row in attempt.exercises}
-        quiz = attempt.quiz
-        quiz_cells = ([quiz.quiz, quiz.score, quiz.max_score] if quiz else ["", "", ""]) if quizzes else []
-        problems = [text for text in (attempt.error, quiz.error if quiz else None) if text]
-        writer.writerow([attempt.student, attempt.score, attempt.max_score,
-                         *[scores.get(column, "") for column in columns], *quiz_cells, attempt.graded_at,
-                         " · ".join(problems)])
-    return write_atomically(path, buffer.getvalue(), encoding="utf-8-sig")
+        for row in attempt.exercises:
+            if row.exercise in found:
+                found[row.exercise] = row.max_score
+    return found
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
 
 
 def summarise(attempts: list[Attempt], columns: list[str], catalog: Catalog, lang: str,
               top: int = 3) -> list[ExerciseSummary]:
+    """Pass rate and most frequent mistakes per exercise; mistakes any exercise can show (not found,
+    not implemented, …) are left to `common_problems`, not repeated on every row."""
     summaries = []
     for column in columns:
         known = column in catalog.ids
@@ -87,11 +86,76 @@ def summarise(attempts: list[Attempt], columns: list[str], catalog: Catalog, lan
             summary.passed += row.status == "passed"
             summary.max_score = max(summary.max_score, row.max_score)
             for mistake in row.mistakes:
+                if mistake in catalog.common_mistakes:
+                    continue
                 counts[mistake] += 1
                 who.setdefault(mistake, []).append(attempt.student)
         summary.mistakes = [(m, _mistake_name(catalog, m, lang), n, who[m]) for m, n in counts.most_common(top)]
         summaries.append(summary)
     return summaries
+
+
+@dataclass
+class CommonProblem:
+    """A mistake any exercise can show, once for the class: which students, in how many exercises."""
+
+    id: str
+    name: str
+    students: list[str]
+    exercises: int
+
+
+def common_problems(attempts: list[Attempt], catalog: Catalog, lang: str) -> list[CommonProblem]:
+    found: dict[str, tuple[dict[str, None], set[str]]] = {}
+    for attempt in attempts:
+        for row in attempt.exercises:
+            for mistake in row.mistakes:
+                if mistake in catalog.common_mistakes:
+                    students, exercises = found.setdefault(mistake, ({}, set()))
+                    students[attempt.student] = None
+                    exercises.add(row.exercise)
+    problems = [CommonProblem(m, _mistake_name(catalog, m, lang), list(students), len(exercises))
+                for m, (students, exercises) in found.items()]
+    return sorted(problems, key=lambda p: (-len(p.students), p.id))
+
+
+@dataclass
+class StudentRow:
+    """One line of the students' table: every cell's text, status and sort value worked out here."""
+
+    student: str
+    href: str
+    score: float
+    max_score: float
+    error: str | None
+    cells: list[tuple[str, str, float]]
+    """Per exercise column: (score shown, status label when not passed, sort value)."""
+    quiz: object = None
+
+
+def student_rows(attempts: list[Attempt], columns: list[str], lang: str) -> list[StudentRow]:
+    t = Messages(lang).t
+    rows = []
+    for attempt in attempts:
+        by_id = {row.exercise: row for row in attempt.exercises}
+        cells = []
+        for column in columns:
+            row = by_id.get(column)
+            if row is None:
+                cells.append(("—", t("class_batch.not-graded-cell") if attempt.error else "", -1.0))
+            else:
+                label = "" if row.status == "passed" else _status_label(row.status, t)
+                cells.append((_points(row.score), label, row.score))
+        rows.append(StudentRow(attempt.student, f"{STUDENTS}/{quote(attempt.student)}/report.html", attempt.score,
+                               attempt.max_score, attempt.error, cells, attempt.quiz))
+    return rows
+
+
+def _status_label(status: str, t) -> str:
+    try:
+        return t(f"class_batch.status-{status}")
+    except KeyError:
+        return status
 
 
 def _mistake_name(catalog: Catalog, mistake_id: str, lang: str) -> str:
@@ -142,13 +206,18 @@ def histogram(attempts: list[Attempt]) -> list[Bin]:
 
 
 def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: str) -> str:
+    """The class overview. Mean, median and histogram count every student, a zero for an unreadable
+    submission included, so the histogram sums to the class; pass rates count the graded ones."""
     columns = exercise_columns(attempts, catalog)
     graded = [a for a in attempts if a.error is None]
-    scores = sorted(a.score for a in graded)
+    scores = sorted(a.score for a in attempts)
+    maxima = max_scores(attempts, columns, catalog)
     return environment().get_template("class.html.j2").render(
         t=Messages(lang).t, lang=lang, title=title, attempts=attempts, columns=columns,
         titles={c: (catalog.exercise(c).title(lang) if c in catalog.ids else c) for c in columns},
-        exercises=summarise(graded, columns, catalog, lang), bins=histogram(graded), questions=question_rates(graded),
+        maxima={c: _points(v) for c, v in maxima.items()}, rows=student_rows(attempts, columns, lang),
+        common=common_problems(graded, catalog, lang),
+        exercises=summarise(graded, columns, catalog, lang), bins=histogram(attempts), questions=question_rates(graded),
         width=HISTOGRAM_WIDTH, height=HISTOGRAM_HEIGHT,
         median=(scores[len(scores) // 2] if len(scores) % 2 else sum(scores[len(scores) // 2 - 1: len(scores) // 2 + 1]) / 2)
         if scores else 0.0,
@@ -158,5 +227,5 @@ def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: st
 
 def write_class_exports(attempts: list[Attempt], catalog: Catalog, folder: Path, lang: str, title: str) -> list[Path]:
     columns = exercise_columns(attempts, catalog)
-    csv_path = write_grades_csv(attempts, columns, folder / "grades.csv")
+    csv_path = write_grades_csv(attempts, columns, folder / "grades.csv", lang, max_scores(attempts, columns, catalog))
     return [csv_path, write_atomically(folder / "index.html", render_index(attempts, catalog, lang, title))]

@@ -6,14 +6,15 @@ from contextlib import contextmanager
 
 from rich.cells import cell_len
 from rich.console import Console, Group
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from grader.catalog import Catalog, Exercise
 from grader.feedback import labelled
 from grader.i18n import Messages
+from grader.render.progress import MovingTimeRemaining
+from grader.render.safe import terminal_text
 from grader.results import ExerciseResult, Status, SubmissionResult
 
 STYLES = {
@@ -138,6 +139,7 @@ def batch_progress(total: int, messages: Messages, console: Console | None = Non
     done = 0
 
     def line(student: str, result: SubmissionResult | None, problem: str | None) -> str:
+        student, problem = terminal_text(student), problem if problem is None else terminal_text(problem)
         if problem is not None:
             return messages.t("batch.line-unreadable", done=done, total=total, student=student, reason=problem)
         if result is None:
@@ -155,7 +157,7 @@ def batch_progress(total: int, messages: Messages, console: Console | None = Non
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn(messages.t("batch.eta")),
-               TimeRemainingColumn())
+               MovingTimeRemaining())
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(messages.t("batch.progress"), total=total, rate="")
         started = time.monotonic()

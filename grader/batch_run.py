@@ -1,0 +1,226 @@
+"""Grading a class: grade what changed, keep every attempt, and never let one student stop the rest.
+
+Each student's reports are written, then the attempt is stored in the gradebook, so a batch stopped
+at any moment is finished by running it again: what was graded and has not changed since (neither
+the submission nor anything that grades it, see grader.fingerprint) is kept, the rest is graded.
+
+Whatever goes wrong with one submission — reading, copying, running, reporting — is that student's
+row: a zero with the reason, in their report and in grades.csv, and the batch carries on. Only what
+no student escapes stops a batch: a full disk, a broken gradebook, a grader that cannot start.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from grader.batch import (ClassFolder, Entry, discover, grade_quiz, in_shard, parse_shard,
+                          write_student)
+from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
+from grader.errors import GradeError
+from grader.gradebook import Gradebook
+from grader.i18n import Messages
+from grader.intake import content_hash, find_answers
+from grader.runner.job import ErrorInfo, Limits, WorkerFailed
+
+OnDone = Callable[[str, object, "str | None"], None]
+"""Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
+
+
+@dataclass
+class BatchSummary:
+    graded: int = 0
+    unchanged: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    """(student, why) for each student whose latest attempt could not be graded, kept ones included."""
+    seconds: float = 0.0
+
+
+@dataclass
+class ClassOptions:
+    """What `grade batch` is asked to do, beside the class folder and the output folder."""
+
+    jobs: int = 0
+    """Submissions graded at once; 0 is the CPU count."""
+    lang: str = "en"
+    catalog: Path | None = None
+    """The instructor's catalog laid over the package's."""
+    shard: str | None = None
+    isolation: str = "auto"
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class ClassRun:
+    folder: ClassFolder
+    entries: list[Entry]
+    summary: BatchSummary
+    written: list[Path]
+    """grades.csv and index.html."""
+
+
+def describe(error: BaseException, messages: Messages) -> str:
+    """Why a submission could not be graded, in the report's language, from whatever was raised."""
+    if isinstance(error, GradeError):
+        return messages.t(error.key, **error.params)
+    if isinstance(error, RecursionError):
+        return messages.t("class_batch.too-deep")
+    if isinstance(error, MemoryError):
+        return messages.t("class_batch.too-large")
+    if isinstance(error, WorkerFailed):
+        return messages.t("class_batch.worker-failed", reason=str(error))
+    if isinstance(error, OSError):
+        return messages.t("class_batch.unreadable-file", reason=error.strerror or str(error))
+    return messages.t("class_batch.internal", kind=type(error).__name__)
+
+
+def not_graded_result(student: str, entry_name: str, reason: str, catalog, lang: str):
+    """A report that says why a submission was not graded: every exercise 0, the reason at the top."""
+    from grader.results import ExerciseResult, FileResult, Status, SubmissionResult
+
+    exercises = [ExerciseResult(id=e.id, status=Status.ERROR, score=0.0, max_score=e.points, mistakes=[], cases=[],
+                                title=e.title(lang), summary=e.summary(lang), file=f"{e.module}.py")
+                 for e in catalog.exercises]
+    error = ErrorInfo(Messages(lang).t("class_batch.not-graded"), reason)
+    return SubmissionResult(student=student, isolation="-", exercises=exercises, lang=lang,
+                            files=[FileResult(entry_name, ok=False, errors=[error])])
+
+
+def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook, catalog_hash: str,
+              settings_hash: str, jobs: int, lang: str, on_done: OnDone | None = None) -> BatchSummary:
+    """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once."""
+    started = time.monotonic()
+    summary = BatchSummary()
+    messages = Messages(lang)
+    latest = gradebook.latest_keys()
+    todo: dict[Path, Entry] = {}
+    hashes: dict[str, str] = {}
+    for entry in entries:
+        try:
+            hashes[entry.student] = content_hash(entry.path)
+        except Exception:  # noqa: BLE001 - unreadable now: graded below, where the reason is found and kept
+            hashes[entry.student] = ""
+        kept = latest.get(entry.student)
+        if (kept is not None and hashes[entry.student] and kept[:3] == (hashes[entry.student], catalog_hash, settings_hash)
+                and (kept[3] is not None or (student_folder(out, entry.student) / "results.json").exists())):
+            summary.unchanged += 1
+            if kept[3] is not None:
+                summary.unreadable.append((entry.student, kept[3]))
+            if on_done:
+                on_done(entry.student, None, kept[3])
+            continue
+        todo[entry.path] = entry
+    if todo:
+        students = {path: entry.student for path, entry in todo.items()}
+        if grader.pending_launcher is None:  # the fork server starts only when something is to be graded
+            from grader.runner.launch import start_launcher
+
+            grader.pending_launcher = start_launcher(grader.isolation)
+        for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
+            student = students[item.path]
+            _finish(grader, todo[item.path], item, out, gradebook, catalog_hash, settings_hash, hashes[student],
+                    messages, summary, on_done)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
+            digest: str, messages: Messages, summary: BatchSummary, on_done: OnDone | None) -> None:
+    """Report and record one graded (or failed) submission; anything it raises costs this student only."""
+    folder = student_folder(out, entry.student)
+    result, quiz_row, error, results_json = item.result, None, None, None
+    failure = item.error or item.failure
+    if failure is not None and is_output_failure(failure):  # the grader's own disk (a snapshot, a run folder)
+        raise output_failure(failure, out) from None
+    if result is not None:
+        try:
+            quiz = None
+            answers = find_answers(entry.path)
+            if answers is not None:
+                from grader.quiz.bank import load_bank
+                from grader.render.quiz import write_quiz_reports
+
+                quiz, quiz_row = grade_quiz(entry.student, answers, load_bank(), messages.lang)
+                if quiz is not None:
+                    write_quiz_reports(quiz, folder)
+            results_json = result.to_json(indent=None)  # once, for results.json and the gradebook
+            write_student(result, folder, quiz, results_json)
+        except Exception as problem:  # noqa: BLE001 - one student's report, not the class
+            if is_output_failure(problem):
+                raise output_failure(problem, out) from None
+            result, quiz_row, failure = None, None, problem
+    if result is None:
+        error = describe(failure, messages) if failure is not None else messages.t("class_batch.internal", kind="-")
+        # A GradeError is a fact about the submission (a corrupt zip) and is kept; anything else may be
+        # the grader's own trouble, so the attempt is stored without settings and graded again next time.
+        if not isinstance(failure, GradeError):
+            settings_hash = ""
+        summary.unreadable.append((entry.student, error))
+        try:
+            write_student(not_graded_result(entry.student, entry.path.name, error, grader.catalog, messages.lang),
+                          folder)
+        except Exception as problem:  # noqa: BLE001 - the row in grades.csv still says why
+            if is_output_failure(problem):
+                raise output_failure(problem, out) from None
+    else:
+        summary.graded += 1
+    try:
+        gradebook.record(entry.student, digest, catalog_hash, result, error,
+                         results_json=results_json if result else None,
+                         max_score=grader.catalog.max_score, quiz=quiz_row, settings_hash=settings_hash)
+    except GradeError:
+        raise  # the gradebook itself failed (full, locked, corrupt): no other student would fare better
+    except Exception as problem:  # noqa: BLE001 - text SQLite cannot store (lone surrogates from a file name)
+        if result is not None:
+            summary.graded -= 1
+        result, error = None, describe(problem, messages)
+        summary.unreadable.append((entry.student, error))
+        gradebook.record(entry.student, digest, catalog_hash, None, error, max_score=grader.catalog.max_score)
+    if on_done:
+        on_done(entry.student, result, error)
+
+
+def grade_class(submissions: Path, out: Path, options: ClassOptions,
+                progress: Callable[[int], "object"] | None = None,
+                on_folder: Callable[[ClassFolder], None] | None = None,
+                on_graded: Callable[[Gradebook, str, str], list[str]] | None = None,
+                title: str | None = None) -> ClassRun:
+    """`grade batch`: every student of `submissions` graded into `out`, then grades.csv and index.html.
+
+    `progress(total)` is a context manager giving the per-student callback (the progress bar);
+    `on_folder` hears about skipped and colliding entries before grading starts; `on_graded(gradebook,
+    catalog hash, settings hash)` may record more students (a roster's without a submission) and returns
+    them, for grades.csv and index.html; `title` names the class when `submissions` is a temporary folder.
+    """
+    from grader.catalog import load_catalog
+    from grader.fingerprint import catalog_fingerprint, settings_fingerprint
+    from grader.grading import Grader
+    from grader.render.class_report import write_class_exports
+
+    exercises = load_catalog(extra=options.catalog)
+    slice_ = parse_shard(options.shard)
+    folder = discover(submissions, modules=[e.module for e in exercises.exercises])
+    entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
+    if on_folder:
+        on_folder(folder)
+    grader = Grader(catalog=exercises, isolation=options.isolation, limits=options.limits)
+    jobs = options.jobs or os.cpu_count() or 1
+    hashes = catalog_fingerprint(options.catalog), settings_fingerprint(options.lang, options.isolation, options.limits)
+    try:
+        with exclusive(out), Gradebook.in_folder(out) as gradebook:
+            if progress is None:
+                summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang)
+            else:
+                with progress(len(entries)) as done:
+                    summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done)
+            extra = on_graded(gradebook, *hashes) if on_graded else []
+            attempts = gradebook.latest_attempts([entry.student for entry in entries] + extra)
+            title = (title or Path(submissions).resolve().name) + (f" · {options.shard}" if options.shard else "")
+            written = write_class_exports(attempts, exercises, out, options.lang, title)
+    except OSError as error:
+        if is_output_failure(error):
+            raise output_failure(error, out) from None
+        raise
+    return ClassRun(folder, entries, summary, written)
