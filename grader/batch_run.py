@@ -184,11 +184,15 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
 
 def grade_class(submissions: Path, out: Path, options: ClassOptions,
                 progress: Callable[[int], "object"] | None = None,
-                on_folder: Callable[[ClassFolder], None] | None = None) -> ClassRun:
+                on_folder: Callable[[ClassFolder], None] | None = None,
+                on_graded: Callable[[Gradebook, str, str], list[str]] | None = None,
+                title: str | None = None) -> ClassRun:
     """`grade batch`: every student of `submissions` graded into `out`, then grades.csv and index.html.
 
     `progress(total)` is a context manager giving the per-student callback (the progress bar);
-    `on_folder` hears about skipped and colliding entries before grading starts.
+    `on_folder` hears about skipped and colliding entries before grading starts; `on_graded(gradebook,
+    catalog hash, settings hash)` may record more students (a roster's without a submission) and returns
+    them, for grades.csv and index.html; `title` names the class when `submissions` is a temporary folder.
     """
     from grader.catalog import load_catalog
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
@@ -211,8 +215,9 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
             else:
                 with progress(len(entries)) as done:
                     summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done)
-            attempts = gradebook.latest_attempts([entry.student for entry in entries])
-            title = Path(submissions).resolve().name + (f" · {options.shard}" if options.shard else "")
+            extra = on_graded(gradebook, *hashes) if on_graded else []
+            attempts = gradebook.latest_attempts([entry.student for entry in entries] + extra)
+            title = (title or Path(submissions).resolve().name) + (f" · {options.shard}" if options.shard else "")
             written = write_class_exports(attempts, exercises, out, options.lang, title)
     except OSError as error:
         if is_output_failure(error):
