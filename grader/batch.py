@@ -14,18 +14,18 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from grader.errors import GradeError
 from grader.gradebook import QuizRow
 from grader.i18n import Messages
-from grader.quiz.bank import Bank
-from grader.quiz.marking import MAX_ANSWERS_BYTES, QuizResult, grade_answers, parse_answers
-from grader.quiz.sheet import build_sheet
-from grader.render.quiz import write_quiz_reports
 from grader.render.reports import write_atomically, write_reports
 from grader.results import SubmissionResult
 from grader.submission import SUBMISSION_SUFFIXES
+
+if TYPE_CHECKING:  # the quiz modules load NumPy: not imported for a class where nothing changed
+    from grader.quiz.bank import Bank
+    from grader.quiz.marking import QuizResult
 
 IGNORED_NAMES = {"__MACOSX", "__pycache__", "Thumbs.db", "desktop.ini"}
 
@@ -173,6 +173,8 @@ def find_answers(path: Path) -> tuple[str, bytes] | None:
 
     Looked for as answers*.toml or quiz*.toml in a student's folder (any depth) or zip.
     """
+    from grader.quiz.marking import MAX_ANSWERS_BYTES
+
     path = Path(path)
     if path.is_dir():
         found = sorted(p for pattern in ANSWERS_PATTERNS for p in path.rglob(pattern)
@@ -195,6 +197,9 @@ def find_answers(path: Path) -> tuple[str, bytes] | None:
 
 def grade_quiz(student: str, answers: tuple[str, bytes], bank: Bank, lang: str) -> tuple[QuizResult | None, QuizRow]:
     """A student's answers file graded against their own sheet (built from the batch's student id)."""
+    from grader.quiz.marking import grade_answers, parse_answers
+    from grader.quiz.sheet import build_sheet
+
     name, data = answers
     try:
         parsed = parse_answers(data, name)

@@ -10,6 +10,8 @@ no student escapes stops a batch: a full disk, a broken gradebook, a grader that
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -89,7 +91,10 @@ def not_graded_result(student: str, entry_name: str, reason: str, catalog, lang:
 
 def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook, catalog_hash: str,
               settings_hash: str, jobs: int, lang: str, on_done: OnDone | None = None) -> BatchSummary:
-    """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once."""
+    """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once.
+
+    `grader` is a Grader, or a function making one, called only when something is to be graded.
+    """
     started = time.monotonic()
     summary = BatchSummary()
     messages = Messages(lang)
@@ -112,6 +117,8 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
             continue
         todo[entry.path] = entry
     if todo:
+        if not hasattr(grader, "grade_batch"):  # a factory: the engine (and NumPy) only when there is work
+            grader = grader()
         students = {path: entry.student for path, entry in todo.items()}
         if grader.pending_launcher is None:  # the fork server starts only when something is to be graded
             from grader.runner.launch import start_launcher
@@ -179,6 +186,12 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
         on_done(entry.student, result, error)
 
 
+def exports_key(latest: list[tuple[str, int]], lang: str, title: str, hashes: tuple[str, str]) -> str:
+    """What grades.csv and index.html are made of: the latest attempts, language, title, grader, time zone."""
+    text = json.dumps([latest, lang, title, hashes, time.strftime("%z")], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+
+
 def grade_class(submissions: Path, out: Path, options: ClassOptions,
                 progress: Callable[[int], "object"] | None = None,
                 on_folder: Callable[[ClassFolder], None] | None = None) -> ClassRun:
@@ -189,8 +202,7 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     """
     from grader.catalog import load_catalog
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
-    from grader.grading import Grader
-    from grader.render.class_report import write_class_exports
+    from grader.render.class_report import exports_current, write_class_exports
 
     exercises = load_catalog(extra=options.catalog)
     slice_ = parse_shard(options.shard)
@@ -198,7 +210,12 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
     if on_folder:
         on_folder(folder)
-    grader = Grader(catalog=exercises, isolation=options.isolation, limits=options.limits)
+
+    def grader():
+        from grader.grading import Grader
+
+        return Grader(catalog=exercises, isolation=options.isolation, limits=options.limits)
+
     jobs = options.jobs or os.cpu_count() or 1
     hashes = catalog_fingerprint(options.catalog), settings_fingerprint(options.lang, options.isolation, options.limits)
     try:
@@ -208,9 +225,13 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
             else:
                 with progress(len(entries)) as done:
                     summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done)
-            attempts = gradebook.latest_attempts([entry.student for entry in entries])
+            students = [entry.student for entry in entries]
             title = Path(submissions).resolve().name + (f" · {options.shard}" if options.shard else "")
-            written = write_class_exports(attempts, exercises, out, options.lang, title)
+            key = exports_key(gradebook.latest_ids(students), options.lang, title, hashes)
+            written = [out / "grades.csv", out / "index.html"]
+            if not exports_current(out, key):  # an unchanged class: the exports written last time still hold
+                written = write_class_exports(gradebook.latest_attempts(students), exercises, out, options.lang,
+                                              title, key)
     except OSError as error:
         if is_output_failure(error):
             raise output_failure(error, out) from None
