@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Iterable
 from grader.errors import GradeError
 from grader.gradebook import QuizRow
 from grader.i18n import Messages
-from grader.render.reports import write_atomically, write_reports
-from grader.results import SubmissionResult
 from grader.submission import SUBMISSION_SUFFIXES
 
-if TYPE_CHECKING:  # the quiz modules load NumPy: not imported for a class where nothing changed
+if TYPE_CHECKING:  # the quiz modules load NumPy, the reports Jinja: not imported for a class where nothing changed
+    from grader.results import SubmissionResult
     from grader.quiz.bank import Bank
     from grader.quiz.marking import QuizResult
 
@@ -160,6 +159,8 @@ def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | Non
 
     `results_json` is the result already serialised (a batch serialises once, for the file and the gradebook).
     """
+    from grader.render.reports import write_atomically, write_reports
+
     write_reports(result, folder, results_json)
     write_atomically(folder / "gradescope.json",
                      json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))

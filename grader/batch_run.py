@@ -24,6 +24,7 @@ from grader.class_output import exclusive, is_output_failure, output_failure, st
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.i18n import Messages
+from grader.signature import stat_signature
 from grader.runner.job import ErrorInfo, Limits, WorkerFailed
 
 OnDone = Callable[[str, object, "str | None"], None]
@@ -96,16 +97,13 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
     `grader` is a Grader, or a function making one, called only when something is to be graded.
     """
     started = time.monotonic()
+    entries = list(entries)
     summary = BatchSummary()
     messages = Messages(lang)
     latest = gradebook.latest_keys()
     todo: dict[Path, Entry] = {}
-    hashes: dict[str, str] = {}
+    hashes = _content_hashes(entries, gradebook)
     for entry in entries:
-        try:
-            hashes[entry.student] = content_hash(entry.path)
-        except Exception:  # noqa: BLE001 - unreadable now: graded below, where the reason is found and kept
-            hashes[entry.student] = ""
         kept = latest.get(entry.student)
         if (kept is not None and hashes[entry.student] and kept[:3] == (hashes[entry.student], catalog_hash, settings_hash)
                 and (kept[3] is not None or (student_folder(out, entry.student) / "results.json").exists())):
@@ -130,6 +128,27 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
                     messages, summary, on_done)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _content_hashes(entries: list[Entry], gradebook: Gradebook) -> dict[str, str]:
+    """Each student's content hash: remembered when their files' stat signature is the one it was taken
+    with (grader.signature), computed otherwise; "" when the files cannot be read now."""
+    known = gradebook.signatures()
+    hashes, fresh = {}, []
+    for entry in entries:
+        signature = stat_signature(entry.path)  # before hashing: a change in between shows next time
+        remembered = known.get(entry.student)
+        if signature is not None and remembered is not None and remembered[0] == signature:
+            hashes[entry.student] = remembered[1]
+            continue
+        try:
+            hashes[entry.student] = content_hash(entry.path)
+        except Exception:  # noqa: BLE001 - unreadable now: graded below, where the reason is found and kept
+            hashes[entry.student] = ""
+        if signature is not None and hashes[entry.student]:
+            fresh.append((entry.student, signature, hashes[entry.student]))
+    gradebook.remember_signatures(fresh)
+    return hashes
 
 
 def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog_hash: str, settings_hash: str,

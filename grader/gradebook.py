@@ -12,10 +12,11 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from grader.gradebook_errors import Transaction, guarded
-from grader.results import SubmissionResult
+if TYPE_CHECKING:
+    from grader.results import SubmissionResult
 
 FILENAME = "gradebook.sqlite"
 BUSY_SECONDS = 10.0
@@ -61,6 +62,11 @@ CREATE TABLE IF NOT EXISTS quiz_results (
     score REAL NOT NULL,
     max_score REAL NOT NULL,
     error TEXT
+);
+CREATE TABLE IF NOT EXISTS signatures (
+    student TEXT PRIMARY KEY,
+    signature TEXT NOT NULL,
+    content_hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quiz_questions (
     attempt_id INTEGER NOT NULL REFERENCES attempts (id),
@@ -197,6 +203,18 @@ class Gradebook:
                     for student, content, catalog, settings, error in self._db.execute(
                         "SELECT student, content_hash, catalog_hash, settings_hash, error FROM attempts"
                         " WHERE id IN (SELECT MAX(id) FROM attempts GROUP BY student)")}
+
+    def signatures(self) -> dict[str, tuple[str, str]]:
+        """Per student, the stat signature of their files when last hashed, and that content hash (grader.signature)."""
+        with guarded(self.path):
+            return {student: (signature, digest) for student, signature, digest in self._db.execute(
+                "SELECT student, signature, content_hash FROM signatures")}
+
+    def remember_signatures(self, rows: list[tuple[str, str, str]]) -> None:
+        """Store (student, stat signature, content hash) rows, replacing older ones."""
+        if rows:
+            with self._transaction():
+                self._db.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", rows)
 
     def latest_attempts(self, students: Iterable[str] | None = None) -> list[Attempt]:
         """The latest attempt of each student (of `students`, when given), sorted by student; in four queries."""

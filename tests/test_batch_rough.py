@@ -272,3 +272,42 @@ def test_the_students_table_never_overflows_the_page_sideways(tmp_path):
     page_width, window, table_width = map(int, re.search(r'data-widths="(\d+) (\d+) (\d+)"', dom.stdout).groups())
     assert table_width > window  # the table is wider than the window, yet
     assert page_width <= window  # the page is not: the table scrolls inside its box
+
+
+def test_an_unchanged_rerun_keeps_the_exports_and_a_change_rewrites_them(small_class, tmp_path):
+    out = tmp_path / "out"
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    stamp = lambda: {name: os.stat(out / name).st_ino for name in ("grades.csv", "index.html")}  # noqa: E731
+    first = stamp()
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    assert stamp() == first  # nothing changed: not even rewritten
+    with open(small_class / "bob" / "activations.py", "a", encoding="utf-8") as handle:
+        handle.write("\n\ndef relu(x):\n    return np.maximum(0, x)\n")
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    assert all(stamp()[name] != first[name] for name in first)
+    assert {row["student"]: row["relu (10)"] for row in read_grades(out)}["bob"] == "10.0"
+    (out / "grades.csv").unlink()  # a deleted export is written again
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    assert len(read_grades(out)) == 3
+
+
+@pytest.mark.parametrize("change", ["same-size-same-mtime", "renamed-file"])
+def test_a_change_that_keeps_size_and_mtime_is_still_seen(small_class, tmp_path, change):
+    """The remembered stat signature includes the change time, which no write leaves as it was."""
+    out = tmp_path / "out"
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    target = small_class / "alice" / "activations.py"
+    before = os.stat(target)
+    if change == "same-size-same-mtime":
+        text = target.read_text(encoding="utf-8")
+        broken = text.replace("np.maximum(0, x)", "np.maximum(x, x)")
+        assert broken != text and len(broken) == len(text)
+        target.write_text(broken, encoding="utf-8")
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert os.stat(target).st_size == before.st_size and os.stat(target).st_mtime_ns == before.st_mtime_ns
+    else:
+        target.rename(small_class / "alice" / "activations_v2.py")
+    again = grade("batch", small_class, "--out", out, "--lang", "en")
+    assert "1 graded, 2 unchanged" in again.stdout
+    relu = {row["student"]: row["relu (10)"] for row in read_grades(out)}["alice"]
+    assert (relu != "10.0") == (change == "same-size-same-mtime")

@@ -14,8 +14,6 @@ from grader.catalog import Catalog
 from grader.class_output import STUDENTS
 from grader.gradebook import Attempt
 from grader.i18n import Messages
-from grader.render.grades_csv import write_grades_csv
-from grader.render.reports import environment, write_atomically
 
 BINS = 10
 HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT = 520, 180
@@ -208,6 +206,8 @@ def histogram(attempts: list[Attempt]) -> list[Bin]:
 def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: str, key: str = "") -> str:
     """The class overview. Mean, median and histogram count every student, a zero for an unreadable
     submission included, so the histogram sums to the class; pass rates count the graded ones."""
+    from grader.render.reports import environment
+
     columns = exercise_columns(attempts, catalog)
     graded = [a for a in attempts if a.error is None]
     scores = sorted(a.score for a in attempts)
@@ -228,6 +228,9 @@ def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: st
 def write_class_exports(attempts: list[Attempt], catalog: Catalog, folder: Path, lang: str, title: str,
                         key: str = "") -> list[Path]:
     """grades.csv and index.html; `key` (see exports_current) is written into index.html."""
+    from grader.render.grades_csv import write_grades_csv
+    from grader.render.reports import write_atomically
+
     columns = exercise_columns(attempts, catalog)
     csv_path = write_grades_csv(attempts, columns, folder / "grades.csv", lang, max_scores(attempts, columns, catalog))
     return [csv_path, write_atomically(folder / "index.html", render_index(attempts, catalog, lang, title, key))]
