@@ -311,3 +311,23 @@ def test_a_change_that_keeps_size_and_mtime_is_still_seen(small_class, tmp_path,
     assert "1 graded, 2 unchanged" in again.stdout
     relu = {row["student"]: row["relu (10)"] for row in read_grades(out)}["alice"]
     assert (relu != "10.0") == (change == "same-size-same-mtime")
+
+
+@pytest.mark.parametrize("stored, shown", [("2026-03-02T05:05:09+00:00", "2026-03-02T14:05:09+09:00"),
+                                           ("2026-03-02T06:05:09+01:00", "2026-03-02T14:05:09+09:00")])
+def test_grades_csv_shows_times_graded_elsewhere_in_local_time(tmp_path, monkeypatch, stored, shown):
+    """A shard graded on a UTC cluster, merged in Seoul: the CSV shows Seoul time, with its offset."""
+    import time as clock
+
+    from grader.gradebook import Attempt
+    from grader.render.grades_csv import write_grades_csv
+
+    monkeypatch.setenv("TZ", "Asia/Seoul")
+    clock.tzset()
+    try:
+        attempt = Attempt(1, "alice", "h", "c", stored, 10.0, 100.0, None)
+        write_grades_csv([attempt], [], tmp_path / "grades.csv")
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert read_grades(tmp_path)[0]["graded_at"] == shown
