@@ -7,11 +7,9 @@ changed since is kept, the rest is graded.
 """
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -90,19 +88,6 @@ def discover(folder: Path, modules: Iterable[str] = ()) -> ClassFolder:
     return ClassFolder(entries, skipped, collisions)
 
 
-def content_hash(path: Path) -> str:
-    """A fingerprint of a submission's files: their paths and bytes, in a fixed order."""
-    digest = hashlib.sha256()
-    path = Path(path)
-    files = [path] if path.is_file() else sorted(
-        p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") or part == "__pycache__"
-                                                               for part in p.relative_to(path).parts))
-    for file in files:
-        digest.update(str(file.relative_to(path) if file != path else file.name).encode() + b"\0")
-        digest.update(file.read_bytes() + b"\0")
-    return digest.hexdigest()[:32]
-
-
 def parse_shard(text: str | None) -> tuple[int, int] | None:
     """`K/N` -> (K, N), 1 ≤ K ≤ N."""
     if text is None:
@@ -164,36 +149,6 @@ def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | Non
     write_reports(result, folder, results_json)
     write_atomically(folder / "gradescope.json",
                      json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))
-
-
-ANSWERS_PATTERNS = ("answers*.toml", "quiz*.toml")
-
-
-def find_answers(path: Path) -> tuple[str, bytes] | None:
-    """A quiz answers file handed in with the code: (its name, its bytes), or None.
-
-    Looked for as answers*.toml or quiz*.toml in a student's folder (any depth) or zip.
-    """
-    from grader.quiz.marking import MAX_ANSWERS_BYTES
-
-    path = Path(path)
-    if path.is_dir():
-        found = sorted(p for pattern in ANSWERS_PATTERNS for p in path.rglob(pattern)
-                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        if found and found[0].stat().st_size <= MAX_ANSWERS_BYTES:
-            return found[0].name, found[0].read_bytes()
-        return None
-    if path.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = sorted(m for m in archive.infolist() if not m.is_dir()
-                                 and any(fnmatch.fnmatch(Path(m.filename).name, p) for p in ANSWERS_PATTERNS)
-                                 and not Path(m.filename).name.startswith(".") and "__MACOSX" not in m.filename)
-                if members and members[0].file_size <= MAX_ANSWERS_BYTES:
-                    return Path(members[0].filename).name, archive.read(members[0])
-        except (zipfile.BadZipFile, OSError):
-            return None
-    return None
 
 
 def grade_quiz(student: str, answers: tuple[str, bytes], bank: Bank, lang: str) -> tuple[QuizResult | None, QuizRow]:

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from grader.batch import (ClassFolder, Entry, content_hash, discover, find_answers, grade_quiz, in_shard, parse_shard,
-                          write_student)
+from grader.batch import ClassFolder, Entry, discover, grade_quiz, in_shard, parse_shard, write_student
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
@@ -29,6 +28,20 @@ from grader.runner.job import ErrorInfo, Limits, WorkerFailed
 
 OnDone = Callable[[str, object, "str | None"], None]
 """Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
+
+
+def content_hash(path: Path) -> str:
+    """grader.intake's fingerprint of what is read from a submission (imported when first needed: it loads NumPy)."""
+    from grader.intake import content_hash as fingerprint
+
+    return fingerprint(path)
+
+
+def find_answers(path: Path) -> tuple[str, bytes] | None:
+    """grader.intake's quiz answers handed in with the code (imported when grading)."""
+    from grader.intake import find_answers as find
+
+    return find(path)
 
 
 @dataclass

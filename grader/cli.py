@@ -122,10 +122,11 @@ def submit(
     if json_output:
         sys.stdout.write(results_json + "\n")
     else:
-        from grader.render.terminal import first_problems, print_view, summary_table
+        from grader.render.terminal import file_advice, first_problems, print_view, summary_table
 
         messages = Messages(language)
         print_view(summary_table(result, messages))
+        print_view(file_advice(result, messages))
         print_view(first_problems(result, messages))
         typer.echo(messages.t("table.written", path=written[-1]))
     if fail_under is not None and result.score < fail_under:
@@ -155,7 +156,7 @@ def check(
         language = _language(lang)
         result = _grade(ctx, path, language, isolation, Limits(), only=[exercise] if exercise else None)
         from grader.practice import PracticeLog
-        from grader.render.terminal import exercise_details, hint_view, passed_bar, print_view
+        from grader.render.terminal import exercise_details, file_advice, hint_view, passed_bar, print_view
         from grader.results import Status
 
         messages = Messages(language)
@@ -169,6 +170,7 @@ def check(
         print_view(passed_bar(result, messages))
     if not pending:
         typer.echo(messages.t("check.all-passed") if not exercise else messages.t("check.passed", exercise=exercise))
+    print_view(file_advice(result, messages))
     print_view(exercise_details(shown, messages))
     if level:
         from grader.catalog import load_catalog

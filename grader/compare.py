@@ -2,6 +2,7 @@
 
 Checks run in a fixed order and stop at the first difference: type, length (tuples), shape,
 non-finite values, then values by np.isclose (|got − expected| ≤ atol + rtol·|expected|).
+Everything found is data (kinds, shapes, types, indexes, numbers); `grader.feedback` words it.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from grader.cases import relative_error
-from grader.results import Finding, WorstElement
+from grader.results import Finding, ValueType, WorstElement
 from grader.runner.codec import Unsupported
 
 
@@ -20,23 +21,21 @@ def is_number_or_array(value: Any) -> bool:
     return isinstance(value, (bool, int, float, np.number, np.bool_))
 
 
-def describe(value: Any) -> str:
-    """What kind of thing a value is, for "expected X, got Y" messages."""
+def value_type(value: Any) -> ValueType:
+    """What kind of thing a value is, for "expected X, got Y" findings."""
     if value is None:
-        return "None"
+        return ValueType("none")
     if isinstance(value, Unsupported):
-        return value.description
+        return ValueType("unsupported", detail=value.description)
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)}"
+        return ValueType(type(value).__name__, length=len(value))
+    if isinstance(value, (bool, np.bool_)):
+        return ValueType("bool")
     if isinstance(value, np.ndarray):
-        return f"an array of shape {shape_text(value.shape)}" if value.ndim else "a number"
+        return ValueType("array", shape=list(value.shape)) if value.ndim else ValueType("number")
     if isinstance(value, (int, float, np.number)):
-        return "a number"
-    return f"a {type(value).__name__}"
-
-
-def shape_text(shape: tuple) -> str:
-    return "()" if not shape else "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+        return ValueType("number")
+    return ValueType("unsupported", detail=type(value).__name__)
 
 
 def compare(expected: Any, got: Any, rtol: float, atol: float, names: tuple[str, ...] = (),
@@ -48,9 +47,9 @@ def compare(expected: Any, got: Any, rtol: float, atol: float, names: tuple[str,
     """
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)):
-            return Finding("type", expected=f"a tuple of {len(expected)}", got=describe(got))
+            return Finding("type", expected_type=value_type(expected), got_type=value_type(got))
         if len(got) != len(expected):
-            return Finding("length", expected=str(len(expected)), got=str(len(got)))
+            return Finding("length", expected_type=value_type(expected), got_type=value_type(got))
         for index, (part_expected, part_got) in enumerate(zip(expected, got)):
             part = names[index] if index < len(names) else f"[{index}]"
             if gradients and index in gradients:
@@ -71,10 +70,10 @@ def _as_array(value: Any) -> np.ndarray:
 def _compare_structure(expected: Any, got: Any, part: str) -> Finding | None:
     """Type, then shape: a number or array of exactly the expected shape."""
     if not is_number_or_array(got):
-        return Finding("type", part, expected=describe(expected), got=describe(got))
-    e, g = np.shape(expected), np.shape(got)
-    if e != g:
-        return Finding("shape", part, expected=shape_text(e), got=shape_text(g))
+        return Finding("type", part, expected_type=value_type(expected), got_type=value_type(got))
+    if np.shape(expected) != np.shape(got):
+        return Finding("shape", part, expected_type=value_type(_as_array(expected)),
+                       got_type=value_type(_as_array(got)))
     return None
 
 
@@ -86,15 +85,17 @@ def _compare_numbers(expected: Any, got: Any, rtol: float, atol: float, part: st
     spoiled = ~np.isfinite(g) & np.isfinite(e)
     if spoiled.any():
         index = tuple(int(i) for i in np.argwhere(spoiled)[0])
-        return Finding("non-finite", part, expected=str(int(spoiled.sum())), got=_number(g[index]),
-                       worst=_element(e, g, index))
+        return Finding("non-finite", part, count=int(spoiled.sum()), size=int(e.size),
+                       worst=_element(e, g, index, rtol, atol))
     close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
         return None
-    excess = np.where(close, -np.inf, np.abs(g - e) - (atol + rtol * np.abs(e)))
+    with np.errstate(all="ignore"):
+        excess = np.where(close, -np.inf, np.abs(g - e) - (atol + rtol * np.abs(e)))
     excess = np.nan_to_num(excess, nan=np.inf, posinf=np.inf)
     index = np.unravel_index(int(np.argmax(excess)), e.shape) if e.shape else ()
-    return Finding("values", part, worst=_element(e, g, tuple(int(i) for i in index)))
+    return Finding("values", part, count=int((~close).sum()), size=int(e.size),
+                   worst=_element(e, g, tuple(int(i) for i in index), rtol, atol))
 
 
 def _compare_gradient(numerical: np.ndarray, got: Any, max_rel_error: float, part: str) -> Finding | None:
@@ -102,26 +103,36 @@ def _compare_gradient(numerical: np.ndarray, got: Any, max_rel_error: float, par
     if finding:
         return finding
     g = _as_array(got)
-    errors = relative_error(g, numerical)
-    if np.all(errors <= max_rel_error):
+    with np.errstate(all="ignore"):
+        errors = relative_error(g, numerical)
+    wrong = ~(errors <= max_rel_error)
+    if not wrong.any():
         return None
-    index = np.unravel_index(int(np.nanargmax(np.nan_to_num(errors, nan=np.inf))), numerical.shape)
-    return Finding("gradient", part, expected=f"{max_rel_error:g}", worst=_element(numerical, g, tuple(int(i) for i in index)))
+    index = tuple(int(i) for i in np.unravel_index(int(np.nanargmax(np.nan_to_num(errors, nan=np.inf))),
+                                                   numerical.shape))
+    expected_value, got_value = numerical[index], g[index]
+    worst = WorstElement(list(index), _real(expected_value), _real(got_value), _difference(got_value, expected_value),
+                         _real(errors[index]), max_rel_error, "gradient")
+    return Finding("gradient", part, count=int(wrong.sum()), size=int(numerical.size), worst=worst)
 
 
-def _element(e: np.ndarray, g: np.ndarray, index: tuple) -> WorstElement:
-    expected, got = e[index], g[index]
-    abs_error = float(np.abs(got - expected))
-    rel_error = float(relative_error(np.asarray(got), np.asarray(expected)))
-    return WorstElement(list(index), _real(expected), _real(got), abs_error, rel_error)
+def _element(e: np.ndarray, g: np.ndarray, index: tuple, rtol: float, atol: float) -> WorstElement:
+    """The element at `index`, its error as the tolerance measures it, and which bound it broke."""
+    expected, got = _real(e[index]), _real(g[index])
+    difference = _difference(got, expected)
+    scaled = rtol * abs(expected)
+    rel_error = difference / abs(expected) if expected != 0 and np.isfinite(expected) else None
+    return WorstElement(list(index), expected, got, difference, rel_error, atol + scaled,
+                        "rtol" if scaled >= atol else "atol")
+
+
+def _difference(got, expected) -> float:
+    with np.errstate(all="ignore"):
+        return float(np.abs(np.asarray(got, dtype=complex if np.iscomplexobj(got) else float) - expected))
 
 
 def _real(value) -> float:
     return float(np.real(value))
-
-
-def _number(value) -> str:
-    return repr(_real(value))
 
 
 def same_values(model_output: Any, got: Any, rtol: float, atol: float) -> bool:

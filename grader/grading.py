@@ -9,7 +9,7 @@ import datetime as dt
 import itertools
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -19,15 +19,21 @@ from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
 from grader.diagnose import Observation, diagnose
+from grader.explain import explain_cascades, partly_notes
 from grader.errors import GradeError
-from grader.feedback import error_text, finding_message, format_value
+from grader.feedback import case_message, format_value, load_error_text, plain
+from grader.hidden import run_cases
 from grader.i18n import Messages
-from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Plot, Status,
+from grader.loading_notes import (alias_advice, encoding_advice, missing_message, skipped_advice,
+                                  undecodable_error)
+from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Status,
                             SubmissionResult)
-from grader.runner import Call, CallOutcome, Limits, RunReport, run_submission
-from grader.runner.job import ErrorInfo
+from grader.runner import CallOutcome, Limits, RunReport
+from grader.runner.job import ErrorInfo, UnitOutcome
+from grader.render.charts import plot_values as _plot
 from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
+from grader.source_text import with_sources
 from grader.submission import Submission, open_submission
 
 
@@ -75,24 +81,28 @@ class Grader:
               only: Iterable[str] | None = None) -> SubmissionResult:
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
-        calls = [Call(p.exercise.id, p.exercise.module, case.inputs, p.exercise.id) for p in prepared for case in p.cases]
-        report = run_submission(submission.root, submission.units, calls, self.limits, self.launcher)
+        units, decoded = with_sources(submission.root, submission.units)
+        report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
-        exercises, position = [], 0
-        for p in prepared:
-            outcomes = report.calls[position: position + len(p.cases)]
-            position += len(p.cases)
-            exercises.append(self._exercise_result(p, outcomes, report, messages, files))
+        for name, text in decoded.items():  # a file that is not text never reached the worker
+            if text.text is None:
+                report.units[name] = UnitOutcome(name, [undecodable_error(files[name], text, messages)])
+        exercises = [self._exercise_result(p, o, report, messages, files) for p, o in zip(prepared, outcomes)]
+        explain_cascades(self, submission, exercises, messages)
         return SubmissionResult(
             student=student or submission.name,
             isolation=report.isolation,
+            limits=report.limits,
             exercises=exercises,
             lang=lang,
             graded_at=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
             seconds=round(time.monotonic() - started, 3),
-            files=[_file_result(submission, name, report, messages) for name in [u.name for u in submission.units]],
+            files=[_file_result(submission, name, report, messages, self.limits, decoded.get(name))
+                   for name in [u.name for u in submission.units]],
             output=report.output.shown(lambda count: messages.t("output.more-bytes", count=count)),
+            skipped=[replace(s, message=messages.t(f"intake.skipped-{s.reason}", path=s.path, count=s.count))
+                     for s in submission.skipped],
         )
 
     def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en",
@@ -125,7 +135,7 @@ class Grader:
 
     def _grade_path(self, path: Path, lang: str, student: str | None) -> BatchItem:
         try:
-            with open_submission(path) as submission:
+            with open_submission(path, follow_top_link=False) as submission:
                 return BatchItem(path, result=self.grade(submission, student=student, lang=lang))
         except GradeError as error:
             return BatchItem(path, error=error)
@@ -136,14 +146,14 @@ class Grader:
                          messages: Messages, files: dict[str, str]) -> ExerciseResult:
         exercise = prepared.exercise
         observations = [_observe(exercise, case, outcome, report) for case, outcome in zip(prepared.cases, outcomes)]
-        mistakes_per_case = diagnose(self.catalog, exercise, observations)
+        diagnosis = diagnose(self.catalog, exercise, observations)
         cases = [
             _case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
-            for observation, outcome, mistakes in zip(observations, outcomes, mistakes_per_case)
+            for observation, outcome, mistakes in zip(observations, outcomes, diagnosis.cases)
         ]
         mistakes = list(dict.fromkeys(m for case in cases for m in case.mistakes))
         lang = messages.lang
-        return ExerciseResult(
+        result = ExerciseResult(
             id=exercise.id,
             status=exercise_status(cases),
             score=exercise_score(exercise.points, cases),
@@ -153,11 +163,21 @@ class Grader:
             title=exercise.title(lang),
             summary=exercise.summary(lang),
             file=f"{exercise.module}.py",
-            diagnoses=[_note(self.catalog, m, lang) for m in mistakes],
+            diagnoses=[_note(self.catalog, m, lang) for m in mistakes] + partly_notes(self.catalog, diagnosis, messages),
             plot=_plot(exercise, prepared, outcomes, lang),
+            advice=alias_advice(exercise.id, report, messages),
             rtol=exercise.rtol,
             atol=exercise.atol,
         )
+        result.file = _file_of(exercise, files)
+        return result
+
+
+def _file_of(exercise: Exercise, files: dict[str, str]) -> str:
+    """Where the student's function is: their file of the stub's name, else their only file or notebook."""
+    if exercise.module in files:
+        return files[exercise.module]
+    return next(iter(files.values())) if len(files) == 1 else f"{exercise.module}.py"
 
 
 def _note(catalog: Catalog, mistake_id: str, lang: str) -> MistakeNote:
@@ -174,7 +194,7 @@ def _load_errors(exercise: Exercise, report: RunReport) -> list[tuple[str, Error
 def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunReport) -> Observation:
     observation = Observation(prepared=prepared, status=Status.ERROR, error=outcome.error)
     if outcome.status == "missing":
-        failed = _load_errors(exercise, report)
+        failed = _load_errors(exercise, report) if exercise.id not in report.ambiguous else []
         observation.status = Status.ERROR if failed else Status.MISSING
         observation.error = failed[0][1] if failed else None
     elif outcome.status == "returned":
@@ -221,99 +241,43 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
     )
     # A warning beside a correct result is advice; beside a wrong one it is a clue to the cause.
     key = "advice.warning" if observation.status == Status.PASSED else "advice.warned"
-    result.advice = [messages.t(key, warning=w) for w in outcome.warnings]
+    result.advice = [messages.t(key, warning=plain(w)) for w in outcome.warnings]
+    if case.hidden:  # nothing the student's code printed, raised or warned is shown for a hidden case
+        result.output, result.error = "", None
+        result.advice = [messages.t("intake.hidden-warning")] if outcome.warnings else []
     if observation.status == Status.PASSED:
         return result
     result.message = _message(exercise, observation, outcome, report, messages, limits, files)
     if case.hidden:
         result.message = messages.t("case.hidden-failed")
-        result.error = None
         return result
     result.finding = observation.finding
     result.given = dict(observation.prepared.shown_inputs)
-    result.expected = observation.prepared.shown_expected
+    result.expected = format_value(observation.prepared.expected, exercise.returns)
     if outcome.status == "returned":
-        result.got = format_value(outcome.value)
+        result.got = format_value(outcome.value, exercise.returns)
     return result
 
 
 def _message(exercise: Exercise, observation: Observation, outcome: CallOutcome, report: RunReport,
              messages: Messages, limits: Limits, files: dict[str, str]) -> str:
-    function = exercise.id
-    if observation.status == Status.MISSING:
-        return messages.t("case.missing", function=function)
-    if outcome.status == "missing":  # not found because a file failed to load
+    load_error = None
+    if outcome.status == "missing" and observation.status != Status.MISSING:  # a file failed to load
         name, error = _load_errors(exercise, report)[0]
-        file = files.get(name, name)
-        return messages.t("case.missing-load-error", function=function, file=file,
-                          error=_load_error_text(error, file, messages, limits))
-    if observation.status == Status.NOT_IMPLEMENTED:
-        key = "case.returned-none" if outcome.status == "returned" else "case.not-implemented"
-        return messages.t(key, function=function)
-    if observation.finding is not None:
-        return finding_message(messages, observation.finding, exercise.rtol, exercise.atol)
-    if outcome.status == "raised" and outcome.error is not None:
-        return messages.t("case.raised", error=error_text(outcome.error))
-    if outcome.status == "timeout":
-        if outcome.reason == "submission-time-limit":
-            return messages.t("case.submission-time-limit", seconds=f"{limits.submission_seconds:g}")
-        return messages.t("case.timeout", seconds=f"{limits.call_seconds:g}")
-    if outcome.status == "crashed":
-        return messages.t("case.crashed", detail=outcome.reason)
-    return messages.t(f"case.{outcome.reason}")  # skipped after a timeout or a crash
+        load_error = (files.get(name, name), load_error_text(messages, error, limits.load_seconds))
+    missing = missing_message(exercise.id, report, messages) if observation.status == Status.MISSING else None
+    return case_message(exercise.id, observation.status, outcome, observation.finding, load_error, messages, limits,
+                        exercise.rtol, exercise.atol, missing)
 
 
-def _load_error_text(error: ErrorInfo, name: str, messages: Messages, limits: Limits) -> str:
-    if error.type in ("load-timeout", "load-crashed"):
-        return messages.t(f"load.{error.type}", file=name, seconds=f"{limits.load_seconds:g}", detail=error.message)
-    return error_text(error)
-
-
-def _file_result(submission: Submission, name: str, report: RunReport, messages: Messages) -> FileResult:
+def _file_result(submission: Submission, name: str, report: RunReport, messages: Messages, limits: Limits,
+                 decoded=None) -> FileResult:
     unit = report.units.get(name)
     label = next((u.path for u in submission.units if u.name == name), name)
+    advice = encoding_advice(label, decoded, messages)
     if unit is None:
-        return FileResult(label, ok=True)
+        return FileResult(label, ok=True, advice=advice)
     return FileResult(label, ok=unit.ok, errors=unit.errors,
-                      output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)))
-
-
-def _plot(exercise: Exercise, prepared: PreparedExercise, outcomes: list[CallOutcome], lang: str) -> Plot | None:
-    """The values of the cases marked `plot`: the student's where they line up with the reference's."""
-    if exercise.plot is None:
-        return None
-    labels: list[str] = []
-    x: list[float] = []
-    expected: list[float | None] = []
-    got: list[float | None] = []
-    for case, outcome in zip(prepared.cases, outcomes):
-        if not case.case.plot:
-            continue
-        want = _elements(case.expected, exercise.returns)
-        have = _elements(outcome.value, exercise.returns) if outcome.status == "returned" else []
-        have_values = [v for _, v in have] if [n for n, _ in have] == [n for n, _ in want] else [None] * len(want)
-        if exercise.plot == "curve":
-            x += [v for _, v in _elements(case.inputs[0], ())]
-        else:
-            title = case.case.name(lang)
-            labels += [title if len(want) == 1 else f"{name}" for name, _ in want]
-        expected += [v for _, v in want]
-        got += have_values
-    if exercise.plot == "curve" and len(x) != len(expected):
-        return None
-    return Plot(exercise.plot, labels, [v if v is not None else 0.0 for v in x], expected, got)
-
-
-def _elements(value: Any, parts: tuple[str, ...]) -> list[tuple[str, float | None]]:
-    """(label, number) for every element of a number, an array or a tuple of them; None if not finite."""
-    if isinstance(value, tuple):
-        named = [(parts[i] if i < len(parts) else f"[{i}]", item) for i, item in enumerate(value)]
-        return [(f"{name}{label}", number) for name, item in named for label, number in _elements(item, ())]
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return []
-    if array.ndim == 0:
-        return [("", float(array) if np.isfinite(array) else None)]
-    return [(str(list(index)) if array.ndim > 1 else f"[{index[0]}]", float(number) if np.isfinite(number) else None)
-            for index, number in np.ndenumerate(array)]
+                      messages=[load_error_text(messages, error, limits.load_seconds) for error in unit.errors],
+                      output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)),
+                      advice=advice + skipped_advice(unit, messages, limits))

@@ -2,10 +2,17 @@
 
 Exercise texts (titles, hints, mistake names) live in the exercise catalog, side by side in both
 languages; everything else a user reads lives here.
+
+Korean particles depend on the word before them (`파일을`, `함수를`, `N으로`), which is often a value
+only known when the message is formatted. A Korean message writes the particle as a marker after the
+placeholder, `{file}[을/를]`, and `Messages.t` replaces the marker by the form that fits what was
+actually written before it, as chosen by hangulpy (numbers are read in Korean, `ㄹ` takes `로`, ...).
+Markers are read from the message only, never from the values put into it.
 """
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +20,7 @@ from typing import Mapping
 
 LANGUAGES = ("ko", "en")
 LOCALES = Path(__file__).with_name("locales")
+PARTICLE_MARKER = re.compile(r"\[([가-힣]+/[가-힣]+)\]")
 
 
 def detect_language(environ: Mapping[str, str] = os.environ) -> str:
@@ -52,6 +60,37 @@ def message_keys(lang: str) -> set[str]:
     return set(_flat_catalog(lang))
 
 
+def particle(word: str, pair: str) -> str:
+    """The form of a particle pair ("을/를") that follows `word`: `파일` → 을, `함수` → 를, `3` → 을."""
+    from hangulpy.josa import josa_pick  # only Korean messages with a particle pay for the import
+
+    words = word.split()
+    return josa_pick(words[-1] if words else "", pair)
+
+
+def with_particle(word: object, pair: str) -> str:
+    """`word` followed by the right form of `pair`: "시그모이드" + "와/과" → "시그모이드와"."""
+    text = str(word)
+    return text + particle(text, pair) if text else text
+
+
+@lru_cache(maxsize=None)
+def _pieces(template: str) -> tuple[str, ...]:
+    """A message split at its particle markers: text, pair, text, pair, ..., text."""
+    return tuple(PARTICLE_MARKER.split(template))
+
+
+def format_message(template: str, params: Mapping[str, object]) -> str:
+    """`template.format(**params)`, with each particle marker replaced by the form that fits before it."""
+    pieces = _pieces(template)
+    if len(pieces) == 1:
+        return template.format_map(params)
+    written = ""
+    for index, piece in enumerate(pieces):
+        written += particle(written, piece) if index % 2 else piece.format_map(params)
+    return written
+
+
 class Messages:
     """`t("status.passed")` in one language; a missing key is a bug, so it raises KeyError."""
 
@@ -62,7 +101,7 @@ class Messages:
         self._catalog = _flat_catalog(lang)
 
     def t(self, key: str, **params) -> str:
-        return self._catalog[key].format(**params)
+        return format_message(self._catalog[key], params)
 
     def has(self, key: str) -> bool:
         return key in self._catalog

@@ -25,14 +25,37 @@ class Status(StrEnum):
 
 
 @dataclass
+class ValueType:
+    """What kind of thing a value is, as data: the report words it in the reader's language."""
+
+    kind: str
+    """none, number, bool, array, tuple, list or unsupported."""
+    shape: list[int] = field(default_factory=list)
+    """An array's shape."""
+    length: int = 0
+    """A tuple's or a list's number of items."""
+    detail: str = ""
+    """For an unsupported value, what the worker could tell of it (a type name, a dtype, ...)."""
+
+
+@dataclass
 class WorstElement:
     """The element that misses its tolerance by the most."""
 
     index: list[int]
+    """Empty for a single number."""
     expected: float
     got: float
     abs_error: float
-    rel_error: float
+    """|got − expected|."""
+    rel_error: float | None
+    """As the tolerance measures it: |got − expected| / |expected| for values (None when expected is 0),
+    |got − expected| / (|got| + |expected|) for a gradient checked numerically."""
+    allowed: float
+    """The largest difference the tolerance allows here (atol + rtol·|expected|), or for a gradient the
+    largest relative error."""
+    bound: str = "rtol"
+    """The bound that failed: `rtol` when rtol·|expected| is most of the allowance, else `atol`."""
 
 
 @dataclass
@@ -43,8 +66,13 @@ class Finding:
     """type, length, shape, non-finite, values, gradient or mutated."""
     part: str = ""
     """Which part of a tuple result ("A2"), or the argument changed in place; empty for a whole value."""
-    expected: str = ""
-    got: str = ""
+    expected_type: ValueType | None = None
+    got_type: ValueType | None = None
+    """For type, length and shape findings: what was expected and what came back."""
+    count: int = 0
+    """How many elements differ (values, gradient) or are not finite (non-finite)."""
+    size: int = 0
+    """How many elements were compared."""
     worst: WorstElement | None = None
 
 
@@ -109,6 +137,8 @@ class ExerciseResult:
     """The stub file the function belongs in."""
     diagnoses: list[MistakeNote] = field(default_factory=list)
     plot: Plot | None = None
+    advice: list[str] = field(default_factory=list)
+    """About the exercise as a whole, e.g. that it was graded under another name (an alias)."""
     rtol: float = 1e-5
     atol: float = 1e-8
     """The tolerances values were compared with, for the report's worst-element table."""
@@ -121,7 +151,23 @@ class FileResult:
     name: str
     ok: bool
     errors: list[ErrorInfo] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    """Each error worded in the report's language, with its location."""
     output: str = ""
+    advice: list[str] = field(default_factory=list)
+    """Lines skipped while loading (with why) and encoding notes: the file's functions were still graded."""
+
+
+@dataclass
+class SkippedFile:
+    """An entry of the submission that was not read: a link, a FIFO, a device or socket, an unreadable folder."""
+
+    path: str
+    reason: str
+    """link, special, unreadable, or more (then `count` says how many more were not listed)."""
+    count: int = 0
+    message: str = ""
+    """Why, in the report's language."""
 
 
 @dataclass
@@ -129,12 +175,16 @@ class SubmissionResult:
     student: str
     isolation: str
     exercises: list[ExerciseResult]
+    limits: str = ""
+    """How memory and process limits held for the whole submission: cgroup-v1, uid, both or rlimit (README)."""
     lang: str = "en"
     graded_at: str = ""
     seconds: float = 0.0
     files: list[FileResult] = field(default_factory=list)
     output: str = ""
     """Process-level output of the student's code, truncated."""
+    skipped: list[SkippedFile] = field(default_factory=list)
+    """Entries of the submission the grader did not read, and why."""
     schema: str = SCHEMA
 
     @property
@@ -148,7 +198,7 @@ class SubmissionResult:
     def to_dict(self) -> dict[str, Any]:
         data = _plain(self)
         ordered = {"schema": self.schema, "student": self.student, "score": self.score,
-                   "max_score": self.max_score, "isolation": self.isolation}
+                   "max_score": self.max_score, "isolation": self.isolation, "limits": self.limits}
         ordered.update((key, value) for key, value in data.items() if key not in ordered)
         return ordered
 

@@ -1,26 +1,26 @@
-"""Reading a submission from disk: a folder, a single .py file, a notebook or a zip.
+"""A submission as the grader sees it: a private snapshot of the student's files and the units to load.
 
-The result is a folder of files and the list of units (modules) to load from it. Nothing here runs
-the student's code; a zip is unpacked only after every member is checked.
+`grader.intake` lists and checks what the student handed in (a folder, a .py, a notebook or a zip)
+without following links; the files the grader needs are then copied once into a folder the grader
+owns, and nothing downstream touches the student's tree again. Nothing here runs the student's code.
 """
 from __future__ import annotations
 
-import stat
+import functools
+import hashlib
+import os
+import shutil
 import tempfile
-import zipfile
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from grader.errors import GradeError
+from grader.intake import Intake, open_intake
+from grader.results import SkippedFile
 from grader.runner.job import Cell, SourceUnit
 
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_MEMBERS = 2000
-SKIPPED_NAMES = {"__init__.py", "setup.py", "conftest.py"}
-SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints"}
 # Line magics that only change how Jupyter displays or times a cell: the code below them still runs.
 HARMLESS_CELL_MAGICS = {"%%time", "%%timeit", "%%capture"}
 
@@ -30,69 +30,107 @@ class Submission:
     name: str
     """The default student name: the folder's or file's name without its extension."""
     root: Path
+    """The grader's private snapshot: only the units are there, as regular files."""
     units: list[SourceUnit]
     ignored: list[str] = field(default_factory=list)
-    """Files left out on purpose (tests, setup scripts, hidden files), for the report."""
+    """Files left out on purpose (tests, setup scripts), by name."""
+    skipped: list[SkippedFile] = field(default_factory=list)
+    """Entries not read (links, FIFOs, devices, sockets), for the report."""
+    answers: tuple[str, bytes] | None = None
+    """A quiz answers file handed in with the code: its name and bytes."""
+    content_hash: str = ""
+    """The same fingerprint as grader.intake.content_hash, from this one reading."""
+    _folder: tempfile.TemporaryDirectory | None = field(default=None, repr=False, compare=False)
 
 
 SUBMISSION_SUFFIXES = (".py", ".ipynb", ".zip")
 """What a submission may be besides a folder."""
+SNAPSHOT_PREFIX = "grade-sub-"
+"""A snapshot folder is named grade-sub-<pid of the grader>-<random>."""
+RAM_FOLDER = Path("/dev/shm")
+RAM_FOLDER_ROOM = 1024**3
+"""Free space the RAM folder must have to hold snapshots (each at most MAX_SUBMISSION_BYTES)."""
+
+
+@functools.lru_cache(maxsize=1)
+def snapshot_base() -> str | None:
+    """Where snapshots go: a RAM folder with room to spare, where making and removing a few small files
+    costs a tenth of what a disk's temporary folder does; else that folder. TMPDIR, when set, wins.
+    Snapshots a killed grader left there are removed first."""
+    if "TMPDIR" in os.environ or not os.access(RAM_FOLDER, os.W_OK | os.X_OK):
+        return None
+    free = os.statvfs(RAM_FOLDER)
+    if free.f_bavail * free.f_frsize < RAM_FOLDER_ROOM:
+        return None
+    remove_stale_snapshots(RAM_FOLDER)
+    return str(RAM_FOLDER)
+
+
+def remove_stale_snapshots(base: Path) -> None:
+    """Snapshot folders of this user whose grader is no longer running."""
+    for folder in base.glob(f"{SNAPSHOT_PREFIX}*-*"):
+        try:
+            pid = int(folder.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0])
+            if folder.lstat().st_uid != os.getuid() or not folder.is_dir() or folder.is_symlink():
+                continue
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, OSError):
+            continue
 
 
 @contextmanager
-def open_submission(path: Path | str) -> Iterator[Submission]:
-    """The submission at `path`, with any temporary unpacking cleaned up afterwards."""
-    path = Path(path)
-    if not path.exists():
-        raise GradeError("error.missing-path", path=str(path))
-    name = path.resolve().stem if path.is_file() else path.resolve().name
-    if path.is_dir():
-        yield _from_folder(path, name, shown=path)
-    elif path.suffix.lower() == ".py":
-        yield Submission(name, path.parent, [SourceUnit(path.stem, "file", path.name)])
-    elif path.suffix.lower() == ".ipynb":
-        yield Submission(name, path.parent, [read_notebook(path, path.stem)])
-    elif path.suffix.lower() == ".zip":
-        with tempfile.TemporaryDirectory(prefix="grade-zip-") as tmp:
-            extract_zip(path, Path(tmp))
-            yield _from_folder(Path(tmp), name, shown=path)
-    else:
-        raise GradeError("error.unsupported-file", path=str(path))
+def open_submission(path: Path | str, follow_top_link: bool = True) -> Iterator[Submission]:
+    """The submission at `path`, read once into a private snapshot removed afterwards.
+
+    `follow_top_link`: whether `path` itself may be a link (a path someone typed); links inside never are.
+    """
+    with open_intake(path, follow_top_link) as intake:
+        folder = tempfile.TemporaryDirectory(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-", dir=snapshot_base())
+        try:
+            submission = _snapshot(intake, Path(folder.name))
+        except BaseException:
+            folder.cleanup()
+            raise
+    submission._folder = folder  # removed with the submission, if the context is dropped without exiting it
+    try:
+        yield submission
+    except GeneratorExit:
+        raise
+    except BaseException:
+        folder.cleanup()
+        raise
+    folder.cleanup()
 
 
-def _from_folder(folder: Path, name: str, shown: Path) -> Submission:
-    root = _submission_root(folder)
-    units, ignored = [], []
-    for entry in sorted(root.iterdir()):
-        if entry.is_dir() or entry.name.startswith("."):
+def _snapshot(intake: Intake, root: Path) -> Submission:
+    units: list[SourceUnit] = []
+    answers = None
+    digest = hashlib.sha256()
+    py_names = {item.name[:-3] for item in intake.units if item.name.lower().endswith(".py")}
+    for item, data in intake.files():
+        digest.update("/".join(item.parts).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.sha256(data).digest())
+        if item is intake.answers:
+            answers = (item.name, data)
             continue
-        if entry.suffix == ".py":
-            if entry.name in SKIPPED_NAMES or entry.name.startswith("test_") or entry.stem.endswith("_test"):
-                ignored.append(entry.name)
-            else:
-                units.append(SourceUnit(entry.stem, "file", entry.name))
-        elif entry.suffix == ".ipynb":
-            taken = {unit.name for unit in units}
-            module = entry.stem if entry.stem not in taken and not (root / f"{entry.stem}.py").exists() else f"{entry.stem}_ipynb"
-            units.append(read_notebook(entry, module))
+        stem = item.name.rsplit(".", 1)[0]
+        if item.name.lower().endswith(".py"):
+            (root / item.name).write_bytes(data)
+            units.append(SourceUnit(stem, "file", item.name))
+        else:
+            (root / item.name).write_bytes(data)
+            taken = {unit.name for unit in units} | py_names
+            shown = intake.shown if intake.single_file else f"{intake.shown}/{'/'.join(item.parts)}"
+            units.append(read_notebook(root / item.name, stem if stem not in taken else f"{stem}_ipynb", shown))
+    digest.update(repr([(s.path, s.reason) for s in intake.skipped]).encode("utf-8", "surrogateescape"))
     if not units:
-        raise GradeError("error.empty-folder", path=str(shown))
-    return Submission(name, root, units, ignored)
+        raise GradeError("error.empty-folder", path=intake.shown)
+    return Submission(intake.name, root, units, intake.ignored, intake.skipped, answers, digest.hexdigest()[:32])
 
 
-def _submission_root(folder: Path) -> Path:
-    """Descend through folders that only wrap another folder (as zips made by an OS often do)."""
-    while True:
-        entries = [e for e in folder.iterdir() if not e.name.startswith(".") and e.name not in SKIPPED_FOLDERS]
-        if any(e.is_file() and e.suffix in (".py", ".ipynb") for e in entries):
-            return folder
-        folders = [e for e in entries if e.is_dir()]
-        if len(folders) != 1 or any(e.is_file() for e in entries):
-            return folder
-        folder = folders[0]
-
-
-def read_notebook(path: Path, module: str) -> SourceUnit:
+def read_notebook(path: Path, module: str, shown: str | None = None) -> SourceUnit:
     """A notebook's code cells, with IPython magics and shell lines taken out."""
     import nbformat  # only needed for notebooks; keeps `grade` quick to start otherwise
 
@@ -100,7 +138,7 @@ def read_notebook(path: Path, module: str) -> SourceUnit:
         notebook = nbformat.read(str(path), as_version=4)
     except Exception as error:  # nbformat raises several unrelated types for a broken file
         reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
-        raise GradeError("error.corrupt-notebook", path=str(path), reason=reason) from None
+        raise GradeError("error.corrupt-notebook", path=shown or str(path), reason=reason) from None
     cells = []
     for number, cell in enumerate(notebook.cells, start=1):
         if cell.get("cell_type") != "code":
@@ -127,36 +165,3 @@ def strip_magics(source: str) -> str:
         else:
             kept.append(line)
     return "\n".join(kept) + "\n"
-
-
-def extract_zip(path: Path, target: Path) -> None:
-    """Unpack a zip after checking it: no absolute paths, no `..`, no links, bounded size and count."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise GradeError("error.corrupt-zip", path=str(path), reason=str(error)) from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise GradeError("error.unsafe-zip", path=str(path), reason=f"more than {MAX_ZIP_MEMBERS} files")
-        budget = MAX_UNZIPPED_BYTES
-        for member in members:
-            parts = PurePosixPath(member.filename.replace("\\", "/")).parts
-            if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-                raise GradeError("error.unsafe-zip", path=str(path), reason=f"the path {member.filename!r} leaves the folder")
-            if not parts or member.is_dir() or parts[0] in SKIPPED_FOLDERS or any(p.startswith(".") for p in parts):
-                continue
-            if stat.S_ISLNK(member.external_attr >> 16):
-                raise GradeError("error.unsafe-zip", path=str(path), reason=f"{member.filename!r} is a link")
-            destination = target.joinpath(*parts)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with archive.open(member) as source, open(destination, "wb") as sink:
-                    # Count what is really written: a zip's declared sizes can lie.
-                    while chunk := source.read(1 << 16):
-                        budget -= len(chunk)
-                        if budget < 0:
-                            raise GradeError("error.zip-too-large", path=str(path), limit=MAX_UNZIPPED_BYTES // 2**20)
-                        sink.write(chunk)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, RuntimeError) as error:
-                raise GradeError("error.corrupt-zip", path=str(path), reason=str(error)) from None

@@ -3,6 +3,7 @@
 Each report must load offline with no console message, show the expected Korean or English text,
 and show a student's markup as text. Screenshots go to pytest's temporary folder, never the repo.
 """
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -75,8 +76,11 @@ def test_reports_load_cleanly_and_read_in_their_language(browser, grade, referen
     assert (tmp_path / "report.png").stat().st_size > 20_000  # a drawn page, not a blank one
     if kind == "all-passed":
         assert dom.count("<polyline") == 12  # six activation curves, each drawn twice
+    if lang == "ko":  # a date as people write it, not ISO
+        assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 (오전|오후) \d{1,2}:\d{2}", dom) and "+00:00<" not in dom
     if kind == "all-failed":
         assert dom.count("미구현") >= 17 and "0.0 / 100.0" in dom
+        assert "<code>raise</code>" in dom and "`raise`" not in dom  # the hint's code, shown as code
     if kind == "hostile":
         # The student's markup arrives as text: no element of theirs exists in the page.
         assert "<script>console" not in dom and "<b>bold</b>" not in dom and "<img src=\"x\"" not in dom

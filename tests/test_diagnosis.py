@@ -12,8 +12,12 @@ def exercise_of(fixture):
     return re.search(r"in (\w+)\. Graded", fixture.read_text(encoding="utf-8")).group(1)
 
 
-def test_there_is_a_fixture_for_each_of_the_29_mistakes():
-    assert len(MISTAKE_FIXTURES) == 29
+def test_there_is_a_fixture_for_each_mistake_of_the_catalog():
+    from grader.catalog import load_catalog
+    catalog = load_catalog()
+    declared = set(catalog.common_mistakes) | {m.id for e in catalog.exercises for m in e.mistakes}
+    # A cascade needs two exercises graded together: tests/test_cascade.py has its fixtures.
+    assert {p.stem for p in MISTAKE_FIXTURES} == declared - {"calls-failing-exercise"}
 
 
 @pytest.mark.parametrize("fixture", MISTAKE_FIXTURES, ids=lambda p: p.stem)
@@ -60,3 +64,32 @@ def test_an_overflow_warning_with_a_correct_result_is_advice_not_a_failure(grade
     assert sigmoid.status == "passed" and sigmoid.mistakes == []
     extremes = next(c for c in sigmoid.cases if c.name == "extremes ±1000")
     assert any("Correct, but NumPy warned" in note and "overflow" in note for note in extremes.advice)
+
+
+PATTERN_FIXTURES = sorted((FIXTURES / "diagnosis").glob("*.py"))
+
+
+def expectation(fixture):
+    found = re.search(r"Expect: (\w+) named \[([\w, -]*)\] partly \[([\w, -]*)\]", fixture.read_text(encoding="utf-8"))
+    split = lambda text: [name.strip() for name in text.split(",") if name.strip()]  # noqa: E731
+    return found.group(1), split(found.group(2)), split(found.group(3))
+
+
+@pytest.mark.parametrize("fixture", PATTERN_FIXTURES, ids=lambda p: p.stem)
+def test_a_mistake_is_named_only_when_it_explains_every_failure(grade, fixture):
+    """The patterns of issue 13: each gets the right name or none, never a coincidence's name."""
+    exercise_id, named, partly = expectation(fixture)
+    exercise = grade(fixture, only=[exercise_id]).exercises[0]
+    assert exercise.status != "passed"
+    assert exercise.mistakes == named
+    assert [note.id for note in exercise.diagnoses] == named + partly
+
+
+def test_partly_like_is_said_in_both_languages_and_names_nothing(grade):
+    fixture = FIXTURES / "diagnosis" / "mse-divided-by-shape0.py"
+    english = grade(fixture, only=["mean_squared_error"], lang="en").exercises[0]
+    korean = grade(fixture, only=["mean_squared_error"], lang="ko").exercises[0]
+    assert english.mistakes == korean.mistakes == []
+    assert all(note.name.startswith("Some cases look like") for note in english.diagnoses)
+    assert all(note.name.startswith("일부 사례가") for note in korean.diagnoses)
+    assert all(case.mistakes == [] for case in english.cases)

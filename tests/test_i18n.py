@@ -17,6 +17,10 @@ def test_no_message_is_empty_and_placeholders_agree():
     english, korean = Messages("en"), Messages("ko")
     for key in message_keys("en"):
         assert english._catalog[key].strip() and korean._catalog[key].strip(), key
+        if key == "report.date-value":  # each language writes a date its own way, from the same parts
+            parts = {"year", "month", "day", "hour", "hour12", "minute", "ampm"}
+            assert placeholders(english._catalog[key]) <= parts and placeholders(korean._catalog[key]) <= parts
+            continue
         assert placeholders(english._catalog[key]) == placeholders(korean._catalog[key]), key
 
 

@@ -1,4 +1,5 @@
 """Reports only read results, and show what a student wrote as text, never as markup."""
+import re
 from grader.render.reports import render_html, render_markdown
 from grader.render.terminal import exercise_details, summary_table
 from grader.i18n import Messages
@@ -29,7 +30,7 @@ def test_terminal_views_show_the_same_facts(grade, reference_copy):
     console.print(exercise_details(result.exercises[0], Messages("en")))
     text = console.export_text()
     assert "mean_squared_error" in text and "failed" in text and "The ½ is missing" in text
-    assert "expected: 0.0975" in text and "got: 0.195" in text
+    assert "Expected: 0.0975" in text and "Got: 0.195" in text
 
 
 def test_markdown_shows_student_text_as_text(grade, reference_copy):
@@ -40,7 +41,11 @@ def test_markdown_shows_student_text_as_text(grade, reference_copy):
     result.student = "*mallory* <script>"
     page = render_markdown(result)
     assert r"\*mallory\* &lt;script&gt;" in page and "<script>" not in page
-    assert r"\[click\]\(http://evil\) &lt;b&gt;x&lt;/b&gt;" in page
+    # The exception is Python's text, shown as a code span: literal, never a link or a tag.
+    assert "`ValueError: [click](http://evil) <b>x</b>`" in page
+    from markdown_it import MarkdownIt
+    html = MarkdownIt("commonmark").render(page)
+    assert "<a " not in html and "<b>" not in html and "<code>ValueError: [click](http://evil) &lt;b&gt;x&lt;/b&gt;</code>" in html
     # The printed output sits in a fence longer than any backtick run inside it, so it cannot close it.
     fence = next(line.strip() for line in page.splitlines() if line.strip().startswith("````"))
     assert fence == "````text" and "<img src=x onerror=alert(1)> **loud**" in page
@@ -88,4 +93,11 @@ def test_truncated_output_says_so_in_the_reports_language(grade, reference_copy)
         (reference_copy / "activations.py").read_text(encoding="utf-8")
         + "\n\ndef relu(x):\n    print('x' * 10000)\n    return x\n", encoding="utf-8")
     relu = grade(reference_copy, only=["relu"], lang="ko").exercises[0]
-    assert relu.cases[0].output.endswith("자 생략)") and "more" not in relu.cases[0].output
+    assert relu.cases[0].output.endswith("자는 생략)") and "more" not in relu.cases[0].output
+
+
+def test_korean_wraps_between_words_and_headers_never_break(grade, reference_copy):
+    page = render_html(grade(reference_copy, only=["relu"], lang="ko"))
+    style = page.split("<style>")[1].split("</style>")[0]
+    assert ":lang(ko) { word-break: keep-all;" in style and '<html lang="ko">' in page
+    assert re.search(r"\bth \{[^}]*white-space: nowrap", style)

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT
 from grader.errors import GradeError
-from grader.submission import extract_zip, open_submission, strip_magics
+from grader.submission import open_submission, strip_magics
 
 
 def per_exercise(result):
@@ -60,8 +60,10 @@ def test_a_failing_cell_costs_only_the_functions_it_defines(grade, tmp_path):
     notebook = nbformat.read(str(path), as_version=4)
     notebook.cells.insert(1, nbformat.v4.new_code_cell("import matplotlib_that_does_not_exist"))
     nbformat.write(notebook, str(path))
-    assert grade(path).score == 100
-    assert grade(path).files[0].ok is False
+    result = grade(path)
+    assert result.score == 100
+    # The failing line is skipped and named (with its cell), the notebook still loads.
+    assert result.files[0].ok and "cell 2 (`import matplotlib_that_does_not_exist`)" in result.files[0].advice[0]
 
 
 def test_magics_and_shell_lines_are_removed():
@@ -76,19 +78,21 @@ def test_a_zip_that_escapes_its_folder_is_refused(tmp_path, member):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr(member, "x = 1")
     with pytest.raises(GradeError) as error:
-        extract_zip(archive, tmp_path / "out")
+        with open_submission(archive):
+            pass
     assert error.value.key == "error.unsafe-zip"
     assert not (tmp_path / "evil.py").exists()
 
 
-def test_a_zip_bomb_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("grader.submission.MAX_UNZIPPED_BYTES", 1000)
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    monkeypatch.setattr("grader.intake.MAX_SOURCE_BYTES", 1000)
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("big.py", "#" * 100_000)
     with pytest.raises(GradeError) as error:
-        extract_zip(archive, tmp_path / "out")
-    assert error.value.key == "error.zip-too-large"
+        with open_submission(archive):
+            pass
+    assert error.value.key == "intake.file-too-large"
 
 
 @pytest.mark.parametrize("content, key", [(b"not a zip", "error.corrupt-zip")])

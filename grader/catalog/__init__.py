@@ -15,7 +15,7 @@ from grader.errors import CatalogError, GradeError
 
 CATALOG_PATH = Path(__file__).with_name("exercises.toml")
 REFERENCE_FOLDER = Path(__file__).resolve().parent.parent.parent / "reference"
-DETECTORS = ("non-finite", "tagged-cases-fail", "error-message")
+DETECTORS = ("non-finite", "tagged-cases-fail", "error-message", "constant", "signature")
 CHECK_KINDS = ("allclose", "numerical-gradient")
 
 
@@ -50,7 +50,8 @@ class Mistake:
     detect: str | None = None
     """A built-in detector used instead of models: one of DETECTORS."""
     tag: str | None = None
-    """For "tagged-cases-fail": the tag of the cases that fail while every other case passes."""
+    """For "tagged-cases-fail": the tag of the cases that fail while every other case passes; for
+    "non-finite": the tag of the cases (large inputs) among which a non-finite failure must be."""
     pattern: str | None = None
     """For "error-message": a regular expression searched in the exception's message."""
 
@@ -118,6 +119,8 @@ class Exercise:
     plot: str | None = None
     """How the report draws the cases marked `plot`: `curve` (the result over the first argument, the
     student's line over the reference's) or `bars` (expected and got side by side, element by element)."""
+    aliases: tuple[str, ...] = ()
+    """Names from the lectures and the textbook graded in place of `id` when it is not defined (with advice)."""
 
 
 @dataclass(frozen=True)
@@ -158,14 +161,15 @@ class Catalog:
         return None
 
 
-EXTRA_KEYS = ("points", "rtol", "atol", "title", "summary", "cases")
+EXTRA_KEYS = ("points", "rtol", "atol", "title", "summary", "cases", "aliases")
 
 
 def load_catalog(path: Path = CATALOG_PATH, extra: Path | None = None) -> Catalog:
     """Read and check a catalog file; a malformed one raises CatalogError naming the entry.
 
     `extra` is an instructor's own catalog file laid over it: for an exercise id it may change
-    `points`, `rtol`, `atol`, `title` or `summary` and add `cases` (hidden ones, typically).
+    `points`, `rtol`, `atol`, `title`, `summary` or `aliases` (`aliases = []` requires exact names) and add
+    `cases` (hidden ones, typically).
     """
     data = _read_toml(path)
     if extra is not None:
@@ -176,6 +180,7 @@ def load_catalog(path: Path = CATALOG_PATH, extra: Path | None = None) -> Catalo
     ids = [exercise.id for exercise in exercises]
     if len(set(ids)) != len(ids):
         raise CatalogError(f"{path}: exercise ids must be unique")
+    _check_aliases(exercises, path)
     return Catalog(exercises=exercises, common_mistakes=common, reference=data.get("reference", "reference"))
 
 
@@ -243,7 +248,25 @@ def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:
         rtol=float(spec.get("rtol", defaults.get("rtol", 1e-5))),
         atol=float(spec.get("atol", defaults.get("atol", 1e-8))),
         plot=plot,
+        aliases=_parse_aliases(spec.get("aliases", []), where),
     )
+
+
+def _parse_aliases(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(name, str) and name.isidentifier() for name in value):
+        raise CatalogError(f"{where}: aliases must be a list of Python names")
+    return tuple(dict.fromkeys(value))
+
+
+def _check_aliases(exercises: tuple[Exercise, ...], path: Path) -> None:
+    """An alias names one exercise only, and never another exercise's own name."""
+    owner: dict[str, str] = {exercise.id: exercise.id for exercise in exercises}
+    for exercise in exercises:
+        for alias in exercise.aliases:
+            if alias in owner:
+                raise CatalogError(f"{path}: alias {alias!r} of {exercise.id} is already the name or an alias of"
+                                   f" {owner[alias]}")
+            owner[alias] = exercise.id
 
 
 def _parse_case(spec: dict, where: str) -> Case:

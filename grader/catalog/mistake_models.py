@@ -191,3 +191,21 @@ def step_with_updated_W2_recomputed(x, t, W1, W2, lr=0.5):
     W2_new = W2 - lr * dW2
     _, dW1, _ = _gradients(x, t, W1, W2_new)
     return W1 - lr * dW1, W2_new
+
+
+# --- added with the evidence rule ----------------------------------------------------------------
+
+def leaky_relu_as_relu(x, alpha=0.01):
+    return np.where(np.asarray(x) > 0, x, 0.0)
+
+
+def forward_without_hidden_bias(X, w_hidden, b_hidden, w_output, b_output):
+    return _forward(X, w_hidden, np.zeros_like(b_hidden), w_output, b_output)
+
+
+def forward_without_output_bias(X, w_hidden, b_hidden, w_output, b_output):
+    return _forward(X, w_hidden, b_hidden, w_output, np.zeros_like(b_output))
+
+
+def mse_plain_sum(y, t):
+    return float(np.sum((y - t) ** 2))

@@ -5,10 +5,12 @@ exception messages, their printed output), so neither can smuggle markup into a 
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from pathlib import Path
 
+from grader.feedback import labelled
 from grader.i18n import Messages
 from grader.render.charts import chart
 from grader.results import ExerciseResult, SubmissionResult
@@ -20,8 +22,12 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 def markdown_text(value: object) -> str:
     """Inline Markdown that shows `value` as it is: markup characters escaped, HTML as entities, one line."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _escape(" ".join(str(value).split()))
+
+
+def _escape(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def markdown_fence(value: object, indent: int = 0) -> str:
@@ -32,6 +38,43 @@ def markdown_fence(value: object, indent: int = 0) -> str:
     pad = " " * indent
     body = "\n".join(pad + line for line in text.splitlines()) if text else pad
     return f"{pad}{fence}text\n{body}\n{pad}{fence}"
+
+
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def markdown_code(value: object) -> str:
+    """Inline Markdown in which the text's own `backtick` spans show as code and everything else as text."""
+    pieces = CODE_SPAN.split(" ".join(str(value).split()))
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            out.append(_escape(piece))
+        else:
+            pad = " " if piece.startswith(" ") or piece.endswith(" ") else ""
+            out.append(f"`{pad}{piece}{pad}`")
+    return "".join(out)
+
+
+def html_code(value: object):
+    """HTML of a text whose `backtick` spans become <code>, everything escaped."""
+    from markupsafe import Markup, escape
+
+    pieces = CODE_SPAN.split(str(value))
+    return Markup("").join(escape(piece) if index % 2 == 0 else Markup("<code>%s</code>") % piece
+                           for index, piece in enumerate(pieces))
+
+
+def local_date(value: str, t) -> str:
+    """An ISO timestamp as a person reads it: "2026년 11월 29일 오후 5:30", "29 Nov 2026, 17:30"."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    hour12 = moment.hour % 12 or 12
+    return t("report.date-value", year=moment.year, month=t("report.months").split()[moment.month - 1],
+             day=moment.day, hour=f"{moment.hour:02d}", hour12=hour12, minute=f"{moment.minute:02d}",
+             ampm=t("report.pm") if moment.hour >= 12 else t("report.am"))
 
 
 def traceback_text(error: ErrorInfo) -> str:
@@ -54,7 +97,9 @@ def environment():
     env = Environment(loader=FileSystemLoader(TEMPLATES), bytecode_cache=FileSystemBytecodeCache(),
                       autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"), default=False),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md=markdown_text, fence=markdown_fence, traceback=traceback_text)
+    env.filters.update(md=markdown_text, code=markdown_code, html_code=html_code, fence=markdown_fence,
+                       traceback=traceback_text, date=local_date,
+                       assignment=lambda pair: labelled(*pair))
     env.globals.update(bar=score_bar)
     env.get_template("report.html.j2")
     env.get_template("report.md.j2")

@@ -4,12 +4,14 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from grader.catalog import Catalog, Exercise
+from grader.feedback import labelled
 from grader.i18n import Messages
 from grader.render.progress import MovingTimeRemaining
 from grader.render.safe import terminal_text
@@ -56,7 +58,27 @@ def first_problems(result: SubmissionResult, messages: Messages) -> Group:
             continue
         case = next(c for c in exercise.cases if c.status != Status.PASSED)
         lines.append(Text.assemble((f"{exercise.id}", "bold"), f" · {case.title}: ", case.message))
+    lines += [Text(entry.message, style="yellow") for entry in result.skipped]  # links, FIFOs... not read
     return Group(*lines)
+
+
+def file_advice(result: SubmissionResult, messages: Messages) -> Group:
+    """What was skipped while loading each file and why, and exercises graded under another name."""
+    parts: list = []
+    for file in result.files:
+        if file.advice:
+            parts.append(Text(file.name, style="bold"))
+            parts += [Text(f"  {note}", style="yellow") for note in file.advice]
+    parts += [Text(note, style="yellow") for exercise in result.exercises for note in exercise.advice]
+    if parts:
+        parts.insert(0, Text(messages.t("loading.advice-title"), style="bold"))
+    return Group(*parts)
+
+
+def _block(label: str, value: str) -> str:
+    """"  label: value", a value of several lines indented under its first."""
+    head = f"  {label}: "
+    return head + value.replace("\n", "\n" + " " * cell_len(head))
 
 
 def exercise_details(exercise: ExerciseResult, messages: Messages) -> Group:
@@ -65,17 +87,18 @@ def exercise_details(exercise: ExerciseResult, messages: Messages) -> Group:
                                  _status(messages, exercise.status),
                                  f"  {_score(exercise.score)} / {_score(exercise.max_score)}"),
                    Text(exercise.summary, style="dim")]
+    parts += [Text(f"{messages.t('table.advice')}: {note}", style="yellow") for note in exercise.advice]
     for case in exercise.cases:
         mark = "✓" if case.status == Status.PASSED else "✗"
         parts.append(Text.assemble(f"\n{mark} ", (case.title, "bold"), "  ", _status(messages, case.status)))
         if case.message:
             parts.append(Text("  " + case.message))
         for name, value in case.given.items():
-            parts.append(Text(f"  {messages.t('table.given')} {name} = {value}", style="dim"))
+            parts.append(Text(_block(messages.t('table.given'), labelled(name, value)), style="dim"))
         if case.expected is not None and case.status != Status.PASSED:
-            parts.append(Text(f"  {messages.t('table.expected')}: {case.expected}"))
+            parts.append(Text(_block(messages.t('table.expected'), case.expected)))
         if case.got is not None:
-            parts.append(Text(f"  {messages.t('table.got')}: {case.got}"))
+            parts.append(Text(_block(messages.t('table.got'), case.got)))
         if case.error is not None:
             for frame in case.error.frames:
                 parts.append(Text(f"  {messages.t('table.traceback')}: {frame.file}:{frame.line} {frame.code}", style="cyan"))

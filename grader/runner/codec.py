@@ -11,6 +11,8 @@ import math
 import numpy as np
 
 NUMERIC_KINDS = "biufc"  # bool, signed and unsigned int, float, complex
+SCALAR_TYPES = (np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,
+                np.uint64, np.uint32, np.uint16, np.uint8)
 MAX_ARRAY_BYTES = 64 * 1024 * 1024
 
 
@@ -40,6 +42,9 @@ def encode(value, depth=0):
         return {"t": "none"}
     if isinstance(value, (bool, np.bool_)):
         return {"t": "bool", "v": bool(value)}
+    if type(value) in SCALAR_TYPES:  # a NumPy scalar stays one across the wire (np.float64, np.int64)
+        return {"t": "scalar", "dtype": np.dtype(type(value)).str, "v": _float(value) if value.dtype.kind == "f"
+                else int(value)}
     if isinstance(value, (int, np.integer)):
         return {"t": "int", "v": int(value)}
     if isinstance(value, (float, np.floating)):
@@ -69,6 +74,10 @@ def _encode_array(value):
         return {"t": "unsupported", "d": f"an array that could not be read ({type(error).__name__})"}
 
 
+def _out_of_range(dtype):
+    raise ValueError(f"value out of range for {dtype}")
+
+
 def decode(data):
     """Rebuild a value from `encode`'s output; raises ValueError on anything malformed."""
     kind = data.get("t") if isinstance(data, dict) else None
@@ -80,6 +89,16 @@ def decode(data):
         return int(data["v"])
     if kind == "float":
         return float(data["v"])  # float("nan") and float("inf") parse the strings encode wrote
+    if kind == "scalar":
+        dtype = np.dtype(str(data["dtype"]))
+        if dtype.type not in SCALAR_TYPES:
+            raise ValueError(f"scalar dtype {dtype} is not allowed")
+        value = data["v"]
+        if dtype.kind == "f":
+            return dtype.type(float(value))
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("an integer scalar needs an integer value")
+        return dtype.type(value) if np.iinfo(dtype).min <= value <= np.iinfo(dtype).max else _out_of_range(dtype)
     if kind in ("tuple", "list"):
         items = [decode(item) for item in data["items"]]
         return tuple(items) if kind == "tuple" else items

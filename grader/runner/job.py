@@ -18,7 +18,7 @@ class Limits:
     call_seconds: float = 5.0
     """Wall time for one call of a student's function."""
     load_seconds: float = 10.0
-    """Wall time for loading one file or notebook (its top-level code runs then)."""
+    """Wall time for one top-level statement of a file or notebook cell; one that runs longer is skipped."""
     submission_seconds: float = 120.0
     """Wall time for the whole submission, restarts included."""
     startup_seconds: float = 60.0
@@ -48,6 +48,8 @@ class SourceUnit:
     path: str
     """The file's path relative to the submission's root."""
     cells: tuple[Cell, ...] = ()
+    source: str | None = None
+    """A .py file's text, decoded by the grader (grader.source_text); None: the worker reads the file."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class Call:
     args: tuple[Any, ...]
     group: str
     """Calls of one group (an exercise) are abandoned together when one of them hangs or crashes."""
+    aliases: tuple[str, ...] = ()
+    """Other names the function may have (the lectures'), used when `function` is not defined."""
+    stand_ins: tuple = ()
+    """Functions answered from a table of expected values for this call (see standin.py), already encoded."""
 
 
 @dataclass
@@ -88,10 +94,29 @@ class Output:
 
 
 @dataclass
+class SkippedStatement:
+    """A top-level statement that was not run to its end while loading; the rest of the file still loaded."""
+
+    line: int
+    code: str
+    """The statement's first line."""
+    reason: Literal["error", "timeout", "crashed", "exit"]
+    """It raised; ran past its time; ended the worker (the file's loading stops there); or exited."""
+    error: ErrorInfo | None = None
+    detail: str = ""
+    cell: str = ""
+    """For a notebook: the cell's number, and the first line that says something."""
+    cell_first: str = ""
+
+
+@dataclass
 class UnitOutcome:
     name: str
     errors: list[ErrorInfo] = field(default_factory=list)
     output: Output = field(default_factory=Output)
+    skipped: list[SkippedStatement] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)
+    """The functions the file defines at its top level, as `name(arguments)`."""
 
     @property
     def ok(self) -> bool:
@@ -124,3 +149,9 @@ class RunReport:
     calls: list[CallOutcome]
     output: Output
     seconds: float
+    limits: str = "rlimit"
+    """How the submission's memory and process limits were enforced: see runner/confine.py."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Function -> the other name it was found under."""
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    """Function -> the other names defined for it, when more than one is (nothing was graded)."""

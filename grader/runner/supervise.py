@@ -3,65 +3,32 @@
 A worker runs the calls in order and reports each. When a call hangs or the worker dies, the
 supervisor kills the worker's whole process group, records what happened, abandons the rest of that
 call's group (the exercise) and starts a fresh worker at the next group. A file whose top-level code
-hangs or kills the worker is skipped in the next worker. So one bad function costs its exercise only.
+hangs or kills the worker is skipped in the next worker: the worker reports each top-level statement before
+running it, so only that statement is skipped (a statement that killed the worker also ends its file's
+loading, as `os._exit` would). So one bad function costs its exercise only, one bad line nothing.
 """
 from __future__ import annotations
 
 import base64
 import json
-import os
-import select
 import shutil
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from grader.runner import codec
-from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SourceUnit,
-                               UnitOutcome, WorkerFailed)
+from grader.runner import codec, protocol
+from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SkippedStatement,
+                               SourceUnit, UnitOutcome, WorkerFailed)
 from grader.runner.launch import Placement, ProcessLauncher, Worker
+from grader.runner.protocol import EventReader, Interference, WorkerStopped
+from grader.runner.rundir import run_folder
 
-MAX_LINE_BYTES = 256 * 1024 * 1024
-
-
-class WorkerStopped(Exception):
-    """The worker hung past its deadline (`timed_out`) or ended without saying it was done."""
-
-    def __init__(self, timed_out: bool, detail: str = ""):
-        super().__init__(detail)
-        self.timed_out = timed_out
-        self.detail = detail
-
-
-class EventReader:
-    def __init__(self, fd: int):
-        self.fd = fd
-        self.buffer = bytearray()
-
-    def next(self, deadline: float) -> dict:
-        while True:
-            newline = self.buffer.find(b"\n")
-            if newline >= 0:
-                line = bytes(self.buffer[:newline])
-                del self.buffer[: newline + 1]
-                try:
-                    return json.loads(line)
-                except ValueError:
-                    raise WorkerStopped(False, "garbled report") from None
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WorkerStopped(True)
-            ready, _, _ = select.select([self.fd], [], [], remaining)
-            if not ready:
-                continue
-            chunk = os.read(self.fd, 1 << 20)
-            if not chunk:
-                raise WorkerStopped(False)
-            self.buffer += chunk
-            if len(self.buffer) > MAX_LINE_BYTES:
-                raise WorkerStopped(False, "report too large")
-
+INTERFERED = "interfered"
+"""The reason of a call during which the worker's reports were forged or garbled (a message key)."""
+STATEMENT_GRACE_SECONDS = 2.0
+"""How long after its own time limit a statement may run before the worker is killed and restarted."""
+SKIP_REASONS = ("error", "timeout", "crashed", "exit")
+MAX_KEY_CHARS = 40
 
 def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limits: Limits = Limits(),
                    launcher=None) -> RunReport:
@@ -71,8 +38,8 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
     deadline = started + limits.submission_seconds
     outcomes: list[CallOutcome | None] = [None] * len(calls)
     unit_outcomes: dict[str, UnitOutcome] = {}
-    with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
-        tmp = Path(tmp)
+    found: dict = {"aliases": {}, "ambiguous": {}, "faults": {}}
+    with run_folder() as tmp:
         placement = launcher.placement(tmp)
         if not placement.inline_sources:
             _stage(root, units, tmp / "submission")
@@ -84,11 +51,12 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
             while True:
                 # A file that hung or killed a worker is not loaded again; every other file is.
                 poisoned = [name for name, unit in unit_outcomes.items() if unit.poisoned]
-                plan.update(start=start, skip_units=poisoned)
+                plan.update(start=start, skip_units=poisoned, skip_statements=found["faults"])
                 (tmp / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
-                worker = launcher.start(tmp, output)
+                worker = launcher.start(tmp, output, limits.memory_bytes, limits.processes)
                 try:
-                    next_start = _supervise(worker, calls, start, limits, deadline, outcomes, unit_outcomes)
+                    next_start = _supervise(worker, plan, calls, start, limits, deadline, outcomes, unit_outcomes,
+                                            found)
                 finally:
                     worker.stop()
                 if next_start is None:
@@ -99,10 +67,13 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
                 outcomes[index] = CallOutcome("timeout", reason="submission-time-limit")
         return RunReport(
             isolation=launcher.isolation,
+            limits=launcher.limits_kind,
             units=unit_outcomes,
             calls=outcomes,
             output=_read_output(output_path, limits.output_bytes),
             seconds=time.monotonic() - started,
+            aliases=found["aliases"],
+            ambiguous=found["ambiguous"],
         )
 
 
@@ -117,7 +88,8 @@ def _stage(root: Path, units: list[SourceUnit], target: Path) -> Path:
 
 def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list[Call], limits: Limits) -> dict:
     def unit_plan(unit: SourceUnit) -> dict:
-        plan = {"name": unit.name, "kind": unit.kind, "path": unit.path, "cells": [asdict(c) for c in unit.cells]}
+        plan = {"name": unit.name, "kind": unit.kind, "path": unit.path, "cells": [asdict(c) for c in unit.cells],
+                "source": unit.source}
         if placement.inline_sources and unit.kind == "file":
             plan["source_base64"] = base64.b64encode((root / unit.path).read_bytes()).decode("ascii")
         return plan
@@ -127,9 +99,10 @@ def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list
         "workdir": placement.workdir,
         "tmpdir": placement.tmpdir,
         "units": [unit_plan(u) for u in units],
-        "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args]}
-                  for c in calls],
+        "calls": [{"function": c.function, "module": c.module, "args": [codec.encode(a) for a in c.args],
+                   "aliases": list(c.aliases), "stand_ins": list(c.stand_ins)} for c in calls],
         "capture_chars": limits.capture_chars,
+        "statement_seconds": limits.load_seconds,
         "limits": {
             "memory_bytes": limits.memory_bytes,
             "cpu_seconds": int(limits.submission_seconds) + 5,
@@ -139,54 +112,79 @@ def _plan(placement: Placement, root: Path, units: list[SourceUnit], calls: list
     }
 
 
-def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_outcomes) -> int | None:
-    """Follow one worker's reports; return where the next worker should start, or None when all is done."""
+def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outcomes, unit_outcomes,
+               found) -> int | None:
+    """Follow one worker's reports; return where the next worker should start, or None when all is done.
+
+    The reports must come in the worker's order: ready, then loading and unit for each file it
+    loads (with a statement report before each top-level statement it runs), functions, then call
+    and result for each call from `start`, then done. Anything else is Interference (protocol.py),
+    treated as the worker crashing during the call or statement it was running.
+    """
     reader = EventReader(worker.protocol_fd)
     loading: str | None = None
+    statement: tuple[str, str] | None = None
     current: int | None = None
     try:
         event = reader.next(min(deadline, time.monotonic() + limits.startup_seconds))
-        if event.get("event") != "ready":
-            raise WorkerStopped(False, "unexpected report")
+        if event["event"] != "ready":
+            raise Interference("a report before the worker was ready")
     except WorkerStopped as stopped:
         raise WorkerFailed(f"the grading worker did not start ({worker.exit_detail() or 'no exit code'})"
                            f" {stopped.detail}".rstrip()) from None
+    to_load = [u["name"] for u in plan["units"] if u["name"] not in plan["skip_units"]]
     step_deadline = min(deadline, time.monotonic() + limits.load_seconds)
+    next_call = start
     try:
         while True:
             event = reader.next(step_deadline)
-            kind = event.get("event")
-            if kind == "loading":
-                loading = str(event.get("unit"))
+            kind = event["event"]
+            if kind == "loading" and current is None and loading is None and to_load:
+                if protocol.field(event, "unit", str) != to_load[0]:
+                    raise Interference("a report for a file out of order")
+                loading = to_load.pop(0)
                 step_deadline = min(deadline, time.monotonic() + limits.load_seconds)
-            elif kind == "unit":
-                unit_outcomes[str(event["unit"])] = UnitOutcome(
-                    str(event["unit"]), [_error(e) for e in event.get("errors", [])], _output(event.get("output")))
-                loading = None
-            elif kind == "functions":
+            elif kind == "statement" and (loading is not None or current is not None):
+                # The worker's own alarm stops a statement first; this deadline is the backstop.
+                statement = (_unit_name(event, plan), protocol.field(event, "key", str)[:MAX_KEY_CHARS])
+                step_deadline = min(deadline, time.monotonic() + limits.load_seconds + STATEMENT_GRACE_SECONDS)
+            elif kind == "unit" and loading is not None:
+                if protocol.field(event, "unit", str) != loading:
+                    raise Interference("a report for another file")
+                unit_outcomes[loading] = _unit_outcome(loading, event)
+                loading = statement = None
+            elif kind == "functions" and loading is None and current is None and not to_load:
+                found.update(_resolution(event))
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
-            elif kind == "call":
-                current = int(event["index"])
+            elif kind == "call" and loading is None and current is None and not to_load and next_call < len(calls):
+                current = protocol.index(event, next_call)
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
-            elif kind == "result":
-                index = int(event["index"])
-                outcomes[index] = _call_outcome(event)
-                current = None
+            elif kind == "result" and current is not None:
+                outcomes[protocol.index(event, current)] = _call_outcome(event)
+                current, next_call, statement = None, current + 1, None
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
-            elif kind == "done":
+            elif kind == "done" and current is None and loading is None and next_call == len(calls):
                 return None
             else:
-                raise WorkerStopped(False, "unexpected report")
+                raise Interference(f"an unexpected {kind[:40]!r} report")
     except WorkerStopped as stopped:
         if time.monotonic() >= deadline:
             return None  # out of time: whatever has no outcome yet becomes a timeout
+        interfered = isinstance(stopped, Interference)
         reason = "timeout" if stopped.timed_out else "crashed"
-        detail = worker.exit_detail() if not stopped.timed_out else ""
+        detail = INTERFERED if interfered else worker.exit_detail() if not stopped.timed_out else ""
+        if statement is not None:  # the next worker skips this statement (and ends its file if it crashed)
+            unit, key = statement
+            found["faults"].setdefault(unit, {})[key] = {"reason": "timeout" if stopped.timed_out else "crashed",
+                                                         "detail": detail}
+            return start if current is None else current
         if loading is not None:
             message = "load-timeout" if stopped.timed_out else "load-crashed"
             unit_outcomes[loading] = UnitOutcome(loading, [ErrorInfo(message, detail)])
             return start if current is None else current
-        if current is None:  # between reports, with no student code running: nothing to blame
+        if current is None and interfered:
+            current = next_call  # forged between calls: the next call is the one the attack happened in
+        if current is None or current >= len(calls):  # between reports, with no student code running
             return None
         outcomes[current] = CallOutcome(reason, reason=detail or reason)
         group = calls[current].group
@@ -197,40 +195,65 @@ def _supervise(worker: Worker, calls, start, limits, deadline, outcomes, unit_ou
         return index if index < len(calls) else None
 
 
+def _unit_name(event: dict, plan: dict) -> str:
+    name = protocol.field(event, "unit", str)
+    if name not in {unit["name"] for unit in plan["units"]}:
+        raise Interference("a report for a file that is not in the submission")
+    return name
+
+
+def _resolution(event: dict) -> dict:
+    """Which other name each function was found under, and the functions defined under several."""
+    names = protocol.field(event, "names", dict, default={})
+    ambiguous = protocol.field(event, "ambiguous", dict, default={})
+    if len(names) > protocol.MAX_ITEMS or len(ambiguous) > protocol.MAX_ITEMS:
+        raise Interference("a report naming too many functions")
+    return {"aliases": {protocol.text(k, "names"): protocol.text(v, "names") for k, v in names.items()},
+            "ambiguous": {protocol.text(k, "ambiguous"): protocol.texts(ambiguous, k, 10, 200) for k in ambiguous}}
+
+
+def _unit_outcome(name: str, event: dict) -> UnitOutcome:
+    skipped = []
+    for item in protocol.field(event, "skipped", list, default=[]):
+        item = protocol.record(item, "skipped")
+        reason = protocol.field(item, "reason", str)
+        if reason not in SKIP_REASONS:
+            raise Interference("a skipped statement of no known reason")
+        error = item.get("error")
+        skipped.append(SkippedStatement(
+            protocol.field(item, "line", int), protocol.field(item, "code", str)[:300], reason,
+            _error(error) if error is not None else None, protocol.field(item, "detail", str, "")[:300],
+            protocol.field(item, "cell", str, "")[:40], protocol.field(item, "cell_first", str, "")[:300]))
+    errors = [_error(e) for e in protocol.field(event, "errors", list)]
+    return UnitOutcome(name, errors, _output(event.get("output")), skipped,
+                       protocol.texts(event, "functions", protocol.MAX_ITEMS, 300))
+
+
 def _call_outcome(event: dict) -> CallOutcome:
-    status = event.get("status")
+    status = protocol.field(event, "status", str)
+    if status not in protocol.STATUSES:
+        raise Interference("a result of no known status")
     if status == "missing":
         return CallOutcome("missing")
+    seconds = protocol.field(event, "seconds", (int, float), default=0.0)
     common = dict(
-        warnings=[str(w) for w in event.get("warnings", [])][:5],
+        warnings=protocol.texts(event, "warnings", 5, 500),
         output=_output(event.get("output")),
-        seconds=float(event.get("seconds", 0.0)),
-        args_after=[_decode(a) if a is not None else None for a in event.get("args_after", [])],
+        seconds=float(seconds) if seconds >= 0 else 0.0,
+        args_after=[protocol.value(a) if a is not None else None for a in protocol.field(event, "args_after", list, [])],
     )
     if status == "returned":
-        return CallOutcome("returned", value=_decode(event.get("value")), **common)
-    if status == "raised":
-        return CallOutcome("raised", error=_error(event.get("error")), **common)
-    return CallOutcome("crashed", reason="garbled report")
-
-
-def _decode(data):
-    try:
-        return codec.decode(data)
-    except (ValueError, KeyError, TypeError):
-        return codec.Unsupported("a value the grader could not read")
+        return CallOutcome("returned", value=protocol.value(event.get("value")), **common)
+    return CallOutcome("raised", error=_error(event.get("error")), **common)
 
 
 def _error(data) -> ErrorInfo:
-    data = data if isinstance(data, dict) else {}
-    frames = [Frame(str(f.get("file", "")), int(f.get("line", 0)), str(f.get("function", "")), str(f.get("code", "")))
-              for f in data.get("frames", []) if isinstance(f, dict)]
-    return ErrorInfo(str(data.get("type", "Error")), str(data.get("message", "")), frames)
+    kind, message, frames = protocol.error(data)
+    return ErrorInfo(kind[:200], message[:4000], [Frame(*frame) for frame in frames[-protocol.MAX_FRAMES:]])
 
 
 def _output(data) -> Output:
-    data = data if isinstance(data, dict) else {}
-    return Output(str(data.get("text", "")), int(data.get("dropped", 0)))
+    return Output(*protocol.output(data))
 
 
 def _read_output(path: Path, keep: int) -> Output:

@@ -5,14 +5,14 @@ calls the planned functions on the inputs given, and writes one JSON line per ev
 It only observes — what came back, what the arguments looked like afterwards, what was printed or
 raised — and never judges: every comparison happens in the grader's own process.
 
-This file must need nothing but the standard library, NumPy and codec.py beside it: it also runs
+This file must need nothing but the standard library, NumPy, codec.py and loader.py beside it: it also runs
 inside a sandbox where the grader package is not installed.
 """
 import importlib.util
 import io
 import json
-import linecache
 import os
+import resource
 import sys
 import time
 import traceback
@@ -22,12 +22,23 @@ import warnings
 import numpy as np
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("_grade_codec", os.path.join(_HERE, "codec.py"))
-codec = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(codec)
+
+
+def _beside(module_name, file_name):
+    spec = importlib.util.spec_from_file_location(module_name, os.path.join(_HERE, file_name))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+codec = _beside("_grade_codec", "codec.py")
+loader = _beside("_grade_loader", "loader.py")
+standin = _beside("_grade_standin", "standin.py")
 
 MAX_MESSAGE_CHARS = 2000
 MAX_FRAMES = 8
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""The longest report line the grader reads (runner/protocol.py); a longer result is sent as too large."""
 
 
 class BoundedText(io.TextIOBase):
@@ -61,7 +72,13 @@ class Protocol:
 
     def send(self, event, **fields):
         fields["event"] = event
-        self.stream.write(json.dumps(fields).encode("utf-8") + b"\n")
+        line = json.dumps(fields).encode("utf-8") + b"\n"
+        if len(line) > MAX_LINE_BYTES and "args_after" in fields:  # a result with huge arrays
+            fields["args_after"] = [None] * len(fields["args_after"])
+            if "value" in fields:
+                fields["value"] = {"t": "unsupported", "d": "a value too large to report"}
+            line = json.dumps(fields).encode("utf-8") + b"\n"
+        self.stream.write(line)
         self.stream.flush()
 
 
@@ -78,9 +95,10 @@ def describe_error(error, root):
     name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
     frames = []
     for frame in traceback.extract_tb(error.__traceback__):
-        if frame.filename.startswith(root) or frame.filename.startswith("<cell"):
+        shown = loader.shown_file(frame.filename, root)
+        if shown is not None:
             frames.append({
-                "file": os.path.relpath(frame.filename, root) if frame.filename.startswith(root) else frame.filename,
+                "file": shown,
                 "line": frame.lineno or 0,
                 "function": frame.name,
                 "code": (frame.line or "").strip()[:300],
@@ -88,7 +106,7 @@ def describe_error(error, root):
     if isinstance(error, SyntaxError) and error.filename:  # the offending line is not a frame
         where = error.filename
         frames.append({
-            "file": os.path.relpath(where, root) if where.startswith(root) else where,
+            "file": loader.shown_file(where, root) or where,
             "line": error.lineno or 0,
             "function": "",
             "code": (error.text or "").strip()[:300],
@@ -96,82 +114,73 @@ def describe_error(error, root):
     return {"type": name, "message": _safe_str(error), "frames": frames[-MAX_FRAMES:]}
 
 
-def load_file(name, path):
-    module = sys.modules.get(name)
-    if module is not None and getattr(module, "__file__", None) == path:
-        return module  # already imported by a sibling file (`from activations import relu`)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
-
-
-def load_notebook(name, cells, protocol):
-    """Run each code cell in one module; a failing cell is reported and the next cells still run."""
-    module = types.ModuleType(name)
-    module.__file__ = f"<{name}>"
-    sys.modules[name] = module
-    errors = []
-    for cell in cells:
-        filename = f"<cell {cell['label']}>"
-        linecache.cache[filename] = (len(cell["source"]), None, cell["source"].splitlines(True), filename)
-        try:
-            exec(compile(cell["source"], filename, "exec"), module.__dict__)
-        except BaseException as error:
-            errors.append(describe_error(error, filename))
-    return module, errors
-
-
 def load_units(plan, protocol, capture_chars):
-    """Load every unit not skipped; returns {unit name: module} for those that loaded."""
-    root = plan["root"]
+    """Load every unit not skipped, statement by statement; returns {unit name: module} for those that loaded."""
+    units = loader.Loader(plan, protocol.send, describe_error, plan.get("statement_seconds", 10.0))
+    sys.meta_path.insert(0, units)  # `from activations import relu` finds the student's file, loaded alike
     loaded = {}
-    for unit in plan["units"]:
-        if unit["name"] in plan["skip_units"]:
-            continue
-        protocol.send("loading", unit=unit["name"])
-        output = BoundedText(capture_chars)
-        sys.stdout = sys.stderr = output
-        errors = []
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if unit["kind"] == "notebook":
-                    module, errors = load_notebook(unit["name"], unit["cells"], protocol)
-                else:
-                    module = load_file(unit["name"], os.path.join(root, unit["path"]))
-            loaded[unit["name"]] = module
-        except BaseException as error:
-            errors = [describe_error(error, root)]
-        finally:
-            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        protocol.send("unit", unit=unit["name"], errors=errors, output=output.summary())
+
+    def load_all():
+        for unit in plan["units"]:
+            if unit["name"] in plan["skip_units"]:
+                continue
+            protocol.send("loading", unit=unit["name"])
+            output = BoundedText(capture_chars)
+            sys.stdout = sys.stderr = output
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    module = units.load(unit["name"])
+            finally:
+                sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            if module is not None:
+                loaded[unit["name"]] = module
+            report = units.reports.get(unit["name"]) or {"errors": [], "skipped": [], "functions": []}
+            protocol.send("unit", unit=unit["name"], output=output.summary(), **report)
+
+    loader.run_with_exit_guard(load_all)
     return loaded
 
 
+def _defines(module, name, any_value):
+    # vars() rather than hasattr(): a module-level __getattr__ is student code and must not run here.
+    namespace = vars(module)
+    return name in namespace and (any_value or type(namespace[name]) is types.FunctionType)
+
+
 def resolve(calls, units, loaded):
-    """Find each called function: in its stub's file first, then in any other file, in order."""
-    where = {}
+    """Find each called function: in its stub's file first, then in any other file, in order; then by
+    the names the lectures use (`aliases`), when exactly one of them is defined.
+
+    Returns ({function: unit or None}, {function: alias used}, {function: [aliases defined]} when
+    several are, which is reported rather than guessed)."""
+    where, names, ambiguous = {}, {}, {}
     for call in calls:
         name, preferred = call["function"], call["module"]
         if name in where:
             continue
-        order = [preferred] + [u["name"] for u in units if u["name"] != preferred]
-        # vars() rather than hasattr(): a module-level __getattr__ is student code and must not run here.
-        where[name] = next((u for u in order if u in loaded and name in vars(loaded[u])), None)
-    return where
+        order = [u for u in [preferred] + [u["name"] for u in units if u["name"] != preferred] if u in loaded]
+        where[name] = next((u for u in order if _defines(loaded[u], name, True)), None)
+        if where[name] is not None:
+            continue
+        found = {}
+        for alias in call.get("aliases", ()):
+            unit = next((u for u in order if _defines(loaded[u], alias, False)), None)
+            if unit is not None:
+                found.setdefault(alias, unit)
+        if len(found) == 1:
+            (alias, unit), = found.items()
+            where[name], names[name] = unit, alias
+        elif found:
+            ambiguous[name] = list(found)
+    return where, names, ambiguous
 
 
 def copy_arg(value):
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
-def run_call(call, module, root, capture_chars):
+def run_call(call, module, root, capture_chars, name=None):
     args = [codec.decode(arg) for arg in call["args"]]
     output = BoundedText(capture_chars)
     result = {}
@@ -181,7 +190,7 @@ def run_call(call, module, root, capture_chars):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                value = vars(module)[call["function"]](*args)
+                value = vars(module)[name or call["function"]](*args)
                 result.update(status="returned", value=codec.encode(value))
             except BaseException as error:
                 result.update(status="raised", error=describe_error(error, root))
@@ -202,8 +211,6 @@ def run_call(call, module, root, capture_chars):
 
 def limit_resources(limits):
     """Lower this process's limits before any student code runs; the grader picked the numbers."""
-    import resource
-
     for name, value in (("RLIMIT_AS", limits["memory_bytes"]), ("RLIMIT_CPU", limits["cpu_seconds"]),
                         ("RLIMIT_FSIZE", limits["file_bytes"]), ("RLIMIT_NPROC", limits["processes"]),
                         ("RLIMIT_CORE", 0)):
@@ -230,8 +237,8 @@ def serve(plan, fd):
     limit_resources(plan["limits"])
     protocol.send("ready")
     loaded = load_units(plan, protocol, capture_chars)
-    where = resolve(plan["calls"], plan["units"], loaded)
-    protocol.send("functions", where=where)
+    where, names, ambiguous = resolve(plan["calls"], plan["units"], loaded)
+    protocol.send("functions", where=where, names=names, ambiguous=ambiguous)
     for index in range(plan["start"], len(plan["calls"])):
         call = plan["calls"][index]
         protocol.send("call", index=index)
@@ -239,7 +246,8 @@ def serve(plan, fd):
         if unit is None:
             protocol.send("result", index=index, status="missing")
             continue
-        result = run_call(call, loaded[unit], root, capture_chars)
+        with standin.installed(loaded.values(), call.get("stand_ins"), codec.decode):  # a cascade check
+            result = run_call(call, loaded[unit], root, capture_chars, names.get(call["function"]))
         protocol.send("result", index=index, **result)
     protocol.send("done")
     # Skip interpreter shutdown: atexit handlers and __del__ methods are the student's code too.

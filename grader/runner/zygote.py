@@ -3,14 +3,19 @@
 Started by the grader as `python -I -S -B zygote.py NUMPY_FOLDER MODE CONTROL_FD`, in a Bubblewrap sandbox
 (MODE `namespaces`) or as a plain child process (MODE `process`). It never runs student code and
 never reads a student's plan: it only forks. For each request on the control socket (the message
-`run` with five file descriptors: plan, protocol, output, status, kill) it forks a *nursery*:
+`run`, or `run UID`, with five file descriptors: plan, protocol, output, status, kill, then one
+cgroup.procs file per cgroup the submission must join) it forks a *nursery*, which joins those cgroups:
 
 - In `namespaces` mode the nursery enters new user, mount, PID, network, IPC and UTS namespaces,
   nested inside the sandbox's. Its child (the worker) is PID 1 of that PID namespace, mounts its own
-  empty tmpfs at /submission, /work and /tmp and a /proc that shows only its own processes, writes
-  the student's files from the plan, then drops every capability so none of that can be undone.
-  Two submissions served by one fork server never share a file or see each other's processes.
-- In `process` mode the worker gets its own session, its private run folder and resource limits.
+  size-capped empty tmpfs at /submission, /work, /tmp and /dev/shm, a /dev of its own holding only
+  null, zero, full, random and urandom (read-only, no tty), and a /proc that shows only its own
+  processes, writes the student's files from the plan, then drops every capability so none of that
+  can be undone. Two submissions served by one fork server never share a file or a process.
+- In `process` mode the worker gets its own session, its private run folder and resource limits,
+  and with a UID it runs as that uid. The nursery is a child subreaper: whatever the submission
+  starts, double-forked and setsid or not, becomes its child when orphaned and is killed at the end.
+  Run as root, the worker is also PID 1 of a new PID namespace: it can signal no process outside.
 
 The nursery waits for the worker or for the kill pipe to close (the grader's way of saying stop),
 kills the worker and everything it started, and writes the worker's exit code to the status pipe.
@@ -18,7 +23,6 @@ kills the worker and everything it started, and writes the worker's exit code to
 Like worker.py, this file needs nothing but the standard library and the files beside it.
 """
 import base64
-import ctypes
 import importlib.util
 import json
 import os
@@ -29,63 +33,14 @@ import sys
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
-CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 0x40000
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
-PRIVATE_FOLDERS = ("/submission", "/work", "/tmp", "/dev/shm")
-TMPFS_OPTIONS = b"size=64m,nr_inodes=4096,mode=0777"  # RAM the student may fill, per folder
-
-_libc = ctypes.CDLL(None, use_errno=True)
+_namespaces = None  # namespaces.py, loaded in main()
 
 
-def _check(result, what):
-    if result != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"{what}: {os.strerror(error)}")
-
-
-def _mount(source, target, kind, flags, options=None):
-    _check(_libc.mount(source.encode(), target.encode(), kind.encode() if kind else None, flags, options), target)
-
-
-def enter_namespaces():
-    """Nest new namespaces inside the sandbox's; keep the same uid and gid (nobody) inside."""
-    uid, gid = os.getuid(), os.getgid()
-    _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS),
-           "unshare")
-    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-        with open(f"/proc/self/{name}", "w") as handle:
-            handle.write(text)
-    # Mounts made from here on stay in this namespace and never propagate back.
-    _mount("none", "/", None, MS_REC | MS_PRIVATE)
-
-
-def make_private_folders():
-    for folder in PRIVATE_FOLDERS:
-        if os.path.isdir(folder):
-            _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, TMPFS_OPTIONS)
-    try:
-        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    except OSError:
-        # The kernel refuses a new /proc when the sandbox's own has covered parts (bwrap covers
-        # /proc/sys); then the sandbox's, which lists other workers' processes, is hidden instead.
-        _mount("tmpfs", "/proc", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, b"size=4k,mode=0555")
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
-
-
-def drop_capabilities():
-    """Give up the capabilities the new user namespace granted, so the private mounts cannot be undone."""
-    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
-    _check(_libc.capset(ctypes.byref(header), (_CapData * 2)()), "capset")
+def _load(name):
+    spec = importlib.util.spec_from_file_location(f"_grade_{name}", os.path.join(_HERE, f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_sources(plan):
@@ -97,16 +52,20 @@ def write_sources(plan):
                 handle.write(base64.b64decode(source))
 
 
-def become_worker(mode, worker, plan_fd, protocol_fd, output_fd):
+def become_worker(mode, worker, plan_fd, protocol_fd, output_fd, uid):
     if mode == "namespaces":
-        _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
-        make_private_folders()
+        _namespaces.prctl(_namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)
+        _namespaces.make_private_folders()
     os.setsid()
+    if uid is not None:  # for good: no way back to the grader's uid
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
     with os.fdopen(plan_fd, encoding="utf-8") as handle:
         plan = json.load(handle)
     if mode == "namespaces":
         write_sources(plan)
-        drop_capabilities()
+        _namespaces.drop_capabilities()
     os.environ.update(HOME=plan["workdir"], TMPDIR=plan["tmpdir"])
     os.chdir(plan["workdir"])
     os.dup2(output_fd, 1)
@@ -115,11 +74,18 @@ def become_worker(mode, worker, plan_fd, protocol_fd, output_fd):
     worker.serve(plan, protocol_fd)
 
 
-def nursery(mode, worker, fds):
+def nursery(mode, worker, fds, uid):
     """Start one worker, wait for it or for the kill pipe, and report how it ended."""
-    plan_fd, protocol_fd, output_fd, status_fd, kill_fd = fds
+    (plan_fd, protocol_fd, output_fd, status_fd, kill_fd), groups = fds[:5], fds[5:]
+    for fd in groups:  # the submission's cgroups, which the worker and all it starts inherit
+        os.write(fd, b"0")
+        os.close(fd)
     if mode == "namespaces":
-        enter_namespaces()
+        _namespaces.enter_namespaces()
+    else:
+        _namespaces.prctl(_namespaces.PR_SET_CHILD_SUBREAPER, 1)
+        if os.geteuid() == 0:  # root needs no user namespace for this: no pid outside is reachable from inside
+            _namespaces.unshare(_namespaces.CLONE_NEWPID)
     # The worker's end wakes the select below through this pipe (portable, and free of races).
     ended, wakeup = os.pipe()
     os.set_blocking(wakeup, False)
@@ -132,21 +98,75 @@ def nursery(mode, worker, fds):
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             for fd in (status_fd, kill_fd, ended, wakeup):
                 os.close(fd)
-            become_worker(mode, worker, plan_fd, protocol_fd, output_fd)
+            become_worker(mode, worker, plan_fd, protocol_fd, output_fd, uid)
         except BaseException as error:  # a setup failure: say so where the grader will read it
-            os.write(output_fd, f"grade worker setup failed: {error}\n".encode())
+            _say(output_fd, f"grade worker setup failed: {error}\n")
         os._exit(70)
     for fd in (plan_fd, protocol_fd, output_fd):
         os.close(fd)
-    ready, _, _ = select.select([ended, kill_fd], [], [])
+    status = None
+    while status is None:
+        ready, _, _ = select.select([ended, kill_fd], [], [])
+        if kill_fd in ready:
+            break
+        os.read(ended, 512)
+        status = _reap(pid)  # an orphan adopted by this subreaper may have ended, not the worker
     # PID 1 of the namespace takes every process of the namespace with it; a session is killed as a group.
     if mode == "process":
         _kill(os.killpg, pid)
-    elif ended not in ready:
+    if status is None:
         _kill(os.kill, pid)
-    _, status = os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
+    if mode == "process":
+        _kill_descendants()
     os.write(status_fd, f"{os.waitstatus_to_exitcode(status)}\n".encode())
     os._exit(0)
+
+
+def _reap(worker):
+    """Reap every ended child without blocking; the worker's wait status when it was among them."""
+    found = None
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return found
+        if pid == 0:
+            return found
+        if pid == worker:
+            found = status
+
+
+def _kill_descendants():
+    """Kill every child this subreaper adopted, until none is left.
+
+    Run as root (the only case with a pool uid), the worker was PID 1 of its own PID namespace,
+    and the kernel has already killed every process of the namespace: nothing is left to adopt.
+    """
+    me = os.getpid()
+    while True:
+        try:
+            with open(f"/proc/{me}/task/{me}/children") as handle:
+                children = [int(p) for p in handle.read().split()]
+        except OSError:
+            children = []
+        for child in children:
+            _kill(os.kill, child)
+        try:
+            pid, _ = os.waitpid(-1, 0 if children else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0 and not children:
+            return
+
+
+def _say(fd, text):
+    for where in (fd, 2):  # the output file may already be stdout and stderr
+        try:
+            os.write(where, text.encode()[:2000])
+            return
+        except OSError:
+            pass
 
 
 def _kill(how, pid):
@@ -156,44 +176,13 @@ def _kill(how, pid):
         pass
 
 
-def load_worker():
-    spec = importlib.util.spec_from_file_location("_grade_worker", os.path.join(_HERE, "worker.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def self_test():
-    """Whether a worker's namespaces can be made here: '' when they can, else the reason."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            enter_namespaces()
-            inner = os.fork()
-            if inner == 0:
-                make_private_folders()
-                drop_capabilities()
-                os._exit(0)
-            _, status = os.waitpid(inner, 0)
-            if status:
-                raise OSError(f"private folders could not be mounted (status {status})")
-        except BaseException as error:
-            os.write(write_end, str(error).encode()[:200])
-            os._exit(1)
-        os._exit(0)
-    os.close(write_end)
-    _, status = os.waitpid(pid, 0)
-    reason = os.read(read_end, 256).decode(errors="replace")
-    os.close(read_end)
-    return "" if status == 0 else f"nested namespaces are not allowed here: {reason or status}"
-
-
 def main():
     numpy_folder, mode, control = sys.argv[1], sys.argv[2], socket.socket(fileno=int(sys.argv[3]))
     sys.path.append(numpy_folder)  # started without `site`, to start sooner
-    worker = load_worker()  # imports NumPy once, for every submission to come
-    problem = self_test() if mode == "namespaces" else ""
+    global _namespaces
+    _namespaces = _load("namespaces")
+    worker = _load("worker")  # imports NumPy once, for every submission to come
+    problem = _namespaces.self_test() if mode == "namespaces" else ""
     if problem:
         control.send(problem.encode()[:64])
         os._exit(1)
@@ -201,10 +190,11 @@ def main():
     control.send(b"ready")
     while True:
         try:
-            message, fds, _, _ = socket.recv_fds(control, 3, 5)
+            message, fds, _, _ = socket.recv_fds(control, 64, 8)
         except OSError:
             break
-        if message != b"run" or len(fds) != 5:
+        words = message.split()
+        if not words or words[0] != b"run" or len(words) > 2 or len(fds) < 5:
             for fd in fds:
                 os.close(fd)
             if not message:
@@ -214,9 +204,9 @@ def main():
         if pid == 0:
             control.close()
             try:
-                nursery(mode, worker, fds)
+                nursery(mode, worker, fds, int(words[1]) if len(words) == 2 else None)
             except BaseException as error:  # the namespaces could not be made: tell the grader why
-                os.write(fds[2], f"grade worker setup failed: {error}\n".encode())
+                _say(fds[2], f"grade worker setup failed: {error}\n")
             os._exit(71)
         for fd in fds:
             os.close(fd)

@@ -1,0 +1,78 @@
+"""Is exercise A itself right when the student's failing B is replaced by B's expected results?
+
+The grader computes B's expected results (with the reference, in its own process) for the arguments
+A is likely to pass: B's own cases and the leading arguments of A's cases. It sends them as a table
+with A's calls; in the worker, B answers from the table (grader/runner/standin.py). Hidden cases are
+never used: their values must not reach the student's code. Points are not changed by this check.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from grader.cases import fresh_copy, reference_function
+from grader.catalog import Exercise
+from grader.compare import compare
+from grader.runner import Call, run_submission
+from grader.source_text import with_sources
+from grader.runner import codec
+from grader.submission import Submission
+
+MISS = "StandInMiss"
+
+
+def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exercise,
+                 names: list[str]) -> bool | None:
+    """True: A passes every shown case with B's right results; False: it still fails one; None: unknown.
+
+    `names` are the names A calls B by (its id, or an alias the student used)."""
+    prepared = grader.prepare(exercise)
+    cases = [case for case in prepared.cases if not case.case.hidden]
+    if not cases:
+        return None
+    table = _table(grader, exercise, callee, [case.inputs for case in cases])
+    stand_ins = tuple({"function": name, "table": table} for name in names)
+    calls = [Call(exercise.id, exercise.module, case.inputs, exercise.id, exercise.aliases, stand_ins)
+             for case in cases]
+    units, _ = with_sources(submission.root, submission.units)
+    report = run_submission(submission.root, units, calls, grader.limits, grader.launcher)
+    verdicts = []
+    for case, outcome in zip(cases, report.calls):
+        if outcome.status == "raised" and outcome.error is not None and outcome.error.type == MISS:
+            return None  # A called B with arguments the table does not cover
+        if outcome.status == "raised":
+            verdicts.append(False)
+        elif outcome.status != "returned":
+            return None  # a timeout or a crash says nothing about A
+        else:
+            finding = compare(case.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns,
+                              case.gradients, case.case.check.max_rel_error if case.case.check else 1e-5)
+            verdicts.append(finding is None)
+    return all(verdicts)
+
+
+def _table(grader, exercise: Exercise, callee: Exercise, inputs: list[tuple]) -> list:
+    """[[encoded args, encoded expected result], ...] for B's shown cases and the leading args of A's."""
+    reference = reference_function(grader.catalog, callee)
+    own = [case.inputs for case in grader.prepare(callee).cases if not case.case.hidden]
+    arities = {len(args) for args in own}
+    candidates = own + [args[:n] for args in inputs for n in sorted(arities) if n <= len(args)]
+    table, seen = [], []
+    for args in candidates:
+        if any(_same(args, other) for other in seen):
+            continue
+        seen.append(args)
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                value = reference(*fresh_copy(args))
+        except Exception:  # noqa: BLE001 - the leading args of A may not suit B at all
+            continue
+        table.append([[codec.encode(a) for a in args], codec.encode(value)])
+    return table
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(
+        np.shape(x) == np.shape(y) and bool(np.array_equal(x, y)) for x, y in zip(a, b))

@@ -1,0 +1,280 @@
+"""Loading a student's files top-level statement by statement, inside the worker.
+
+A .py file (or each notebook cell) is parsed with `ast` and each top-level statement is compiled on its
+own, with its real file name and line numbers, so tracebacks still point at the student's lines. A
+statement that raises (a missing matplotlib, a failed download, a NameError, ...) or runs past its time
+is skipped and loading goes on; `sys.exit` or `os._exit` ends the loading of that file. Only a syntax
+error costs a file its functions (a notebook cell its own). What was skipped, and the functions each
+file defines, are reported as data; the grader words them.
+
+Student files import each other (`from activations import relu`) through a finder that serves the
+submission's units by name, loaded the same way. Like worker.py, this file needs nothing but the
+standard library: it runs inside the sandbox, loaded by path.
+"""
+import __future__
+import ast
+import importlib.util
+import linecache
+import os
+import signal
+import sys
+import types
+
+MAX_FUNCTIONS = 200
+MAX_SKIPPED = 100
+MAX_CODE_CHARS = 120
+
+
+class StatementTimeout(BaseException):
+    """Raised in the student's statement when it runs past its time (SIGALRM)."""
+
+
+class ExitAtImport(SystemExit):
+    """`os._exit` called at the top level while loading: ends that file's loading, not the worker."""
+
+
+def _exit_at_import(code=0):
+    raise ExitAtImport(code)
+
+
+def signature(name, function):
+    """`name(a, b, alpha=0.01)` from the code object alone: no student __signature__ or __repr__ runs."""
+    code = function.__code__
+    count = code.co_argcount + code.co_kwonlyargcount
+    names = list(code.co_varnames[:count])
+    defaults = function.__defaults__ if type(function.__defaults__) is tuple else ()
+    shown = []
+    for position, argument in enumerate(names[:code.co_argcount]):
+        default_at = position - (code.co_argcount - len(defaults))
+        if default_at >= 0:
+            value = defaults[default_at]
+            text = repr(value) if type(value) in (int, float, bool, type(None)) else "…"
+            shown.append(f"{argument}={text}")
+        else:
+            shown.append(argument)
+    rest = count
+    if code.co_flags & 0x04:  # *args
+        shown.append("*" + code.co_varnames[rest])
+        rest += 1
+    elif code.co_kwonlyargcount:
+        shown.append("*")
+    shown += names[code.co_argcount:]
+    if code.co_flags & 0x08:  # **kwargs
+        shown.append("**" + code.co_varnames[rest])
+    return f"{name}({', '.join(shown)})"[:200]
+
+
+def defined_functions(module):
+    """The plain functions (def or lambda) bound at the top level of a module, with their signatures."""
+    found = []
+    for name, value in list(vars(module).items()):
+        if type(name) is str and not name.startswith("_") and type(value) is types.FunctionType:
+            try:
+                found.append(signature(name, value))
+            except Exception:  # odd code objects: the name alone still helps
+                found.append(f"{name}(…)")
+            if len(found) >= MAX_FUNCTIONS:
+                break
+    return found
+
+
+CELL_FILES = {}
+"""A notebook cell's compile-time file name -> the notebook and cell, `net.ipynb <cell 3>`, which the grader words."""
+
+
+def cell_filename(unit, label):
+    filename = f"<{unit['name']} cell {label}>"
+    CELL_FILES[filename] = f"{unit['path']} <cell {label}>"  # the grader words it (feedback.location_text)
+    return filename
+
+
+def shown_file(filename, root):
+    """A traceback's file as the student knows it, or None for a frame that is not theirs."""
+    if filename in CELL_FILES:
+        return CELL_FILES[filename]
+    if filename.startswith(root):
+        return os.path.relpath(filename, root)
+    return None
+
+
+def _first_line(source):
+    """The first line of a cell that says something (magics were turned into `pass`)."""
+    for line in source.splitlines():
+        text = line.strip()
+        if text and text != "pass" and not text.startswith("#"):
+            return text[:MAX_CODE_CHARS]
+    return ""
+
+
+class Loader:
+    """Loads the plan's units; `reports[name]` holds what each load skipped, its errors and its functions."""
+
+    def __init__(self, plan, send, describe_error, statement_seconds):
+        self.root = plan["root"]
+        self.units = {unit["name"]: unit for unit in plan["units"]}
+        self.faults = plan.get("skip_statements") or {}
+        """{unit: {key: {"reason": "timeout"|"crashed", "detail": str}}} from earlier workers."""
+        self.send = send
+        self.describe_error = describe_error
+        self.statement_seconds = statement_seconds
+        self.reports = {}
+        self.depth = 0
+        self.current = []
+
+    # --- the import system's side: `from activations import relu` between the student's files ------
+
+    def find_spec(self, fullname, path=None, target=None):
+        unit = self.units.get(fullname)
+        if path is not None or unit is None or fullname in self.reports:
+            return None
+        origin = self.filename(unit)
+        return importlib.util.spec_from_file_location(fullname, origin, loader=self) if unit["kind"] == "file" \
+            else importlib.util.spec_from_loader(fullname, self, origin=origin)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        try:
+            self.run_unit(self.units[module.__name__], module)
+        except StatementTimeout:  # the importing statement ran out of time: this file loads again later
+            self.reports.pop(module.__name__, None)
+            raise
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def filename(self, unit):
+        return os.path.join(self.root, unit["path"])
+
+    def load(self, name):
+        """The unit's module, loaded now unless a sibling already imported it; None if it cannot be."""
+        if name in self.reports:
+            module = sys.modules.get(name)
+            spec = getattr(module, "__spec__", None)
+            return module if getattr(spec, "loader", None) is self else None
+        spec = self.find_spec(name)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            self.run_unit(self.units[name], module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            return None
+        return module
+
+    def run_unit(self, unit, module):
+        name = unit["name"]
+        report = self.reports[name] = {"errors": [], "skipped": [], "functions": []}
+        faults = self.faults.get(name, {})
+        if unit["kind"] == "notebook":
+            pieces = [(cell["label"], cell["source"], cell_filename(unit, cell["label"])) for cell in unit["cells"]]
+        else:
+            pieces = [(None, self.source(unit), self.filename(unit))]
+        self.depth += 1
+        try:
+            for label, source, filename in pieces:
+                if isinstance(source, str):
+                    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+                try:
+                    tree = ast.parse(source, filename)
+                except (SyntaxError, ValueError) as error:  # ValueError: a NUL byte in the source
+                    report["errors"].append(self.describe_error(error, self.root))
+                    if label is None:
+                        raise
+                    continue
+                if label is None and ast.get_docstring(tree):
+                    module.__doc__ = ast.get_docstring(tree)
+                if not self.run_statements(tree, unit, label, source, filename, module, report, faults):
+                    break
+        finally:
+            self.depth -= 1
+            report["functions"] = defined_functions(module)
+            if self.current:  # back in the statement that imported this file: the supervisor blames it again
+                self.send("statement", unit=self.current[-1][0], key=self.current[-1][1])
+
+    def source(self, unit):
+        if unit.get("source") is not None:
+            return unit["source"]
+        with open(self.filename(unit), "rb") as handle:  # compile() honours a coding line in bytes
+            return handle.read()
+
+    def run_statements(self, tree, unit, label, source, filename, module, report, faults):
+        """Run one file's or cell's statements; False once the file's loading has ended (an exit)."""
+        flags = 0
+        for number, node in enumerate(tree.body):
+            key = f"{label}:{number}" if label is not None else str(number)
+            fault = faults.get(key)
+            if fault is not None:
+                self.skip(report, unit, label, source, node, fault["reason"], None, fault.get("detail", ""))
+                if fault["reason"] == "crashed":  # it ended the process: that ends the file, like os._exit
+                    return False
+                continue
+            try:
+                code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
+            except SyntaxError as error:  # `return` at the top level and the like: only this statement
+                self.skip(report, unit, label, source, node, "error", self.describe_error(error, self.root))
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                for alias in node.names:
+                    flags |= getattr(getattr(__future__, alias.name, None), "compiler_flag", 0)
+            outcome, error = self.execute(unit["name"], key, code, module.__dict__)
+            if outcome == "exit":
+                self.skip(report, unit, label, source, node, "exit", None)
+                return False
+            if outcome != "ok":
+                self.skip(report, unit, label, source, node, outcome,
+                          self.describe_error(error, self.root) if outcome == "error" else None)
+        return True
+
+    def execute(self, name, key, code, namespace):
+        """Run one statement under its time limit: ("ok" | "error" | "timeout" | "exit", the exception)."""
+        self.send("statement", unit=name, key=key)
+        self.current.append((name, key))
+        nested = len(self.current) > 1  # imported by a sibling's statement: that statement's clock runs
+        previous = None
+        if not nested:
+            previous = signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.statement_seconds)
+        try:
+            exec(code, namespace)
+            if not nested:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            return "ok", None
+        except StatementTimeout as error:
+            if nested:
+                raise  # the importing statement is the one that ran too long
+            return "timeout", error
+        except SystemExit as error:
+            return "exit", error
+        except BaseException as error:
+            return "error", error
+        finally:
+            if not nested:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
+            self.current.pop()
+
+    def skip(self, report, unit, label, source, node, reason, error, detail=""):
+        if len(report["skipped"]) >= MAX_SKIPPED:
+            return
+        lines = source.splitlines() if isinstance(source, str) else []
+        line = getattr(node, "lineno", 0)
+        code = lines[line - 1].strip()[:MAX_CODE_CHARS] if 0 < line <= len(lines) else ""
+        report["skipped"].append({
+            "line": line, "code": code, "reason": reason, "error": error, "detail": str(detail)[:300],
+            "cell": label or "", "cell_first": _first_line(source) if label is not None else "",
+        })
+
+
+def _alarm(signum, frame):
+    raise StatementTimeout("ran longer than its time limit")
+
+
+def run_with_exit_guard(function):
+    """Run `function()` with `os._exit` turned into ExitAtImport, so an exit at import ends a file only."""
+    real = os._exit
+    os._exit = _exit_at_import
+    try:
+        return function()
+    finally:
+        os._exit = real

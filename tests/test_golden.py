@@ -1,0 +1,56 @@
+"""Golden reports: a fixed result rendered to Markdown in both languages must equal the stored file, so any
+change of wording or layout is seen in review. `GRADE_UPDATE_GOLDEN=1 pytest tests/test_golden.py` rewrites
+them after a deliberate change."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.compare import compare
+from grader.feedback import finding_message, format_value
+from grader.i18n import Messages
+from grader.render.reports import render_markdown
+from grader.results import CaseResult, ExerciseResult, MistakeNote, Status, SubmissionResult
+from grader.runner.job import ErrorInfo, Frame
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def fixed_result(lang):
+    t = Messages(lang)
+    sigmoid_finding = compare(0.5, np.float64(np.exp(-1)), 1e-5, 1e-8)
+    forward_finding = compare((np.zeros((2, 1)), np.ones((1, 1))), (np.zeros((2, 1)), np.zeros((1, 1))), 1e-5, 1e-8,
+                              names=("Z1", "A2"))
+    error = ErrorInfo("ValueError", "operands could not be broadcast",
+                      [Frame("숙제.ipynb", 4, "relu", "return x * mask")])
+    cases = [
+        CaseResult("scalar 0", Status.FAILED, finding_message(t, sigmoid_finding, 1e-5, 1e-8), title="스칼라 0",
+                   finding=sigmoid_finding, given={"x": "0"}, expected="0.5", got=format_value(np.exp(-1))),
+        CaseResult("hidden", Status.FAILED, t.t("case.hidden-failed"), title="숨은 케이스", hidden=True),
+    ]
+    relu = [CaseResult("slide", Status.ERROR, t.t("case.raised", error="`ValueError: operands could not be broadcast`"),
+                       title="슬라이드 값", given={"x": "[-1.,  2.]"}, expected="[0., 2.]", error=error,
+                       output="printed ``` text")]
+    forward = [CaseResult("tuple", Status.FAILED, finding_message(t, forward_finding, 1e-5, 1e-8), title="튜플",
+                          finding=forward_finding, given={"X": "[[1.],\n [2.]]"},
+                          expected=format_value((np.zeros((2, 1)), np.ones((1, 1))), ("Z1", "A2")),
+                          got=format_value((np.zeros((2, 1)), np.zeros((1, 1))), ("Z1", "A2")))]
+    exercises = [
+        ExerciseResult("sigmoid", Status.FAILED, 6.0, 12.0, ["constant-output"], cases, title="시그모이드",
+                       summary="원소별 σ(x), `np.exp`를 씀", file="숙제.ipynb",
+                       diagnoses=[MistakeNote("constant-output", "모든 경우에 같은 결과", "인자 `x`로 계산하세요.")]),
+        ExerciseResult("relu", Status.ERROR, 0.0, 10.0, [], relu, title="렐루", summary="max(0, x)", file="숙제.ipynb"),
+        ExerciseResult("forward_prop", Status.FAILED, 0.0, 14.0, [], forward, title="순전파", summary="(Z1, A2)",
+                       file="숙제.ipynb"),
+    ]
+    return SubmissionResult("김민준", "bwrap", exercises, lang=lang, graded_at="2026-11-29T17:30:05+09:00", seconds=1.5)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_report_md_matches_its_golden_file(lang):
+    text = render_markdown(fixed_result(lang))
+    golden = GOLDEN / f"report.{lang}.md"
+    if os.environ.get("GRADE_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
