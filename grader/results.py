@@ -198,7 +198,7 @@ class SubmissionResult:
     def to_dict(self) -> dict[str, Any]:
         data = _plain(self)
         ordered = {"schema": self.schema, "student": self.student, "score": self.score,
-                   "max_score": self.max_score, "isolation": self.isolation, "limits": self.limits}
+                   "max_score": self.max_score, "isolation": self.isolation}
         ordered.update((key, value) for key, value in data.items() if key not in ordered)
         return ordered
 

@@ -342,6 +342,6 @@ def test_the_answers_cap_intake_reads_with_is_the_quizs():
 
 
 def test_an_unchanged_rerun_imports_neither_numpy_nor_jinja():
-    code = ("import sys, grader.batch_run, grader.render.class_report, grader.render.terminal;"
+    code = ("import sys, grader.cli, grader.batch_run, grader.render.class_report, grader.render.progress;"
             "print(sorted(m for m in ('numpy', 'jinja2') if m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"

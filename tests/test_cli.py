@@ -139,7 +139,7 @@ def test_the_call_time_limit_is_an_option(tmp_path):
     assert next(e for e in slow["exercises"] if e["id"] == "relu")["status"] == "timeout"
 
 
-@pytest.mark.parametrize("command", [["submit", "reference"], ["batch", "exercises"], ["init"]])
+@pytest.mark.parametrize("command", [["submit", "reference"], ["batch", "tests/fixtures"], ["init"]])
 def test_an_output_path_that_is_a_file_is_one_line_not_a_traceback(tmp_path, command):
     blocker = tmp_path / "taken"
     blocker.write_text("not a folder", encoding="utf-8")

@@ -333,13 +333,13 @@ def test_a_batch_with_hostile_entries_finishes_and_leaks_nothing(tmp_path):
     rows = {row["student"]: row for row in csv.DictReader(
         (out / "grades.csv").read_bytes().decode("utf-8-sig").splitlines())}
     assert rows["bob"]["total"] == "100.0" and rows["gina"]["total"] == "100.0" and rows["alice"]["total"] == "0.0"
-    assert "link" in rows["eve"]["problem"] and "not a regular file" in rows["frank"]["problem"]
+    assert "link" in rows["eve"]["not_graded_reason"] and "not a regular file" in rows["frank"]["not_graded_reason"]
     texts = [run.stdout, run.stderr] + [p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*")
                                         if p.is_file() and p.suffix != ".sqlite"]
     assert secret not in "".join(texts)
-    skipped = json.loads((out / "gina" / "results.json").read_text(encoding="utf-8"))["skipped"]
+    skipped = json.loads((out / "students" / "gina" / "results.json").read_text(encoding="utf-8"))["skipped"]
     assert [(s["path"], s["reason"]) for s in skipped] == [("notes.py", "special"), ("zero.py", "link")]
-    assert "zero\\.py: a link" in (out / "gina" / "report.md").read_text(encoding="utf-8")
+    assert "zero\\.py: a link" in (out / "students" / "gina" / "report.md").read_text(encoding="utf-8")
 
 
 # --- each cap has two layers: on the listing, before reading, and while reading -------------------

@@ -1,4 +1,5 @@
 """Quizzes: a bank from the lectures, a personal sheet per student, answers graded without surprises."""
+import csv
 import json
 import math
 import os
@@ -190,13 +191,12 @@ def test_batch_grades_answers_handed_in_with_the_code(tmp_path):
         archive.write(tmp_path / "cal.toml", "cal/quiz-answers.toml")
     out = tmp_path / "out"
     grade("batch", folder, "--out", out, "--lang", "en")
-    rows = {line.split(",")[0].lstrip("\ufeff"): line.split(",")
-            for line in (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()}
+    rows = {line[0]: line for line in csv.reader((out / "grades.csv").read_text(encoding="utf-8-sig").splitlines())}
     header = rows.pop("student")
     quiz_score = header.index("quiz_score")
     assert rows["amy"][quiz_score] == "16.0" and rows["ben"][quiz_score] == "15.0" and rows["cal"][quiz_score] == "16.0"
-    assert (out / "ben" / "quiz.html").exists()
-    gradescope = json.loads((out / "ben" / "gradescope.json").read_text(encoding="utf-8"))
+    assert (out / "students" / "ben" / "quiz.html").exists()
+    gradescope = json.loads((out / "students" / "ben" / "gradescope.json").read_text(encoding="utf-8"))
     assert gradescope["score"] == 115 and gradescope["tests"][-1]["max_score"] == 16
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "xor-two-layers" in index and "67% (2/3)" in index
