@@ -170,6 +170,8 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
     folder = student_folder(out, entry.student)
     result, quiz_row, error, results_json = item.result, None, None, None
     failure = item.error or item.failure
+    if is_output_failure(failure):  # copying the submission filled the disk: no student after this one fares better
+        raise output_failure(failure, out)
     if result is not None:
         try:
             quiz = None
