@@ -33,6 +33,7 @@ from oracle import judge, load_functions  # noqa: E402
 
 NUMERIC = "returns a NumPy scalar/0-d array or bool instead of a float or int: the dtype is not graded (CONTRACT)"
 SAME_SHAPE = "one-hot t has y's shape (CONTRACT); a (C,) reshape broadcasts over (1, C) the same"
+SCALAR = "a scalar case passes a NumPy scalar, which has .ndim, .size and .astype (CONTRACT)"
 GATE = "another weight or bias that gives the same gate on its only inputs 0 and 1"
 EQUIVALENT: dict[str, str] = {
     "activations:leaky_relu:float(result) -> result": NUMERIC,
@@ -69,6 +70,10 @@ EQUIVALENT: dict[str, str] = {
     "losses:cross_entropy_error:y2 -> y (line 37, col 39)": SAME_SHAPE,
     "losses:cross_entropy_error:y2 -> y (line 37, col 58)": "y broadcasts as np.atleast_2d(y) does",
     "losses:cross_entropy_error:y2 -> y (line 34, col 22)": "y.size is np.atleast_2d(y).size",
+    "activations:leaky_relu:result -> x (line 71, col 21)": f"`x.ndim` is `result.ndim`: {SCALAR}",
+    "losses:cross_entropy_error:labels -> t (line 34, col 7)": f"`t.size` is `labels.size`: {SCALAR}",
+    "losses:cross_entropy_error:labels -> t (line 35, col 44)": f"`t.astype(int)` picks the same: {SCALAR}",
+    "losses:cross_entropy_error:np.atleast_1d(t) -> t": f"a label indexes the same without it: {SCALAR}",
     "losses:mean_squared_error:y -> t (line 17, col 17)": "t has y's shape (CONTRACT)",
     "losses:mean_squared_error:y -> t (line 17, col 31)": "t has y's shape (CONTRACT)",
 }

@@ -170,8 +170,8 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
     folder = student_folder(out, entry.student)
     result, quiz_row, error, results_json = item.result, None, None, None
     failure = item.error or item.failure
-    if is_output_failure(failure):  # copying the submission filled the disk: no student after this one fares better
-        raise output_failure(failure, out)
+    if failure is not None and is_output_failure(failure):  # the grader's own disk (a snapshot, a run folder)
+        raise output_failure(failure, out) from None
     if result is not None:
         try:
             quiz = None
@@ -228,11 +228,15 @@ def exports_key(latest: list[tuple[str, int]], lang: str, title: str, hashes: tu
 
 def grade_class(submissions: Path, out: Path, options: ClassOptions,
                 progress: Callable[[int], "object"] | None = None,
-                on_folder: Callable[[ClassFolder], None] | None = None) -> ClassRun:
+                on_folder: Callable[[ClassFolder], None] | None = None,
+                on_graded: Callable[[Gradebook, str, str], list[str]] | None = None,
+                title: str | None = None) -> ClassRun:
     """`grade batch`: every student of `submissions` graded into `out`, then grades.csv and index.html.
 
     `progress(total)` is a context manager giving the per-student callback (the progress bar);
-    `on_folder` hears about skipped and colliding entries before grading starts.
+    `on_folder` hears about skipped and colliding entries before grading starts; `on_graded(gradebook,
+    catalog hash, settings hash)` may record more students (a roster's without a submission) and returns
+    them, for grades.csv and index.html; `title` names the class when `submissions` is a temporary folder.
     """
     from grader.catalog import load_catalog
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
@@ -259,8 +263,9 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
             else:
                 with progress(len(entries)) as done:
                     summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done)
-            students = [entry.student for entry in entries]
-            title = Path(submissions).resolve().name + (f" · {options.shard}" if options.shard else "")
+            extra = on_graded(gradebook, *hashes) if on_graded else []
+            students = [entry.student for entry in entries] + extra
+            title = (title or Path(submissions).resolve().name) + (f" · {options.shard}" if options.shard else "")
             key = exports_key(gradebook.latest_ids(students), options.lang, title, hashes)
             written = [out / "grades.csv", out / "index.html"]
             if not exports_current(out, key):  # an unchanged class: the exports written last time still hold

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from grader.errors import GradeError
-MAX_ANSWERS_BYTES = 256 * 1024  # grader.quiz.marking's cap, not imported from it: it loads NumPy (test_batch_rough checks they agree)
 from grader.results import SkippedFile
 from grader.safe_files import (Item, TooLarge, list_folder, list_zip, member_parts, open_top, open_zip, printable,
                                read_fd, read_in_folder, read_member)
@@ -46,6 +45,8 @@ SOURCE_SUFFIXES = (".py", ".ipynb")
 SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", "site-packages", "node_modules"}
 """Never listed: operating-system debris and installed packages."""
 ANSWERS_PATTERNS = ("answers*.toml", "quiz*.toml")
+SKIPPED_NAMES = {"__init__.py", "setup.py", "conftest.py"}
+"""Never loaded: they belong to tests and packaging, not to the exercises (nor do test_*.py, *_test.py)."""
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Intake:
     single_file: bool = False
     """The submission is one .py file or one notebook (not a folder or a zip)."""
     _read: Callable[[Item, int], bytes] | None = field(default=None, repr=False)
+    _digest: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
 
     def files(self) -> Iterator[tuple[Item, bytes]]:
         """Every unit, then the answers file, read once each (one at a time, so memory stays small)."""
@@ -70,7 +72,15 @@ class Intake:
         for item in [*self.units, *([self.answers] if self.answers else [])]:
             data = self.read(item, min(cap_for(item.name), budget))
             budget -= len(data)
+            self._digest.update("/".join(item.parts).encode("utf-8", "surrogateescape") + b"\0")
+            self._digest.update(hashlib.sha256(data).digest())
             yield item, data
+
+    def fingerprint(self) -> str:
+        """What was read by `files()` (each path and its bytes) and what was skipped, as one hash."""
+        digest = self._digest.copy()
+        digest.update(repr([(s.path, s.reason) for s in self.skipped]).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()[:32]
 
     def read(self, item: Item, cap: int) -> bytes:
         try:
@@ -83,8 +93,15 @@ def cap_for(name: str) -> int:
     if name.lower().endswith(".ipynb"):
         return MAX_NOTEBOOK_BYTES
     if is_answers(name):
-        return MAX_ANSWERS_BYTES
+        return answers_cap()
     return MAX_SOURCE_BYTES
+
+
+def answers_cap() -> int:
+    """The quiz's own cap on an answers file (imported only when there is one: the quiz loads NumPy)."""
+    from grader.quiz.marking import MAX_ANSWERS_BYTES
+
+    return MAX_ANSWERS_BYTES
 
 
 def is_answers(name: str) -> bool:
@@ -152,7 +169,7 @@ def _choose(items: list[Item], name: str, shown: str, single_file: bool) -> Inta
         if item.size > cap_for(item.name):  # checked on the listing, before anything is read
             raise _too_large(item, cap_for(item.name), shown)
     answers = next((i for i in items if i.kind == "file" and is_answers(i.name)), None)
-    if answers is not None and answers.size > MAX_ANSWERS_BYTES:
+    if answers is not None and answers.size > answers_cap():
         answers = None
     if sum(item.size for item in units) + (answers.size if answers else 0) > MAX_SUBMISSION_BYTES:
         raise GradeError("intake.too-large", path=shown, limit=MAX_SUBMISSION_BYTES // 2**20)
@@ -161,9 +178,6 @@ def _choose(items: list[Item], name: str, shown: str, single_file: bool) -> Inta
     if len(odd) > MAX_LISTED:
         skipped.append(SkippedFile("", "more", count=len(odd) - MAX_LISTED))
     return Intake(name, units, answers, ignored, skipped, shown, single_file)
-
-
-SKIPPED_NAMES = {"__init__.py", "setup.py", "conftest.py"}
 
 
 def _too_large(item: Item, cap: int, shown: str) -> GradeError:
@@ -185,10 +199,9 @@ def content_hash(path: Path | str) -> str:
     digest = hashlib.sha256()
     try:
         with open_intake(path, follow_top_link=False) as intake:
-            for item, data in intake.files():
-                digest.update("/".join(item.parts).encode("utf-8", "surrogateescape") + b"\0")
-                digest.update(hashlib.sha256(data).digest())
-            digest.update(repr([(s.path, s.reason) for s in intake.skipped]).encode("utf-8", "surrogateescape"))
+            for _ in intake.files():
+                pass
+            return intake.fingerprint()
     except GradeError as error:
         digest.update(repr((error.key, sorted(error.params.items()))).encode("utf-8", "surrogateescape"))
     except OSError as error:  # the grader's own side (no file descriptor left, ...): graded again next time
@@ -206,6 +219,6 @@ def find_answers(path: Path | str) -> tuple[str, bytes] | None:
         with open_intake(path, follow_top_link=False) as intake:
             if intake.answers is None:
                 return None
-            return intake.answers.name, intake.read(intake.answers, MAX_ANSWERS_BYTES)
+            return intake.answers.name, intake.read(intake.answers, answers_cap())
     except (GradeError, OSError):
         return None

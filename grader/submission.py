@@ -7,7 +7,6 @@ owns, and nothing downstream touches the student's tree again. Nothing here runs
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import shutil
 import tempfile
@@ -107,11 +106,8 @@ def open_submission(path: Path | str, follow_top_link: bool = True) -> Iterator[
 def _snapshot(intake: Intake, root: Path) -> Submission:
     units: list[SourceUnit] = []
     answers = None
-    digest = hashlib.sha256()
     py_names = {item.name[:-3] for item in intake.units if item.name.lower().endswith(".py")}
     for item, data in intake.files():
-        digest.update("/".join(item.parts).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(hashlib.sha256(data).digest())
         if item is intake.answers:
             answers = (item.name, data)
             continue
@@ -124,10 +120,9 @@ def _snapshot(intake: Intake, root: Path) -> Submission:
             taken = {unit.name for unit in units} | py_names
             shown = intake.shown if intake.single_file else f"{intake.shown}/{'/'.join(item.parts)}"
             units.append(read_notebook(root / item.name, stem if stem not in taken else f"{stem}_ipynb", shown))
-    digest.update(repr([(s.path, s.reason) for s in intake.skipped]).encode("utf-8", "surrogateescape"))
     if not units:
         raise GradeError("error.empty-folder", path=intake.shown)
-    return Submission(intake.name, root, units, intake.ignored, intake.skipped, answers, digest.hexdigest()[:32])
+    return Submission(intake.name, root, units, intake.ignored, intake.skipped, answers, intake.fingerprint())
 
 
 def read_notebook(path: Path, module: str, shown: str | None = None) -> SourceUnit:

@@ -120,8 +120,11 @@ def test_a_batch_killed_midway_loses_nothing_and_finishes_on_the_next_run(tmp_pa
     while time.monotonic() < deadline and recorded < 3:
         time.sleep(0.1)
         if database.exists():
-            with sqlite3.connect(database) as db:
-                recorded = db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+            try:
+                with sqlite3.connect(database) as db:
+                    recorded = db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+            except sqlite3.OperationalError:  # the batch has created the file but not yet its tables
+                continue
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert 3 <= recorded < 10

@@ -333,14 +333,6 @@ def test_grades_csv_shows_times_graded_elsewhere_in_local_time(tmp_path, monkeyp
     assert read_grades(tmp_path)[0]["graded_at"] == shown
 
 
-def test_the_answers_cap_intake_reads_with_is_the_quizs():
-    """grader.intake keeps its own copy, so that an unchanged re-run never loads NumPy."""
-    from grader.intake import MAX_ANSWERS_BYTES as intake_cap
-    from grader.quiz.marking import MAX_ANSWERS_BYTES as quiz_cap
-
-    assert intake_cap == quiz_cap
-
-
 def test_an_unchanged_rerun_imports_neither_numpy_nor_jinja():
     code = ("import sys, grader.cli, grader.batch_run, grader.render.class_report, grader.render.progress;"
             "print(sorted(m for m in ('numpy', 'jinja2') if m in sys.modules))")

@@ -90,6 +90,7 @@ def test_partly_like_is_said_in_both_languages_and_names_nothing(grade):
     english = grade(fixture, only=["mean_squared_error"], lang="en").exercises[0]
     korean = grade(fixture, only=["mean_squared_error"], lang="ko").exercises[0]
     assert english.mistakes == korean.mistakes == []
-    assert all(note.name.startswith("Some cases look like") for note in english.diagnoses)
-    assert all(note.name.startswith("일부 사례가") for note in korean.diagnoses)
+    assert [note.name for note in english.diagnoses] == [
+        "The ½ is missing (some cases only)", "Averaged over every element (some cases only)"]
+    assert all(note.name.endswith(" (일부 사례만)") and "일부에서만" in note.hint for note in korean.diagnoses)
     assert all(case.mistakes == [] for case in english.cases)

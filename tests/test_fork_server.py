@@ -68,8 +68,10 @@ def test_two_submissions_at_once_see_neither_files_nor_processes(sandboxed, refe
 
 UNDO_MOUNTS = """    import ctypes, os
     libc = ctypes.CDLL(None, use_errno=True)
-    undone = [p for p in ('/tmp', '/work', '/proc', '/submission') if libc.umount2(p.encode(), 2) == 0]
+    undone = [p for p in ('/dev/shm', '/dev/null', '/dev', '/tmp', '/work', '/proc', '/submission')
+              if libc.umount2(p.encode(), 2) == 0]
     remounted = libc.mount(b'proc', b'/proc', b'proc', 0, None) == 0
+    remounted |= libc.mount(b'none', b'/dev', None, 32 | 4096, None) == 0  # MS_REMOUNT | MS_BIND, read-write
     if undone or remounted:
         raise RuntimeError(f'undid {undone} remounted {remounted}')
     return np.where(x > 0, x, alpha * x)

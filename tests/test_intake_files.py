@@ -34,6 +34,7 @@ try:
         seen["units"] = sorted(unit.path for unit in submission.units)
         seen["skipped"] = sorted([entry.path, entry.reason] for entry in submission.skipped)
         seen["copied"] = sorted(p.name for p in submission.root.iterdir())
+        seen["snapshot_hash"] = submission.content_hash
         seen["sources"] = "".join((submission.root / unit.path).read_text("latin-1") for unit in submission.units
                                   if unit.kind == "file")
 except GradeError as error:
@@ -300,7 +301,9 @@ def test_only_the_units_are_copied_and_grading_never_touches_the_original(grade,
 
 def test_the_content_hash_follows_what_is_graded(tmp_path):
     folder = reference_folder(tmp_path / "sam")
-    first = probe(folder)["hash"]
+    seen = probe(folder)
+    first = seen["hash"]
+    assert seen["snapshot_hash"] == first  # the batch may take it from the one reading it grades
     (folder / "notes.txt").write_text("not read\n", encoding="utf-8")
     assert probe(folder)["hash"] == first
     with open(folder / "relu_extra.py", "w", encoding="utf-8") as handle:
@@ -457,3 +460,23 @@ def test_a_snapshot_lives_while_it_is_used_and_a_killed_graders_are_removed(tmp_
     alive.mkdir()
     remove_stale_snapshots(tmp_path)
     assert not stale.exists() and alive.exists()
+
+
+def test_a_folder_the_grader_may_not_open_is_listed_not_fatal(tmp_path, monkeypatch):
+    from grader import safe_files
+    from grader.submission import open_submission
+
+    folder = reference_folder(tmp_path / "abe")
+    (folder / "locked").mkdir()
+    (folder / "locked" / "answers.toml").write_text("quiz = 'q1'\n", encoding="utf-8")
+    opened = safe_files._open_at
+
+    def refuse_locked(top, parts, flags):  # root ignores permissions, so refuse as a locked folder would
+        if parts[:1] == ("locked",):
+            raise PermissionError(13, "Permission denied")
+        return opened(top, parts, flags)
+
+    monkeypatch.setattr(safe_files, "_open_at", refuse_locked)
+    with open_submission(folder) as submission:
+        assert [u.path for u in submission.units] == REFERENCE_UNITS and submission.answers is None
+        assert [(s.path, s.reason) for s in submission.skipped] == [("locked", "unreadable")]

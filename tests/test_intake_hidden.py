@@ -162,7 +162,7 @@ def test_a_hidden_case_outcome_keeps_nothing_a_person_could_read(graders, refere
     grader = graders[True]
     relu = grader.prepare(grader.catalog.exercise("relu"))
     with open_submission(reference_copy) as submission:
-        report, outcomes = run_cases(submission, [relu], grader.limits, grader.launcher)
+        report, outcomes = run_cases(submission.root, submission.units, [relu], grader.limits, grader.launcher)
     needles = seeded_inputs(grader)
     visible, hidden = outcomes[0][:-1], outcomes[0][-1]
     assert all(o.output.text and o.warnings for o in visible)  # the visible cases' printing is kept

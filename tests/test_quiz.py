@@ -200,3 +200,32 @@ def test_batch_grades_answers_handed_in_with_the_code(tmp_path):
     assert gradescope["score"] == 115 and gradescope["tests"][-1]["max_score"] == 16
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "xor-two-layers" in index and "67% (2/3)" in index
+
+
+def test_letters_typed_with_the_korean_keyboard_on_are_read_as_the_keys_latin_letters(tmp_path):
+    sheet = build_sheet(BANK, "nn-1", "2024001")
+    hangul = {"A": "ㅁ", "B": "ㅠ", "C": "ㅊ", "D": "ㅇ", "E": "ㄷ", "F": "ㄹ"}
+    typed, expected = [], 0
+    for item in sheet.questions:
+        if item.question.type == "single":
+            typed.append(hangul[item.answer])
+            expected += 1
+        elif item.question.type == "multiple":
+            typed.append(",".join(hangul[letter] for letter in item.answer))
+            expected += 1
+        elif item.question.type == "truefalse":
+            typed.append("ㅅ" if item.answer else "ㄹ")  # the keys of t and f
+            expected += 1
+        else:
+            typed.append("")
+    out = tmp_path / "typed.toml"
+    run = grade("quiz", "take", "--student", "2024001", "--out", out, "--lang", "ko", input="\n".join(typed) + "\n")
+    assert "읽을 수 없" not in run.stdout and f"1/{len(sheet.questions)} " in run.stdout  # where the student is
+    result = json.loads(grade("quiz", "grade", out, "--json").stdout)
+    assert sum(q["status"] == "correct" for q in result["questions"]) == expected > 0
+
+
+def test_the_w5_step_question_states_its_network_instead_of_saying_same_network():
+    question = BANK.questions["backprop-w5-step"]
+    assert "같은 신경망" not in question.prompt("ko") and "Same network" not in question.prompt("en")
+    assert "2-2-2" in question.prompt("ko") and "2-2-2" in question.prompt("en")

@@ -113,3 +113,13 @@ def test_every_private_folder_is_size_capped(sandboxed, reference_copy):
     result = grade_one(sandboxed, reference_copy)
     assert result.exercises[5].status == "passed", result.exercises[5].cases[0].message
     assert others_pass(result, set())
+
+
+def test_the_largest_submission_the_intake_accepts_fits_in_a_workers_folders(sandboxed, reference_copy):
+    # 256 source files, 50 MiB in all (the intake's caps): mostly comments, each file at most 1 MiB.
+    extra = 256 - len(list(reference_copy.glob("*.py")))
+    size = (50 * 2**20 - sum(p.stat().st_size for p in reference_copy.glob("*.py"))) // extra
+    for index in range(extra):
+        (reference_copy / f"notes{index:03d}.py").write_text("#" * (size - 1) + "\n", encoding="utf-8")
+    result = grade_one(sandboxed, reference_copy)
+    assert result.score == 100 and all(f.ok for f in result.files), [f for f in result.files if not f.ok][:1]

@@ -45,12 +45,15 @@ def lazy_numpy(folder):
                      "    return 1 / (1 + np.exp(-x))\n")
 
 
-def grade(python, submission, out, isolation):
+def grade(python, submission, out, isolation, files=None):
     finished = subprocess.run([str(python), "-m", "grader", "submit", str(submission), "--isolation", isolation,
                                "--out", str(out), "--json"], capture_output=True, text=True, cwd=out.parent,
                               timeout=180)
     assert finished.returncode == 0, finished.stderr
-    return {e["id"]: e for e in json.loads(finished.stdout)["exercises"]}
+    results = json.loads(finished.stdout)
+    if files is not None:
+        files.extend(results["files"])
+    return {e["id"]: e for e in results["exercises"]}
 
 
 def test_the_installed_grader_is_installed_where_the_sandbox_must_hide_it(tmp_venv):
@@ -86,3 +89,19 @@ def test_a_venv_under_tmp_grades_the_reference_fully(tmp_venv, reference_copy, t
     exercises = grade(python, reference_copy, tmp_path / "out", isolation)
     assert all(e["status"] == "passed" for e in exercises.values()), [e["id"] for e in exercises.values()
                                                                       if e["status"] != "passed"]
+
+
+@pytest.mark.parametrize("isolation", ["process", "bwrap"])
+def test_honest_hand_ins_earn_their_marks_with_the_venv_under_tmp(tmp_venv, tmp_path, isolation):
+    """The student side of a venv under /tmp: `import numpy.random`, `np.random.seed` and `numpy.testing`
+    at a file's top level, and a notebook with matplotlib in the cell that defines the functions."""
+    from test_honest import FIXTURES_GRADED, HONEST
+
+    python, _ = tmp_venv
+    for name in ("selftest_seed.py", "colab_activations.ipynb"):
+        defined, _ = FIXTURES_GRADED[name]
+        files = []
+        exercises = grade(python, HONEST / name, tmp_path / f"out-{name}", isolation, files)
+        assert {e for e, result in exercises.items() if result["status"] == "passed"} == set(defined), name
+        # No NumPy line was skipped: numpy.random and numpy.testing loaded at the top level.
+        assert not [note for file in files for note in file["advice"] if "`numpy" in note or "numpy." in note], files

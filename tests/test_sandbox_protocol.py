@@ -86,3 +86,9 @@ def test_a_hundred_megabyte_line_costs_the_grader_no_memory(isolated_grade, refe
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert_interfered(result)
     assert grown_mb < 60, f"the grader grew by {grown_mb:.0f} MB reading one line"
+
+
+def test_the_interference_is_explained_in_korean_too(isolated_grade, reference_copy):
+    attack(reference_copy, BY_FD.format(payload=repr(FORGERIES["not-an-object"])))
+    leaky = isolated_grade(reference_copy, lang="ko").exercises[5]
+    assert leaky.status == "error" and "채점기를 방해했습니다" in leaky.cases[0].message

@@ -119,17 +119,23 @@ def exercise_list(catalog: Catalog, messages: Messages) -> Table:
 
 
 def print_view(view, console: Console | None = None) -> None:
+    if isinstance(view, Table):
+        # Rich's word wrap misjudges some Korean lines by a cell and cuts the last word to "…": fold instead,
+        # so every word is shown (wrapped) at any width, 80 columns included.
+        for column in view.columns:
+            column.overflow = "fold"
     (console or Console()).print(view)
 
 
-def hint_view(exercise: Exercise, level: int, messages: Messages) -> Group:
-    """The hints revealed so far (a nudge, then the formula, then the NumPy idiom) and how to get the next."""
+def hint_view(exercise: Exercise, level: int, messages: Messages, more: str = "practice.more-hints") -> Group:
+    """The hints revealed so far (a nudge, then the formula, then the NumPy idiom) and how to get the next
+    (`more`: the message that says how, a command by default, a key in `grade watch`)."""
     lang = messages.lang
     parts = [Text(f"{messages.t('practice.hint-level', level=n, total=len(exercise.hints))}: {hint(lang)}",
                   style="yellow" if n == level else "")
              for n, hint in enumerate(exercise.hints[:level], start=1)]
     if level < len(exercise.hints):
-        parts.append(Text(messages.t("practice.more-hints", exercise=exercise.id), style="dim"))
+        parts.append(Text(messages.t(more, exercise=exercise.id), style="dim"))
     return Group(*parts)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import fcntl
 import itertools
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -31,6 +30,9 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 UID_BASE, UID_COUNT = 1_900_000_000, 1024
 """The pool: uids no account on a normal host uses (useradd stops at 60000, systemd's dynamic users at 65519)."""
 UID_LOCKS = Path("/run/grade-uids")
+_TOKEN = os.urandom(4).hex()
+"""Names this process's cgroups: a killed grader's pid may be reused, its cgroups must not collide."""
+_SERIAL = itertools.count()
 
 
 class Confinement:
@@ -56,9 +58,10 @@ class Confiner:
     """Makes a Confinement per worker, the best kind this host allows the grader."""
 
     def __init__(self, mode: str):
-        self._serial = itertools.count()
         self.uids, self.kind = False, "rlimit"
         self.parents = _cgroup_parents()
+        for parent in self.parents.values():
+            _remove_stale(parent)
         if self.parents:
             try:  # once, to know: a cgroup folder may be made and still refuse its limits
                 self.confine(2**30, 8).release()
@@ -71,7 +74,7 @@ class Confiner:
     def confine(self, memory_bytes: int, processes: int) -> Confinement:
         groups = []
         if self.parents:
-            name = f"grade-{os.getpid()}-{next(self._serial)}"  # a killed grader's are removed by the next
+            name = f"grade-{os.getpid()}-{_TOKEN}-{next(_SERIAL)}"  # a killed grader's: see _remove_stale
             try:
                 groups.append(_make_group(self.parents["memory"] / name, {"memory.limit_in_bytes": memory_bytes},
                                           {"memory.memsw.limit_in_bytes": memory_bytes, "memory.swappiness": 0}))
@@ -103,7 +106,6 @@ def _cgroup_parents() -> dict[str, Path]:
         base = CGROUP_ROOT / controller / (own or "/").lstrip("/")
         if own is None or not (base / "cgroup.procs").is_file() or not os.access(base, os.W_OK):
             return {}
-        _remove_stale(base)
         parents[controller] = base
     return parents
 
@@ -143,10 +145,13 @@ def _empty_and_remove(group: Path) -> None:
 
 
 def _remove_stale(base: Path) -> None:
-    """Remove the cgroups of graders that are gone (killed with -9), and whatever still runs in them."""
-    for group in base.glob("grade-*-*"):
-        pid = group.name.split("-")[1]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+    """Remove the cgroups of graders that are gone (killed with -9), and whatever still runs in them.
+
+    Gone: its pid runs no more, or it is this grader's pid with another token (the pid was reused).
+    """
+    for group in base.glob("grade-*-*-*"):
+        _, pid, owner, _ = group.name.split("-", 3)
+        if pid.isdigit() and (not Path(f"/proc/{pid}").exists() or int(pid) == os.getpid() and owner != _TOKEN):
             _empty_and_remove(group)
 
 
@@ -195,7 +200,3 @@ def prepare_run_folder(run_dir: Path, uid: int | None) -> None:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     os.chmod(run_dir / "submission", 0o755)
     os.chown(run_dir / "work", uid, uid)
-
-
-def remove_run_folder(run_dir: Path) -> None:
-    shutil.rmtree(run_dir, ignore_errors=True)

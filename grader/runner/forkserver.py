@@ -34,9 +34,13 @@ class Worker:
         self._kill_fd: int | None = kill_fd
         self._exit_code: int | None = None
         self._status_read = False
+        self._stopped = False
 
     def stop(self) -> None:
-        """Kill the worker and everything it started, wait until they are gone, and close the pipes."""
+        """Kill the worker and everything it started, wait until they are gone, and close the pipes (once)."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self._kill_fd is not None:
             os.close(self._kill_fd)  # the nursery takes the closed pipe as the order to kill
             self._kill_fd = None

@@ -21,6 +21,7 @@ from typing import IO
 from grader.errors import GradeError
 from grader.runner import confine
 from grader.runner.forkserver import ForkServer, ServerFailed, Worker
+from grader.runner.job import WorkerFailed
 from grader.runner.sandbox import RUNNER, SITE, interpreter, numpy_folder, sandbox_arguments
 
 ISOLATION_MODES = ("auto", "bwrap", "process")
@@ -87,7 +88,10 @@ class ProcessLauncher:
         return Placement(str(run_dir / "submission"), work, work, inline_sources=False)
 
     def start(self, run_dir: Path, output: IO[bytes], memory_bytes: int = 2 * 1024**3, processes: int = 64) -> Worker:
-        confinement = self.confiner.confine(memory_bytes, processes)
+        try:
+            confinement = self.confiner.confine(memory_bytes, processes)
+        except OSError as error:  # never run a submission without the limits this host promised
+            raise WorkerFailed(f"the worker's limits could not be set up ({error})") from None
         try:
             if self.placement(run_dir).inline_sources is False:
                 confine.prepare_run_folder(run_dir, confinement.uid)
@@ -130,6 +134,8 @@ def make_launcher(isolation: str = "auto"):
         if shutil.which("bwrap") is not None:
             try:
                 launcher = BwrapLauncher()
+                launcher.server.start()
+                launcher.confiner  # made while the server loads NumPy
                 launcher.server.wait_ready()
                 return launcher
             except (ServerFailed, OSError) as failure:
@@ -140,6 +146,7 @@ def make_launcher(isolation: str = "auto"):
             raise GradeError("error.bwrap-unavailable", reason=reason)
     launcher = ProcessLauncher()
     launcher.server.start()
+    launcher.confiner  # made while the server loads NumPy
     return launcher
 
 

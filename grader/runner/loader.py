@@ -4,8 +4,8 @@ A .py file (or each notebook cell) is parsed with `ast` and each top-level state
 own, with its real file name and line numbers, so tracebacks still point at the student's lines. A
 statement that raises (a missing matplotlib, a failed download, a NameError, ...) or runs past its time
 is skipped and loading goes on; `sys.exit` or `os._exit` ends the loading of that file. Only a syntax
-error costs a file its functions (a notebook cell its own). What was skipped, and the functions each
-file defines, are reported as data; the grader words them.
+error costs a file its functions (a notebook cell its own). What was skipped is reported as data; the
+grader words it.
 
 Student files import each other (`from activations import relu`) through a finder that serves the
 submission's units by name, loaded the same way. Like worker.py, this file needs nothing but the
@@ -17,10 +17,9 @@ import importlib.util
 import linecache
 import os
 import signal
+import _signal
 import sys
-import types
 
-MAX_FUNCTIONS = 200
 MAX_SKIPPED = 100
 MAX_CODE_CHARS = 120
 
@@ -35,47 +34,6 @@ class ExitAtImport(SystemExit):
 
 def _exit_at_import(code=0):
     raise ExitAtImport(code)
-
-
-def signature(name, function):
-    """`name(a, b, alpha=0.01)` from the code object alone: no student __signature__ or __repr__ runs."""
-    code = function.__code__
-    count = code.co_argcount + code.co_kwonlyargcount
-    names = list(code.co_varnames[:count])
-    defaults = function.__defaults__ if type(function.__defaults__) is tuple else ()
-    shown = []
-    for position, argument in enumerate(names[:code.co_argcount]):
-        default_at = position - (code.co_argcount - len(defaults))
-        if default_at >= 0:
-            value = defaults[default_at]
-            text = repr(value) if type(value) in (int, float, bool, type(None)) else "…"
-            shown.append(f"{argument}={text}")
-        else:
-            shown.append(argument)
-    rest = count
-    if code.co_flags & 0x04:  # *args
-        shown.append("*" + code.co_varnames[rest])
-        rest += 1
-    elif code.co_kwonlyargcount:
-        shown.append("*")
-    shown += names[code.co_argcount:]
-    if code.co_flags & 0x08:  # **kwargs
-        shown.append("**" + code.co_varnames[rest])
-    return f"{name}({', '.join(shown)})"[:200]
-
-
-def defined_functions(module):
-    """The plain functions (def or lambda) bound at the top level of a module, with their signatures."""
-    found = []
-    for name, value in list(vars(module).items()):
-        if type(name) is str and not name.startswith("_") and type(value) is types.FunctionType:
-            try:
-                found.append(signature(name, value))
-            except Exception:  # odd code objects: the name alone still helps
-                found.append(f"{name}(…)")
-            if len(found) >= MAX_FUNCTIONS:
-                break
-    return found
 
 
 CELL_FILES = {}
@@ -107,7 +65,7 @@ def _first_line(source):
 
 
 class Loader:
-    """Loads the plan's units; `reports[name]` holds what each load skipped, its errors and its functions."""
+    """Loads the plan's units; `reports[name]` holds what each load skipped and its errors."""
 
     def __init__(self, plan, send, describe_error, statement_seconds):
         self.root = plan["root"]
@@ -118,8 +76,8 @@ class Loader:
         self.describe_error = describe_error
         self.statement_seconds = statement_seconds
         self.reports = {}
-        self.depth = 0
         self.current = []
+        """The statements running now, outermost first: (unit, key)."""
 
     # --- the import system's side: `from activations import relu` between the student's files ------
 
@@ -164,13 +122,16 @@ class Loader:
 
     def run_unit(self, unit, module):
         name = unit["name"]
-        report = self.reports[name] = {"errors": [], "skipped": [], "functions": []}
+        report = self.reports[name] = {"errors": [], "skipped": []}
         faults = self.faults.get(name, {})
-        if unit["kind"] == "notebook":
-            pieces = [(cell["label"], cell["source"], cell_filename(unit, cell["label"])) for cell in unit["cells"]]
-        else:
-            pieces = [(None, self.source(unit), self.filename(unit))]
-        self.depth += 1
+        try:
+            if unit["kind"] == "notebook":
+                pieces = [(cell["label"], cell["source"], cell_filename(unit, cell["label"])) for cell in unit["cells"]]
+            else:
+                pieces = [(None, self.source(unit), self.filename(unit))]
+        except OSError as error:  # an unreadable file: said like a syntax error, it costs the file
+            report["errors"].append(self.describe_error(error, self.root))
+            raise
         try:
             for label, source, filename in pieces:
                 if isinstance(source, str):
@@ -187,8 +148,6 @@ class Loader:
                 if not self.run_statements(tree, unit, label, source, filename, module, report, faults):
                     break
         finally:
-            self.depth -= 1
-            report["functions"] = defined_functions(module)
             if self.current:  # back in the statement that imported this file: the supervisor blames it again
                 self.send("statement", unit=self.current[-1][0], key=self.current[-1][1])
 
@@ -210,14 +169,17 @@ class Loader:
                     return False
                 continue
             try:
-                code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
+                code = _compile(node, filename, flags)
             except SyntaxError as error:  # `return` at the top level and the like: only this statement
                 self.skip(report, unit, label, source, node, "error", self.describe_error(error, self.root))
                 continue
             if isinstance(node, ast.ImportFrom) and node.module == "__future__":
                 for alias in node.names:
                     flags |= getattr(getattr(__future__, alias.name, None), "compiler_flag", 0)
-            outcome, error = self.execute(unit["name"], key, code, module.__dict__)
+            if self.quick(node):
+                outcome, error = _run(code, module.__dict__)
+            else:
+                outcome, error = self.execute(unit["name"], key, code, module.__dict__)
             if outcome == "exit":
                 self.skip(report, unit, label, source, node, "exit", None)
                 return False
@@ -226,33 +188,48 @@ class Loader:
                           self.describe_error(error, self.root) if outcome == "error" else None)
         return True
 
+    def quick(self, node):
+        """A statement that cannot run for long: a plain `def` (no decorators, constant defaults) or an
+        import of a module already loaded. It runs without a report or an alarm, which would cost more
+        than the statement itself."""
+        if isinstance(node, ast.FunctionDef):
+            arguments = node.args
+            annotations = [a.annotation for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs]
+            return (not node.decorator_list and all(_constant(d) for d in arguments.defaults + arguments.kw_defaults)
+                    and all(a is None or isinstance(a, (ast.Constant, ast.Name)) for a in annotations + [node.returns])
+                    and arguments.vararg is None and arguments.kwarg is None)
+        if isinstance(node, ast.Import):
+            return all(a.name in sys.modules and a.name.split(".")[0] not in self.units for a in node.names)
+        if isinstance(node, ast.ImportFrom):
+            return node.level == 0 and node.module in sys.modules and node.module.split(".")[0] not in self.units
+        return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+
     def execute(self, name, key, code, namespace):
-        """Run one statement under its time limit: ("ok" | "error" | "timeout" | "exit", the exception)."""
+        """Run one statement under its time limit: ("ok" | "error" | "timeout" | "exit", the exception).
+
+        A statement run while a sibling's statement imports this file has a clock of its own; the
+        importing statement's clock stops meanwhile, so each is charged its own time only."""
         self.send("statement", unit=name, key=key)
+        paused = signal.setitimer(signal.ITIMER_REAL, 0)[0] if self.current else 0.0
         self.current.append((name, key))
-        nested = len(self.current) > 1  # imported by a sibling's statement: that statement's clock runs
-        previous = None
-        if not nested:
-            previous = signal.signal(signal.SIGALRM, _alarm)
-            signal.setitimer(signal.ITIMER_REAL, self.statement_seconds)
+        previous = _signal.signal(signal.SIGALRM, _alarm)  # the C function: no enum wrapping per statement
+        signal.setitimer(signal.ITIMER_REAL, self.statement_seconds)
         try:
             exec(code, namespace)
-            if not nested:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_REAL, 0)
             return "ok", None
         except StatementTimeout as error:
-            if nested:
-                raise  # the importing statement is the one that ran too long
             return "timeout", error
         except SystemExit as error:
             return "exit", error
         except BaseException as error:
             return "error", error
         finally:
-            if not nested:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            _signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
             self.current.pop()
+            if paused:  # the importing statement's clock runs again
+                signal.setitimer(signal.ITIMER_REAL, paused)
 
     def skip(self, report, unit, label, source, node, reason, error, detail=""):
         if len(report["skipped"]) >= MAX_SKIPPED:
@@ -264,6 +241,26 @@ class Loader:
             "line": line, "code": code, "reason": reason, "error": error, "detail": str(detail)[:300],
             "cell": label or "", "cell_first": _first_line(source) if label is not None else "",
         })
+
+
+def _constant(node):
+    return node is None or isinstance(node, ast.Constant) or (
+        isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant))
+
+
+def _run(code, namespace):
+    try:
+        exec(code, namespace)
+        return "ok", None
+    except SystemExit as error:
+        return "exit", error
+    except BaseException as error:
+        return "error", error
+
+
+def _compile(node, filename, flags):
+    """One statement's code object, with its real line numbers."""
+    return compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
 
 
 def _alarm(signum, frame):

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parent
-SANDBOX_FILES = ("zygote.py", "namespaces.py", "worker.py", "codec.py", "loader.py", "standin.py")
+SANDBOX_FILES = ("zygote.py", "namespaces.py", "worker.py", "codec.py", "loader.py", "signatures.py",
+                 "standin.py")
 SITE = "/site"
 """Where NumPy is mounted inside the sandbox: the only folder the fork server adds to its path."""
 PRIVATE = ("/submission", "/work", "/tmp", "/dev", "/proc", "/site", "/grader")

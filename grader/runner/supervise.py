@@ -57,6 +57,9 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
                 try:
                     next_start = _supervise(worker, plan, calls, start, limits, deadline, outcomes, unit_outcomes,
                                             found)
+                except WorkerFailed as failed:
+                    worker.stop()
+                    raise WorkerFailed(f"{failed} {_setup_failure(output_path)}".rstrip()) from None
                 finally:
                     worker.stop()
                 if next_start is None:
@@ -82,6 +85,7 @@ def _stage(root: Path, units: list[SourceUnit], target: Path) -> Path:
     target.mkdir()
     for unit in units:
         if unit.kind == "file":
+            (target / unit.path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / unit.path, target / unit.path)
     return target
 
@@ -254,6 +258,15 @@ def _error(data) -> ErrorInfo:
 
 def _output(data) -> Output:
     return Output(*protocol.output(data))
+
+
+def _setup_failure(path: Path) -> str:
+    """The reason the fork server wrote when it could not set a worker up (its last line saying so)."""
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 4096))
+        lines = handle.read().decode("utf-8", errors="replace").splitlines()
+    found = [line for line in lines if line.startswith("grade worker setup failed:")]
+    return "".join(c for c in found[-1][:300] if c.isprintable()) if found else ""
 
 
 def _read_output(path: Path, keep: int) -> Output:

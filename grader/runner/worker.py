@@ -5,8 +5,8 @@ calls the planned functions on the inputs given, and writes one JSON line per ev
 It only observes — what came back, what the arguments looked like afterwards, what was printed or
 raised — and never judges: every comparison happens in the grader's own process.
 
-This file must need nothing but the standard library, NumPy, codec.py and loader.py beside it: it also runs
-inside a sandbox where the grader package is not installed.
+This file must need nothing but the standard library, NumPy and the runner's files beside it (codec.py,
+loader.py, signatures.py): it also runs inside a sandbox where the grader package is not installed.
 """
 import importlib.util
 import io
@@ -33,6 +33,7 @@ def _beside(module_name, file_name):
 
 codec = _beside("_grade_codec", "codec.py")
 loader = _beside("_grade_loader", "loader.py")
+signatures = _beside("_grade_signatures", "signatures.py")
 standin = _beside("_grade_standin", "standin.py")
 
 MAX_MESSAGE_CHARS = 2000
@@ -135,8 +136,9 @@ def load_units(plan, protocol, capture_chars):
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             if module is not None:
                 loaded[unit["name"]] = module
-            report = units.reports.get(unit["name"]) or {"errors": [], "skipped": [], "functions": []}
-            protocol.send("unit", unit=unit["name"], output=output.summary(), **report)
+            report = units.reports.get(unit["name"]) or {"errors": [], "skipped": []}
+            functions = signatures.defined_functions(module) if module is not None else []
+            protocol.send("unit", unit=unit["name"], output=output.summary(), functions=functions, **report)
 
     loader.run_with_exit_guard(load_all)
     return loaded

@@ -48,7 +48,9 @@ def write_sources(plan):
     for unit in plan["units"]:
         source = unit.get("source_base64")
         if source is not None:
-            with open(os.path.join(root, unit["path"]), "wb") as handle:
+            path = os.path.join(root, unit["path"])
+            os.makedirs(os.path.dirname(path), exist_ok=True)  # a file in a subfolder of the submission
+            with open(path, "wb") as handle:
                 handle.write(base64.b64decode(source))
 
 
