@@ -465,7 +465,7 @@ def batch(
         from grader.batch_run import ClassOptions, grade_class
         from grader.lms import open_class
         from grader.render.safe import terminal_text
-        from grader.render.terminal import batch_progress
+        from grader.render.progress import batch_progress
 
         messages = Messages(language)
 
