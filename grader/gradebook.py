@@ -159,7 +159,9 @@ class Gradebook:
                error: str | None = None, graded_at: str | None = None, results_json: str | None = None,
                max_score: float = 0.0, quiz: QuizRow | None = None, settings_hash: str = "") -> int:
         """Store one attempt whole, or not at all; `max_score` is what an ungraded attempt was out of."""
-        graded_at = graded_at or (result.graded_at if result else None) or _now()
+        # To the microsecond: two attempts of one student in the same second (a re-run with other settings)
+        # are two rows, not one ignored as a merge's duplicate.
+        graded_at = graded_at or _now()
         if result is not None and results_json is None:
             results_json = result.to_json()
         with self._transaction():
@@ -301,5 +303,5 @@ class Gradebook:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="microseconds")
 

@@ -156,3 +156,13 @@ def test_a_full_tmpfs_is_one_line_and_keeps_what_was_graded(graded, tmp_path):
     assert run.returncode == 0 and lines[0] == "rc=2", run.stdout + run.stderr
     assert len(lines) == 4 and "disk is full" in lines[1] and str(mount) in lines[1] and "Traceback" not in run.stdout, run.stdout
     assert lines[2] == "grades unchanged" and lines[3] == "ok 1"
+
+
+def test_two_attempts_in_one_second_are_both_kept_and_the_second_is_latest(tmp_path):
+    """A re-run with other settings right after the first (same student, files and catalog, same second)
+    once hit the merge's duplicate check and was dropped, so the next re-run graded that student again."""
+    with Gradebook.in_folder(tmp_path) as book:
+        book.record("alice", "content", "catalog", None, error="first", settings_hash="one")
+        book.record("alice", "content", "catalog", None, error="second", settings_hash="two")
+        assert book.latest_keys()["alice"] == ("content", "catalog", "two", "second")
+        assert len(book.history("alice")) == 2
