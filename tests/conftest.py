@@ -1,4 +1,10 @@
-"""Shared fixtures: one Grader for the whole run (it prepares expected values once) and paths."""
+"""Shared fixtures: one Grader for the whole run (it prepares expected values once) and paths.
+
+Also marks the slow tests (`pytest -m "not slow"` runs the rest in seconds; a plain `pytest` runs all).
+"""
+import inspect
+import types
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -56,3 +62,53 @@ def private_practice_log(tmp_path_factory):
     import os
 
     os.environ["GRADE_DATA_DIR"] = str(tmp_path_factory.mktemp("grade-data"))
+
+
+# --- the slow marker ---------------------------------------------------------------------------------------------
+# A test is slow when it starts a worker, a subprocess or a browser: a whole file of such tests (below), a test
+# using a fixture that grades, or a test whose code (or a helper or fixture of the tests it calls) names one of
+# SLOW_NAMES. Everything else must run without a worker, so the fast part takes seconds.
+SLOW_FILES = ("test_browser.py", "test_hostile.py", "test_isolation.py", "test_fork_server.py", "test_sandbox_*.py",
+              "test_batch*.py")
+SLOW_FIXTURES = {"grader", "grade", "isolated_grade"}
+SLOW_NAMES = {"subprocess", "pexpect", "multiprocessing", "Popen", "Grader", "Launcher", "ForkServer",
+              "start_launcher", "run_batch"}
+TESTS = Path(__file__).resolve().parent
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """Global and attribute names used by a function, its nested functions and lambdas included."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names(constant)
+    return names
+
+
+def _starts_processes(function, seen: set) -> bool:
+    """Whether a test or fixture function, or a function of the test suite it calls, names a slow thing."""
+    function = inspect.unwrap(function)
+    code = getattr(function, "__code__", None)
+    if code is None or code in seen or not Path(code.co_filename).resolve().is_relative_to(TESTS):
+        return False
+    seen.add(code)
+    names = _names(code)
+    if names & SLOW_NAMES:
+        return True
+    scope = getattr(function, "__globals__", {})
+    return any(inspect.isfunction(scope.get(name)) and _starts_processes(scope[name], seen) for name in names)
+
+
+def _is_slow(item) -> bool:
+    if any(fnmatch(item.path.name, pattern) for pattern in SLOW_FILES) or SLOW_FIXTURES & set(item.fixturenames):
+        return True
+    seen: set = set()
+    fixtures = item._fixtureinfo.name2fixturedefs
+    functions = [getattr(item, "function", None)] + [d.func for name in item.fixturenames for d in fixtures.get(name, ())]
+    return any(function is not None and _starts_processes(function, seen) for function in functions)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)

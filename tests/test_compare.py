@@ -112,12 +112,13 @@ def test_a_number_where_nan_is_expected_is_a_wrong_value():
 # --- the worst element ---------------------------------------------------------------------------------------
 
 def test_worst_element_is_the_one_furthest_beyond_its_allowance():
-    # Index 0 misses by 3 with 1.25 allowed (1.75 beyond); index 1 has the larger relative error (2.0)
-    # but misses by 1 with about 0.25 allowed (0.75 beyond). The tolerance's measure picks index 0.
-    expected = np.array([1024.0, 0.5])
-    got = np.array([1027.0, 1.5])
-    finding = compare(expected, got, rtol=2.0 ** -10, atol=0.25)
-    assert finding == values(2, 2, WorstElement([0], 1024.0, 1027.0, 3.0, 3.0 / 1024, 1.25, "rtol"))
+    # With rtol 2⁻⁸ and atol 0.25 all three miss: index 0 by the largest difference (6, 4.25 allowed: 1.75
+    # beyond), index 2 by the largest relative error (512, 0.25 allowed: 0.25 beyond), index 1 by the most
+    # beyond its allowance (5 with about 0.25 allowed). The tolerance's measure picks index 1.
+    expected = np.array([1024.0, 0.5, 2.0 ** -10])
+    got = np.array([1030.0, 5.5, 2.0 ** -10 + 0.5])
+    finding = compare(expected, got, rtol=2.0 ** -8, atol=0.25)
+    assert finding == values(3, 3, WorstElement([1], 0.5, 5.5, 5.0, 10.0, 0.25 + 2.0 ** -9, "atol"))
 
 
 def test_a_large_difference_within_tolerance_is_never_the_worst():
@@ -163,6 +164,7 @@ def test_rtol_scales_with_the_expected_value_not_the_student_value():
 def test_the_bound_named_is_the_larger_part_of_the_allowance():
     # rtol·|expected| = 0.25 ≥ atol = 0.125: the rtol bound; with expected 0.25 it is 0.0625 < atol: the atol bound.
     assert compare(1.0, 2.0, RTOL, ATOL).worst.bound == "rtol"
+    assert compare(0.5, 2.0, RTOL, ATOL).worst.bound == "rtol"  # 0.25·0.5 = atol: a tie goes to rtol
     assert compare(0.25, 2.0, RTOL, ATOL).worst == WorstElement([], 0.25, 2.0, 1.75, 7.0, 0.1875, "atol")
 
 
