@@ -12,17 +12,17 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from grader.errors import GradeError
 from grader.gradebook import QuizRow
 from grader.i18n import Messages
-from grader.quiz.bank import Bank
-from grader.quiz.marking import QuizResult, grade_answers, parse_answers
-from grader.quiz.sheet import build_sheet
-from grader.render.reports import write_atomically, write_reports
-from grader.results import SubmissionResult
 from grader.submission import SUBMISSION_SUFFIXES
+
+if TYPE_CHECKING:  # the quiz modules load NumPy, the reports Jinja: not imported for a class where nothing changed
+    from grader.results import SubmissionResult
+    from grader.quiz.bank import Bank
+    from grader.quiz.marking import QuizResult
 
 IGNORED_NAMES = {"__MACOSX", "__pycache__", "Thumbs.db", "desktop.ini"}
 
@@ -144,6 +144,8 @@ def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | Non
 
     `results_json` is the result already serialised (a batch serialises once, for the file and the gradebook).
     """
+    from grader.render.reports import write_atomically, write_reports
+
     write_reports(result, folder, results_json)
     write_atomically(folder / "gradescope.json",
                      json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))
@@ -151,6 +153,9 @@ def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | Non
 
 def grade_quiz(student: str, answers: tuple[str, bytes], bank: Bank, lang: str) -> tuple[QuizResult | None, QuizRow]:
     """A student's answers file graded against their own sheet (built from the batch's student id)."""
+    from grader.quiz.marking import grade_answers, parse_answers
+    from grader.quiz.sheet import build_sheet
+
     name, data = answers
     try:
         parsed = parse_answers(data, name)

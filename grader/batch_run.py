@@ -10,23 +10,38 @@ no student escapes stops a batch: a full disk, a broken gradebook, a grader that
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from grader.batch import (ClassFolder, Entry, discover, grade_quiz, in_shard, parse_shard,
-                          write_student)
+from grader.batch import ClassFolder, Entry, discover, grade_quiz, in_shard, parse_shard, write_student
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.i18n import Messages
-from grader.intake import content_hash, find_answers
+from grader.signature import stat_signature
 from grader.runner.job import ErrorInfo, Limits, WorkerFailed
 
 OnDone = Callable[[str, object, "str | None"], None]
 """Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
+
+
+def content_hash(path: Path) -> str:
+    """grader.intake's fingerprint of what is read from a submission (imported when first needed: it loads NumPy)."""
+    from grader.intake import content_hash as fingerprint
+
+    return fingerprint(path)
+
+
+def find_answers(path: Path) -> tuple[str, bytes] | None:
+    """grader.intake's quiz answers handed in with the code (imported when grading)."""
+    from grader.intake import find_answers as find
+
+    return find(path)
 
 
 @dataclass
@@ -90,18 +105,18 @@ def not_graded_result(student: str, entry_name: str, reason: str, catalog, lang:
 
 def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook, catalog_hash: str,
               settings_hash: str, jobs: int, lang: str, on_done: OnDone | None = None) -> BatchSummary:
-    """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once."""
+    """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once.
+
+    `grader` is a Grader, or a function making one, called only when something is to be graded.
+    """
     started = time.monotonic()
+    entries = list(entries)
     summary = BatchSummary()
     messages = Messages(lang)
     latest = gradebook.latest_keys()
     todo: dict[Path, Entry] = {}
-    hashes: dict[str, str] = {}
+    hashes = _content_hashes(entries, gradebook)
     for entry in entries:
-        try:
-            hashes[entry.student] = content_hash(entry.path)
-        except Exception:  # noqa: BLE001 - unreadable now: graded below, where the reason is found and kept
-            hashes[entry.student] = ""
         kept = latest.get(entry.student)
         if (kept is not None and hashes[entry.student] and kept[:3] == (hashes[entry.student], catalog_hash, settings_hash)
                 and (kept[3] is not None or (student_folder(out, entry.student) / "results.json").exists())):
@@ -113,6 +128,8 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
             continue
         todo[entry.path] = entry
     if todo:
+        if not hasattr(grader, "grade_batch"):  # a factory: the engine (and NumPy) only when there is work
+            grader = grader()
         students = {path: entry.student for path, entry in todo.items()}
         if grader.pending_launcher is None:  # the fork server starts only when something is to be graded
             from grader.runner.launch import start_launcher
@@ -124,6 +141,27 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
                     messages, summary, on_done)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _content_hashes(entries: list[Entry], gradebook: Gradebook) -> dict[str, str]:
+    """Each student's content hash: remembered when their files' stat signature is the one it was taken
+    with (grader.signature), computed otherwise; "" when the files cannot be read now."""
+    known = gradebook.signatures()
+    hashes, fresh = {}, []
+    for entry in entries:
+        signature = stat_signature(entry.path)  # before hashing: a change in between shows next time
+        remembered = known.get(entry.student)
+        if signature is not None and remembered is not None and remembered[0] == signature:
+            hashes[entry.student] = remembered[1]
+            continue
+        try:
+            hashes[entry.student] = content_hash(entry.path)
+        except Exception:  # noqa: BLE001 - unreadable now: graded below, where the reason is found and kept
+            hashes[entry.student] = ""
+        if signature is not None and hashes[entry.student]:
+            fresh.append((entry.student, signature, hashes[entry.student]))
+    gradebook.remember_signatures(fresh)
+    return hashes
 
 
 def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
@@ -182,18 +220,27 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
         on_done(entry.student, result, error)
 
 
+def exports_key(latest: list[tuple[str, int]], lang: str, title: str, hashes: tuple[str, str]) -> str:
+    """What grades.csv and index.html are made of: the latest attempts, language, title, grader, time zone."""
+    text = json.dumps([latest, lang, title, hashes, time.strftime("%z")], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+
+
 def grade_class(submissions: Path, out: Path, options: ClassOptions,
                 progress: Callable[[int], "object"] | None = None,
-                on_folder: Callable[[ClassFolder], None] | None = None) -> ClassRun:
+                on_folder: Callable[[ClassFolder], None] | None = None,
+                on_graded: Callable[[Gradebook, str, str], list[str]] | None = None,
+                title: str | None = None) -> ClassRun:
     """`grade batch`: every student of `submissions` graded into `out`, then grades.csv and index.html.
 
     `progress(total)` is a context manager giving the per-student callback (the progress bar);
-    `on_folder` hears about skipped and colliding entries before grading starts.
+    `on_folder` hears about skipped and colliding entries before grading starts; `on_graded(gradebook,
+    catalog hash, settings hash)` may record more students (a roster's without a submission) and returns
+    them, for grades.csv and index.html; `title` names the class when `submissions` is a temporary folder.
     """
     from grader.catalog import load_catalog
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
-    from grader.grading import Grader
-    from grader.render.class_report import write_class_exports
+    from grader.render.class_report import exports_current, write_class_exports
 
     exercises = load_catalog(extra=options.catalog)
     slice_ = parse_shard(options.shard)
@@ -201,7 +248,12 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
     if on_folder:
         on_folder(folder)
-    grader = Grader(catalog=exercises, isolation=options.isolation, limits=options.limits)
+
+    def grader():
+        from grader.grading import Grader
+
+        return Grader(catalog=exercises, isolation=options.isolation, limits=options.limits)
+
     jobs = options.jobs or os.cpu_count() or 1
     hashes = catalog_fingerprint(options.catalog), settings_fingerprint(options.lang, options.isolation, options.limits)
     try:
@@ -211,9 +263,14 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
             else:
                 with progress(len(entries)) as done:
                     summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done)
-            attempts = gradebook.latest_attempts([entry.student for entry in entries])
-            title = Path(submissions).resolve().name + (f" · {options.shard}" if options.shard else "")
-            written = write_class_exports(attempts, exercises, out, options.lang, title)
+            extra = on_graded(gradebook, *hashes) if on_graded else []
+            students = [entry.student for entry in entries] + extra
+            title = (title or Path(submissions).resolve().name) + (f" · {options.shard}" if options.shard else "")
+            key = exports_key(gradebook.latest_ids(students), options.lang, title, hashes)
+            written = [out / "grades.csv", out / "index.html"]
+            if not exports_current(out, key):  # an unchanged class: the exports written last time still hold
+                written = write_class_exports(gradebook.latest_attempts(students), exercises, out, options.lang,
+                                              title, key)
     except OSError as error:
         if is_output_failure(error):
             raise output_failure(error, out) from None

@@ -27,16 +27,23 @@ SubmissionSecondsOption = Annotated[float, typer.Option("--submission-timeout", 
 MemoryOption = Annotated[int, typer.Option("--memory-mb", help="Memory (address space) a submission may use, in MiB.")]
 ProcessesOption = Annotated[int, typer.Option("--max-processes", help="Processes a submission may run.")]
 OutputOption = Annotated[int, typer.Option("--output-kb", help="Output kept per submission, in KiB; the rest is counted.")]
-PathOption = Annotated[Path, typer.Option("--path", help="The folder (or .py, .ipynb, .zip) to grade.")]
+PathOption = Annotated[Optional[Path], typer.Option(
+    "--path", help="The folder (or .py, .ipynb, .zip) to grade (default: this folder when it holds the stubs, else exercises/).")]
 GRADING_COMMANDS = ("submit", "check", "watch", "solution")  # not batch: an unchanged class needs no fork server
+
+
+# What people type for a language besides its code: the country code, the name, a locale.
+LANGUAGE_ALIASES = {"kr": "ko", "kor": "ko", "korean": "ko", "한국어": "ko", "eng": "en", "english": "en"}
 
 
 def _language(lang: str | None) -> str:
     if lang is None:
         return detect_language()
-    if lang not in LANGUAGES:
+    code = lang.strip().lower().replace("-", "_").split(".")[0]
+    code = LANGUAGE_ALIASES.get(code, code.split("_")[0] if "_" in code else code)
+    if code not in LANGUAGES:
         raise GradeError("error.unknown-language", lang=lang)
-    return lang
+    return code
 
 
 def _limits(call_seconds: float, submission_seconds: float, memory_mb: int, processes: int, output_kb: int) -> Limits:
@@ -50,7 +57,10 @@ def _user_errors(lang: str | None) -> Iterator[None]:
     """Turn the errors a user can fix into one line on stderr and exit 2."""
     from grader.runner import WorkerFailed
 
-    fallback = lang if lang in LANGUAGES else detect_language()
+    try:
+        fallback = _language(lang)
+    except GradeError:
+        fallback = detect_language()
     try:
         yield
     except GradeError as error:
@@ -68,8 +78,23 @@ def _user_errors(lang: str | None) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"grade {version('grade')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("grade (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
-def warm_start(ctx: typer.Context) -> None:
+def warm_start(
+    ctx: typer.Context,
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                           help="Print the version and exit.")] = False,
+) -> None:
     """Grade NumPy neural-network exercises, with feedback in Korean and English."""
     if ctx.invoked_subcommand in GRADING_COMMANDS:
         # On a guess of `auto`: the fork server loads NumPy on another core while the options are read.
@@ -78,13 +103,31 @@ def warm_start(ctx: typer.Context) -> None:
         ctx.obj = start_launcher("auto")
 
 
+def _is_exercise(name: str) -> bool:
+    from grader.catalog import load_catalog
+
+    try:
+        load_catalog().find(name)
+    except GradeError:
+        return False
+    return True
+
+
+def _folder(path: Path | None) -> Path:
+    from grader.practice import find_exercise_folder
+
+    return find_exercise_folder(path)
+
+
 def _grade(ctx: typer.Context, path: Path, lang: str, isolation: str, limits, student: str | None = None,
-           only: list[str] | None = None):
+           only: list[str] | None = None, catalog: Path | None = None):
+    from grader.catalog import load_catalog
     from grader.grading import Grader
     from grader.runner.launch import start_launcher
     from grader.submission import open_submission
 
-    grader = Grader(isolation=isolation, limits=limits, pending_launcher=start_launcher(isolation, warm=ctx.obj))
+    grader = Grader(catalog=load_catalog(extra=catalog), isolation=isolation, limits=limits,
+                    pending_launcher=start_launcher(isolation, warm=ctx.obj))
     grader.select(only)  # an unknown exercise name is an error before anything runs
     # The fork server is not waited for here: expected values are prepared while it starts, and a
     # sandbox that cannot run is still an error before any student code runs.
@@ -95,7 +138,8 @@ def _grade(ctx: typer.Context, path: Path, lang: str, isolation: str, limits, st
 @app.command()
 def submit(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Your submission: a folder, .py, .ipynb or .zip.")],
+    path: Annotated[Optional[Path], typer.Argument(
+        help="Your submission: a folder, .py, .ipynb or .zip (default: this folder when it holds the stubs, else exercises/).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Where to write results.json and report.html.")] = Path("grade-report"),
     student: Annotated[Optional[str], typer.Option("--student", help="Name in the report (default: the folder or file name).")] = None,
     lang: LangOption = None,
@@ -107,15 +151,24 @@ def submit(
     memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
     processes: ProcessesOption = Limits.processes,
     output_kb: OutputOption = Limits.output_bytes // 1024,
+    catalog: Annotated[Optional[Path], typer.Option(
+        "--catalog", help="Your own catalog file laid over the package's: hidden cases, points.")] = None,
+    gradescope: Annotated[bool, typer.Option(
+        "--gradescope", help="Inside Gradescope's autograder: grade /autograder/submission into "
+                             "/autograder/results/results.json.")] = False,
 ) -> None:
     """Grade every exercise of a submission and write a report."""
     with _user_errors(lang):
         language = _language(lang)
         limits = _limits(call_seconds, submission_seconds, memory_mb, processes, output_kb)
+        if gradescope:
+            _gradescope_submit(ctx, language, isolation, limits, catalog)
+            return
         from grader.render.reports import environment, write_reports
 
         environment()  # compiled while the worker starts, not after grading
-        result = _grade(ctx, path, language, isolation, limits, student=student)
+        path = _folder(path)
+        result = _grade(ctx, path, language, isolation, limits, student=student, catalog=catalog)
 
         results_json = result.to_json()
         written = write_reports(result, out, results_json)
@@ -133,6 +186,25 @@ def submit(
         raise typer.Exit(1)
 
 
+def _gradescope_submit(ctx: typer.Context, language: str, isolation: str, limits, catalog: Path | None) -> None:
+    """Gradescope's autograder: results.json always, even for an upload that cannot be read (zero, and why)."""
+    import time
+
+    from grader.lms.gradescope import autograder_root, results_json, submission_path, unreadable_json, write_results
+
+    root = autograder_root()
+    started = time.monotonic()
+    try:
+        result = _grade(ctx, submission_path(root), language, isolation, limits, catalog=catalog)
+    except GradeError as error:
+        reason = Messages(language).t(error.key, **error.params)
+        write_results(root, unreadable_json(reason, time.monotonic() - started))
+        typer.echo(reason, err=True)  # Gradescope shows results.json: a zero, and why
+        return
+    written = write_results(root, results_json(result, time.monotonic() - started))
+    typer.echo(Messages(language).t("table.written", path=written))
+
+
 @app.command("list")
 def list_exercises(lang: LangOption = None) -> None:
     """List the exercises in teaching order, with their points."""
@@ -147,13 +219,16 @@ def list_exercises(lang: LangOption = None) -> None:
 def check(
     ctx: typer.Context,
     exercise: Annotated[Optional[str], typer.Argument(help="Exercise id (default: the first one not yet passing).")] = None,
-    path: PathOption = Path("exercises"),
+    path: PathOption = None,
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
 ) -> None:
     """Check one exercise and show what to fix, with the hint reached so far, in the terminal only."""
     with _user_errors(lang):
         language = _language(lang)
+        if exercise and path is None and Path(exercise).exists() and not _is_exercise(exercise):
+            exercise, path = None, Path(exercise)  # `grade check hw`: a folder, not an exercise
+        path = _folder(path)
         result = _grade(ctx, path, language, isolation, Limits(), only=[exercise] if exercise else None)
         from grader.practice import PracticeLog
         from grader.render.terminal import exercise_details, file_advice, hint_view, passed_bar, print_view
@@ -164,8 +239,12 @@ def check(
             log.record(result)
             pending = [e for e in result.exercises if e.status != Status.PASSED]
             shown = (pending or result.exercises)[0]
-            # The nudge comes with every failure; `grade hint` reveals the formula, then the idiom.
-            level = max(log.hint_level(shown.id), 1) if pending else 0
+            # The nudge comes with every failure and counts as seen: `grade hint` then reveals the formula.
+            level = 0
+            if pending:
+                from grader.catalog import load_catalog
+
+                level = log.hint_level(shown.id) or log.reveal_hint(load_catalog().exercise(shown.id))
     if not exercise:
         print_view(passed_bar(result, messages))
     if not pending:
@@ -203,13 +282,15 @@ def hint(
 @app.command()
 def watch(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="The folder to watch.")] = Path("exercises"),
+    path: Annotated[Optional[Path], typer.Argument(
+        help="The folder to watch (default: this folder when it holds the stubs, else exercises/).")] = None,
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
 ) -> None:
-    """Re-grade on every save: progress, the current exercise's feedback; keys h, l, n, q."""
+    """Re-grade on every save: progress, the current exercise's feedback; keys h, l, n, j/k, q."""
     with _user_errors(lang):
         language = _language(lang)
+        path = _folder(path)
         from grader.grading import Grader
         from grader.practice import PracticeLog
         from grader.runner.launch import start_launcher
@@ -259,18 +340,21 @@ def init(
         from grader.practice import init_exercises
 
         written = init_exercises(folder, force)
-    typer.echo(Messages(language).t("practice.init-done", path=folder, files=", ".join(p.name for p in written)))
+    messages = Messages(language)
+    typer.echo(messages.t("practice.init-done", path=folder, files=", ".join(p.name for p in written)))
+    typer.echo(messages.t("workflow.init-next", path=folder))
 
 
 @app.command()
 def reset(
     exercise: Annotated[str, typer.Argument(help="Exercise id whose function goes back to its stub.")],
-    path: PathOption = Path("exercises"),
+    path: PathOption = None,
     lang: LangOption = None,
 ) -> None:
     """Put one function back to its stub, keeping your version in a backup file."""
     with _user_errors(lang):
         language = _language(lang)
+        path = _folder(path)
         from grader.catalog import load_catalog
         from grader.practice import reset_exercise
 
@@ -287,7 +371,7 @@ def reset(
 def solution(
     ctx: typer.Context,
     exercise: Annotated[str, typer.Argument(help="Exercise id.")],
-    path: PathOption = Path("exercises"),
+    path: PathOption = None,
     force: Annotated[bool, typer.Option("--force", help="Show it even though the exercise does not pass yet.")] = False,
     lang: LangOption = None,
     isolation: IsolationOption = "auto",
@@ -305,6 +389,7 @@ def solution(
 
         messages = Messages(language)
         target = load_catalog().find(exercise)  # an unknown name is an error before anything runs
+        path = _folder(path)
         passes = False
         if path.exists():
             result = _grade(ctx, path, language, isolation, Limits(), only=[exercise])
@@ -316,6 +401,43 @@ def solution(
         typer.echo(messages.t("practice.solution-forced", exercise=exercise), err=True)
     typer.echo(messages.t("practice.solution-title", exercise=exercise, file=f"reference/{target.module}.py"))
     print_view(Syntax(reference_source(target), "python", theme="ansi_dark", background_color="default"))
+
+
+RosterOption = Annotated[Optional[Path], typer.Option(
+    "--roster", help="The class roster (CSV with a header: student id, name, email, LMS ids): names the students, "
+                     "lists who handed in nothing (graded 0) and submissions no roster row claims.")]
+LayoutOption = Annotated[str, typer.Option(
+    "--layout", help="How the submissions are laid out: auto, moodle, canvas (an LMS's download, folder or zip) or folders.")]
+
+
+def _record_missing(given, gradebook, shard, hashes, messages) -> list[str]:
+    """Roster students without a submission: a zero, "no submission", in the gradebook (their shard's only)."""
+    if given.linking is None:
+        return []
+    from grader.batch import in_shard, parse_shard
+    from grader.catalog import load_catalog
+    from grader.lms import record_missing
+
+    slice_ = parse_shard(shard)
+    students = [s for s in given.linking.missing if in_shard(s.student_id, slice_)]
+    return record_missing(gradebook, students, *hashes, load_catalog().max_score, messages.t("workflow.no-submission"))
+
+
+def _roster_report(given, messages: Messages) -> None:
+    if given.skipped:  # an LMS's online text, comments, a file its layout does not explain
+        typer.echo(messages.t("batch.skipped", names=", ".join(given.skipped)), err=True)
+    if given.late:
+        typer.echo(messages.t("workflow.late", names=", ".join(given.late)))
+    if given.linking is None:
+        return
+    linking = given.linking
+    typer.echo(messages.t("workflow.roster-linked", linked=len(linking.linked),
+                          total=len(linking.linked) + len(linking.missing)))
+    if linking.missing:
+        typer.echo(messages.t("workflow.roster-missing", names=", ".join(s.student_id + (f" ({s.name})" if s.name else "")
+                                                                          for s in linking.missing)))
+    if linking.unknown:
+        typer.echo(messages.t("workflow.roster-unknown", names=", ".join(linking.unknown)))
 
 
 @app.command()
@@ -332,13 +454,18 @@ def batch(
     memory_mb: MemoryOption = Limits.memory_bytes // 2**20,
     processes: ProcessesOption = Limits.processes,
     output_kb: OutputOption = Limits.output_bytes // 1024,
+    roster: RosterOption = None,
+    layout: LayoutOption = "auto",
 ) -> None:
     """Grade a whole class: every student's reports, grades.csv, index.html and the gradebook."""
-    with _user_errors(lang):
+    from contextlib import ExitStack
+
+    with _user_errors(lang), ExitStack() as keep:
         language = _language(lang)
         from grader.batch_run import ClassOptions, grade_class
+        from grader.lms import open_class
         from grader.render.safe import terminal_text
-        from grader.render.terminal import batch_progress
+        from grader.render.progress import batch_progress
 
         messages = Messages(language)
 
@@ -351,11 +478,15 @@ def batch(
 
         options = ClassOptions(jobs=jobs, lang=language, catalog=catalog, shard=shard, isolation=isolation,
                                limits=_limits(call_seconds, submission_seconds, memory_mb, processes, output_kb))
-        run = grade_class(submissions, out, options, progress=lambda total: batch_progress(total, messages),
-                          on_folder=tell)
+        given = keep.enter_context(open_class(submissions, layout, roster))  # an LMS download, a roster
+        run = grade_class(given.folder, out, options, progress=lambda total: batch_progress(total, messages),
+                          on_folder=tell, on_graded=lambda book, *hashes: _record_missing(given, book, shard, hashes,
+                                                                                        messages),
+                          title=Path(submissions).resolve().name)
     summary = run.summary
     typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
                           unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
+    _roster_report(given, messages)
     typer.echo(terminal_text(messages.t("batch.written", index=run.written[1], csv=run.written[0])))
 
 
@@ -378,131 +509,9 @@ def merge(
     typer.echo(messages.t("batch.written", index=index, csv=csv_path))
 
 
-quiz_app = typer.Typer(no_args_is_help=True, help="Quizzes: a personal sheet per student, answered in the terminal or a file, graded at once.")
-app.add_typer(quiz_app, name="quiz")
-StudentOption = Annotated[str, typer.Option("--student", help="The student's id: it picks their numbers.")]
-QuizOption = Annotated[str, typer.Option("--quiz", help="Quiz id from the question bank.")]
-DEFAULT_QUIZ = "nn-1"
-
-
-def _file_name(text: str) -> str:
-    """A student id made safe as part of a file name (Hangul stays)."""
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text).strip(".") or "student"
-
-
-def _sheet(quiz: str, student: str):
-    from grader.quiz.bank import load_bank
-    from grader.quiz.sheet import build_sheet
-
-    return build_sheet(load_bank(), quiz, student)
-
-
-@quiz_app.command("sheet")
-def quiz_sheet(
-    student: StudentOption,
-    quiz: QuizOption = DEFAULT_QUIZ,
-    lang: LangOption = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="File name for the sheet; .md and .html are written.")] = None,
-) -> None:
-    """Write a student's quiz sheet, in Markdown and HTML; the same id always gives the same sheet."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.render.quiz import write_sheet
-
-        sheet = _sheet(quiz, student)
-        written = write_sheet(sheet, language, out or Path(f"quiz-{quiz}-{_file_name(student)}"))
-    typer.echo(Messages(language).t("quiz.written", files=", ".join(map(str, written))))
-
-
-@quiz_app.command("take")
-def quiz_take(
-    student: StudentOption,
-    quiz: QuizOption = DEFAULT_QUIZ,
-    lang: LangOption = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Where to save the answers (TOML).")] = None,
-) -> None:
-    """Answer a quiz in the terminal, question by question; the answers are saved to a file."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from rich.console import Console
-
-        from grader.quiz.marking import answers_toml, parse_typed_answer
-        from grader.render.reports import write_atomically
-
-        sheet = _sheet(quiz, student)
-        messages = Messages(language)
-        console = Console(highlight=False)
-        answers: dict[str, object] = {}
-        for item in sheet.questions:
-            console.print(f"\n[bold]{item.number}. {item.prompt(language)}[/bold] ({item.question.id})", markup=True)
-            for letter, choice in item.choices:
-                console.print(f"   {letter}. {choice.text(language)}", markup=False)
-            how = {"single": "quiz.choose-one", "multiple": "quiz.choose-all", "truefalse": "quiz.true-false"}
-            console.print(messages.t(how.get(item.question.type, "quiz.number")), style="dim")
-            while True:
-                try:
-                    text = console.input(f"{messages.t('quiz.ask')}: ")
-                except EOFError:
-                    text = ""
-                if not text.strip():
-                    break
-                try:
-                    answers[item.question.id] = parse_typed_answer(item, text)
-                    break
-                except ValueError as problem:
-                    console.print(messages.t("quiz.ask-again", problem=messages.t(str(problem))), style="red")
-        target = out or Path(f"quiz-{quiz}-{_file_name(student)}.toml")
-        write_atomically(target, answers_toml(sheet, answers))
-    typer.echo(messages.t("quiz.saved", path=target))
-
-
-@quiz_app.command("grade")
-def quiz_grade(
-    answers_file: Annotated[Path, typer.Argument(help="An answers file (TOML): student, quiz and [answers].")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for quiz.html, quiz.md and quiz-results.json.")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON, nothing else.")] = False,
-    lang: LangOption = None,
-) -> None:
-    """Grade an answers file: score, and per question the right answer and why."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.quiz.marking import grade_answers, read_answers
-
-        answers = read_answers(answers_file)
-        result = grade_answers(_sheet(answers.quiz, answers.student), answers, language)
-        if out is not None:
-            from grader.render.quiz import write_quiz_reports
-
-            write_quiz_reports(result, out)
-    if json_output:
-        import json
-
-        sys.stdout.write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
-        return
-    from grader.render.terminal import print_view, quiz_table
-
-    messages = Messages(language)
-    print_view(quiz_table(result, messages))
-    if out is not None:
-        typer.echo(messages.t("quiz.report-written", path=out / "quiz.html"))
-
-
-@quiz_app.command("key")
-def quiz_key(
-    student: StudentOption,
-    out: Annotated[Path, typer.Option("--out", help="Where to write the answer key (an answers file).")],
-    quiz: QuizOption = DEFAULT_QUIZ,
-    lang: LangOption = None,
-) -> None:
-    """Write a student's answer key, in the answers format: for instructors."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.quiz.marking import answers_toml
-        from grader.render.reports import write_atomically
-
-        sheet = _sheet(quiz, student)
-        write_atomically(out, answers_toml(sheet, {item.question.id: item.answer for item in sheet.questions}))
-    typer.echo(Messages(language).t("quiz.key-written", student=student, path=out))
+# The quiz, the LMS exports and Gradescope's autograder live in their own modules; importing them adds
+# their commands to `app`.
+from grader import cli_lms, cli_quiz  # noqa: E402,F401
 
 
 def main() -> None:

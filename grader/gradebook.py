@@ -12,15 +12,19 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from grader.gradebook_errors import Transaction, guarded
-from grader.results import SubmissionResult
+if TYPE_CHECKING:
+    from grader.results import SubmissionResult
 
 FILENAME = "gradebook.sqlite"
 BUSY_SECONDS = 10.0
 """How long a write waits for another writer (a `grade merge` reading while a batch writes) before giving up."""
 COLUMNS = "id, student, content_hash, catalog_hash, graded_at, score, max_score, error, results_json, settings_hash"
+READ_COLUMNS = COLUMNS.replace("results_json", "NULL")
+"""What an Attempt holds: not the full results (tens of KB each), which only a merge copies."""
+LATEST = "SELECT MAX(id) FROM attempts GROUP BY student"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
     id INTEGER PRIMARY KEY,
@@ -58,6 +62,11 @@ CREATE TABLE IF NOT EXISTS quiz_results (
     score REAL NOT NULL,
     max_score REAL NOT NULL,
     error TEXT
+);
+CREATE TABLE IF NOT EXISTS signatures (
+    student TEXT PRIMARY KEY,
+    signature TEXT NOT NULL,
+    content_hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quiz_questions (
     attempt_id INTEGER NOT NULL REFERENCES attempts (id),
@@ -183,7 +192,7 @@ class Gradebook:
     def latest(self, student: str) -> Attempt | None:
         with guarded(self.path):
             row = self._db.execute(
-                f"SELECT {COLUMNS} FROM attempts WHERE student = ? ORDER BY id DESC LIMIT 1", (student,)).fetchone()
+                f"SELECT {READ_COLUMNS} FROM attempts WHERE student = ? ORDER BY id DESC LIMIT 1", (student,)).fetchone()
             return self._attempt(row) if row else None
 
     def latest_keys(self) -> dict[str, tuple[str, str, str, str | None]]:
@@ -195,18 +204,44 @@ class Gradebook:
                         "SELECT student, content_hash, catalog_hash, settings_hash, error FROM attempts"
                         " WHERE id IN (SELECT MAX(id) FROM attempts GROUP BY student)")}
 
+    def signatures(self) -> dict[str, tuple[str, str]]:
+        """Per student, the stat signature of their files when last hashed, and that content hash (grader.signature)."""
+        with guarded(self.path):
+            return {student: (signature, digest) for student, signature, digest in self._db.execute(
+                "SELECT student, signature, content_hash FROM signatures")}
+
+    def remember_signatures(self, rows: list[tuple[str, str, str]]) -> None:
+        """Store (student, stat signature, content hash) rows, replacing older ones."""
+        if rows:
+            with self._transaction():
+                self._db.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", rows)
+
     def latest_attempts(self, students: Iterable[str] | None = None) -> list[Attempt]:
-        """The latest attempt of each student (of `students`, when given), sorted by student."""
+        """The latest attempt of each student (of `students`, when given), sorted by student; in four queries."""
         with guarded(self.path):
             rows = self._db.execute(
-                f"SELECT {COLUMNS} FROM attempts WHERE id IN (SELECT MAX(id) FROM attempts GROUP BY student)"
-                " ORDER BY student").fetchall()
+                f"SELECT {READ_COLUMNS} FROM attempts WHERE id IN ({LATEST}) ORDER BY student").fetchall()
             wanted = set(students) if students is not None else None
-            return [self._attempt(row) for row in rows if wanted is None or row[1] in wanted]
+            rows = [row for row in rows if wanted is None or row[1] in wanted]
+            exercises: dict[int, list[ExerciseRow]] = {}
+            for attempt_id, *values in self._db.execute(
+                    "SELECT attempt_id, exercise, status, score, max_score, mistakes FROM exercise_results"
+                    f" WHERE attempt_id IN ({LATEST}) ORDER BY rowid"):
+                values[-1] = tuple(json.loads(values[-1]))
+                exercises.setdefault(attempt_id, []).append(ExerciseRow(*values))
+            quizzes = self._quizzes(f"IN ({LATEST})", ())
+            return [self._attempt(row, tuple(exercises.get(row[0], ())), quizzes.get(row[0])) for row in rows]
+
+    def latest_ids(self, students: Iterable[str]) -> list[tuple[str, int]]:
+        """(student, id of their latest attempt) for `students`: what a class's exports are made of."""
+        wanted = set(students)
+        with guarded(self.path):
+            return sorted((student, attempt_id) for student, attempt_id in self._db.execute(
+                "SELECT student, MAX(id) FROM attempts GROUP BY student") if student in wanted)
 
     def history(self, student: str) -> list[Attempt]:
         with guarded(self.path):
-            rows = self._db.execute(f"SELECT {COLUMNS} FROM attempts WHERE student = ? ORDER BY id",
+            rows = self._db.execute(f"SELECT {READ_COLUMNS} FROM attempts WHERE student = ? ORDER BY id",
                                     (student,)).fetchall()
             return [self._attempt(row) for row in rows]
 
@@ -237,19 +272,26 @@ class Gradebook:
                 copied += 1
         return copied
 
-    def _attempt(self, row) -> Attempt:
-        exercises = tuple(
-            ExerciseRow(exercise, status, score, max_score, tuple(json.loads(mistakes)))
-            for exercise, status, score, max_score, mistakes in self._db.execute(
-                "SELECT exercise, status, score, max_score, mistakes FROM exercise_results WHERE attempt_id = ?"
-                " ORDER BY rowid", (row[0],)))
-        quiz = self._db.execute("SELECT quiz, score, max_score, error FROM quiz_results WHERE attempt_id = ?",
-                                (row[0],)).fetchone()
-        if quiz is not None:
-            questions = tuple(self._db.execute(
-                "SELECT question, status, score, max_score FROM quiz_questions WHERE attempt_id = ? ORDER BY rowid",
-                (row[0],)))
-            quiz = QuizRow(*quiz, questions=questions)
+    def _quizzes(self, where: str, params: tuple) -> dict[int, QuizRow]:
+        questions: dict[int, list[tuple]] = {}
+        for attempt_id, *values in self._db.execute(
+                "SELECT attempt_id, question, status, score, max_score FROM quiz_questions"
+                f" WHERE attempt_id {where} ORDER BY rowid", params):
+            questions.setdefault(attempt_id, []).append(tuple(values))
+        return {attempt_id: QuizRow(quiz, score, max_score, error, questions=tuple(questions.get(attempt_id, ())))
+                for attempt_id, quiz, score, max_score, error in self._db.execute(
+                    f"SELECT attempt_id, quiz, score, max_score, error FROM quiz_results WHERE attempt_id {where}",
+                    params)}
+
+    def _attempt(self, row, exercises: tuple[ExerciseRow, ...] | None = None, quiz: QuizRow | None = None,
+                 ) -> Attempt:
+        if exercises is None:  # one attempt on its own: its rows are read here
+            exercises = tuple(
+                ExerciseRow(exercise, status, score, max_score, tuple(json.loads(mistakes)))
+                for exercise, status, score, max_score, mistakes in self._db.execute(
+                    "SELECT exercise, status, score, max_score, mistakes FROM exercise_results WHERE attempt_id = ?"
+                    " ORDER BY rowid", (row[0],)))
+            quiz = self._quizzes("= ?", (row[0],)).get(row[0])
         return Attempt(id=row[0], student=row[1], content_hash=row[2], catalog_hash=row[3], graded_at=row[4],
                        score=row[5], max_score=row[6], error=row[7], exercises=exercises, quiz=quiz,
                        settings_hash=row[9])

@@ -47,13 +47,16 @@ def merge_folders(folders: Iterable[Path], out: Path, allow_mixed: bool = False)
         return copied, merged.latest_attempts()
 
 
-def merge_class(folders: Iterable[Path], out: Path, lang: str, catalog: Path | None = None,
+def merge_class(folders: list[Path], out: Path, lang: str, catalog: Path | None = None,
                 allow_mixed: bool = False) -> tuple[int, list[Path]]:
     """`grade merge`: the shards merged into `out`, then its grades.csv and index.html, holding `out` throughout."""
     from grader.catalog import load_catalog
     from grader.render.class_report import write_class_exports
 
     exercises = load_catalog(extra=catalog)
+    for folder in folders:  # before anything is created in `out`
+        if not (Path(folder) / GRADEBOOK_FILE).is_file():
+            raise GradeError("error.no-gradebook", path=folder)
     with exclusive(out):
         copied, attempts = merge_folders(folders, out, allow_mixed)
         return copied, write_class_exports(attempts, exercises, out, lang, Path(out).resolve().name)

@@ -105,6 +105,17 @@ def _local_time(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
 
 
+def find_exercise_folder(path: Path | None, cwd: Path | None = None) -> Path:
+    """The folder a student works in: `path` when given; else the current folder when it holds one of the
+    stubs' files (after `grade init hw; cd hw`); else `exercises/` (the checkout's layout)."""
+    if path is not None:
+        return Path(path)
+    cwd = Path(cwd or Path.cwd())
+    if any((cwd / stub.name).is_file() for stub in STUBS.glob("*.py")):
+        return Path(".")
+    return Path("exercises")
+
+
 def init_exercises(target: Path, force: bool = False) -> list[Path]:
     """Fresh copies of the stubs in `target`; an existing stub is overwritten only with `force`."""
     target = Path(target)

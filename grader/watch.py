@@ -1,8 +1,10 @@
 """`grade watch`: re-grade on every save and redraw one screen, as rustlings does.
 
 Two sources of events feed one queue: file changes (watchfiles) and keys (`h` hint, `l` list,
-`n` next, `q` quit) read from the terminal in cbreak mode, restored on every exit, Ctrl-C included.
-Without a terminal on stdin (a pipe, CI) only file changes and Ctrl-C count.
+`n` next, `j`/`k` page down and up, `q` quit) read from the terminal in cbreak mode, restored on every
+exit, Ctrl-C included. Without a terminal on stdin (a pipe, CI) only file changes and Ctrl-C count.
+The screen always fits the terminal: the progress bar stays on top, the keys at the bottom, and the
+feedback between them is paged when it is longer than the room left.
 """
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ class WatchSession:
         self.problem: str | None = None
         self.show_list = False
         self.graded_at = ""
+        self.offset = 0
+        """The first line of the feedback shown, when it is longer than the screen."""
 
     def grade(self) -> None:
         try:
@@ -45,6 +49,7 @@ class WatchSession:
             self.problem = self.messages.t(error.key, **error.params)
             return
         self.problem = None
+        self.offset = 0
         self.log.record(self.result)
         self.graded_at = dt.datetime.now().strftime("%H:%M:%S")
         current = self._exercise(self.current)
@@ -55,39 +60,81 @@ class WatchSession:
         """Act on a key; False when it is time to quit."""
         if key in ("q", "\x03", "\x04"):
             return False
-        if key == "h" and self.current:
+        page = max(1, self._room() - 1)
+        if key == "h" and self.show_list:
+            self.show_list = False  # back to the exercise: a hint is spent only where it is shown
+        elif key == "h" and self.current:
             self.log.reveal_hint(self.grader.catalog.exercise(self.current))
         elif key == "l":
-            self.show_list = not self.show_list
+            self.show_list, self.offset = not self.show_list, 0
         elif key == "n" and self.result:
-            self.current = self._next_unfinished(self.current, after=True)
+            self.current, self.offset = self._next_unfinished(self.current, after=True), 0
+        elif key == "j":
+            self.offset += page
+        elif key == "k":
+            self.offset = max(0, self.offset - page)
         return True
 
-    def screen(self) -> Group:
-        t = self.messages.t
+    def head(self) -> list:
         parts: list = []
         if self.result is not None:
             parts.append(passed_bar(self.result, self.messages))
         if self.problem:
-            parts.append(Text(t("practice.watch-problem", message=self.problem), style="red"))
-        elif self.result is not None and self.show_list:
-            parts.append(status_list(self.result, self.messages, self.current))
-        elif self.result is not None:
-            exercise = self._exercise(self.current)
-            if exercise is None:
-                parts.append(Text(t("check.all-passed"), style="green"))
-            else:
-                parts.append(exercise_details(exercise, self.messages))
-                level = self.log.hint_level(exercise.id)
-                if level:
-                    parts.append(hint_view(self.grader.catalog.exercise(exercise.id), level, self.messages))
-        parts.append(Text(t("practice.watch-keys", path=self.path) + (
-            f" · {t('practice.watch-graded', time=self.graded_at)}" if self.graded_at else ""), style="dim"))
-        return Group(*parts)
+            parts.append(Text(self.messages.t("practice.watch-problem", message=self.problem), style="red"))
+        return parts
+
+    def body(self) -> list:
+        if self.problem or self.result is None:
+            return []
+        if self.show_list:
+            return [status_list(self.result, self.messages, self.current)]
+        exercise = self._exercise(self.current)
+        if exercise is None:
+            return [Text(self.messages.t("check.all-passed"), style="green")]
+        parts: list = [exercise_details(exercise, self.messages)]
+        level = self.log.hint_level(exercise.id)
+        if level:
+            parts.append(hint_view(self.grader.catalog.exercise(exercise.id), level, self.messages,
+                                   more="workflow.watch-more-hints"))
+        return parts
+
+    def foot(self) -> Text:
+        t = self.messages.t
+        return Text(t("practice.watch-keys", path=self.path) + (
+            f" · {t('practice.watch-graded', time=self.graded_at)}" if self.graded_at else ""), style="dim")
+
+    def screen(self) -> Group:
+        return Group(*self.head(), *self.body(), self.foot())
+
+    def _lines(self, parts: list) -> list[str]:
+        if not parts:
+            return []
+        with self.console.capture() as captured:
+            self.console.print(Group(*parts))
+        return captured.get().rstrip("\n").split("\n")
+
+    def _room(self) -> int:
+        return max(3, self.console.size.height - len(self._lines(self.head())) - len(self._lines([self.foot()])) - 1)
+
+    def frame(self) -> str:
+        """One screen: the bar, as much feedback as fits (from `offset`), where the page is, and the keys."""
+        head, body, foot = self._lines(self.head()), self._lines(self.body()), self._lines([self.foot()])
+        room = max(3, self.console.size.height - len(head) - len(foot) - 1)
+        if len(body) > room:
+            room -= 1  # a line says which lines are shown
+            self.offset = min(self.offset, len(body) - room)
+            shown = body[self.offset: self.offset + room]
+            where = self.messages.t("workflow.watch-page", first=self.offset + 1, last=self.offset + len(shown),
+                                    total=len(body))
+            body = shown + self._lines([Text(where, style="dim")])
+        else:
+            self.offset = 0
+        return "\n".join(head + body + foot)
 
     def draw(self) -> None:
         self.console.clear()
-        self.console.print(self.screen())
+        self.console.file.write(self.frame() + "\n")
+        self.console.file.flush()
 
     def _exercise(self, exercise_id: str | None):
         if self.result is None or exercise_id is None:
@@ -120,9 +167,9 @@ def watch(grader: Grader, path: Path, messages: Messages, log: PracticeLog, cons
             events.put(("changed", None))
 
     threading.Thread(target=changes, daemon=True).start()
-    session.grade()
-    session.draw()
-    try:
+    try:  # Ctrl-C at any moment, the first grading included, ends the watch cleanly
+        session.grade()
+        session.draw()
         with _keys(events):
             while True:
                 kind, value = events.get()

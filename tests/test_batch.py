@@ -203,6 +203,7 @@ def test_bad_batch_input_is_a_one_line_error(tmp_path, args, message):
     run = grade(*args, "--lang", "en", check=False, cwd=ROOT)
     assert run.returncode == 2 and message in run.stderr, run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+    assert not (ROOT / "o").exists()  # nothing is created for a command that cannot run
 
 
 def test_shard_specs_are_checked():

@@ -46,7 +46,7 @@ def real_result(student):
                                      ValueError("forged message"), KeyError("index")])
 def test_any_exception_while_reading_or_running_is_that_submissions_item(tmp_path, monkeypatch, failure):
     """Grader._grade_path: not only GradeError (the only one caught before) but anything one submission raises."""
-    def explode(path, **options):
+    def explode(path, *args, **kwargs):
         raise failure
 
     monkeypatch.setattr("grader.grading.open_submission", explode)

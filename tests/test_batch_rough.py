@@ -272,3 +272,68 @@ def test_the_students_table_never_overflows_the_page_sideways(tmp_path):
     page_width, window, table_width = map(int, re.search(r'data-widths="(\d+) (\d+) (\d+)"', dom.stdout).groups())
     assert table_width > window  # the table is wider than the window, yet
     assert page_width <= window  # the page is not: the table scrolls inside its box
+
+
+def test_an_unchanged_rerun_keeps_the_exports_and_a_change_rewrites_them(small_class, tmp_path):
+    out = tmp_path / "out"
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    stamp = lambda: {name: os.stat(out / name).st_ino for name in ("grades.csv", "index.html")}  # noqa: E731
+    first = stamp()
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    assert stamp() == first  # nothing changed: not even rewritten
+    with open(small_class / "bob" / "activations.py", "a", encoding="utf-8") as handle:
+        handle.write("\n\ndef relu(x):\n    return np.maximum(0, x)\n")
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    assert all(stamp()[name] != first[name] for name in first)
+    assert {row["student"]: row["relu (10)"] for row in read_grades(out)}["bob"] == "10.0"
+    (out / "grades.csv").unlink()  # a deleted export is written again
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    assert len(read_grades(out)) == 3
+
+
+@pytest.mark.parametrize("change", ["same-size-same-mtime", "renamed-file"])
+def test_a_change_that_keeps_size_and_mtime_is_still_seen(small_class, tmp_path, change):
+    """The remembered stat signature includes the change time, which no write leaves as it was."""
+    out = tmp_path / "out"
+    grade("batch", small_class, "--out", out, "--lang", "en")
+    target = small_class / "alice" / "activations.py"
+    before = os.stat(target)
+    if change == "same-size-same-mtime":
+        text = target.read_text(encoding="utf-8")
+        broken = text.replace("np.maximum(0, x)", "np.maximum(x, x)")
+        assert broken != text and len(broken) == len(text)
+        target.write_text(broken, encoding="utf-8")
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert os.stat(target).st_size == before.st_size and os.stat(target).st_mtime_ns == before.st_mtime_ns
+    else:
+        target.rename(small_class / "alice" / "activations_v2.py")
+    again = grade("batch", small_class, "--out", out, "--lang", "en")
+    assert "1 graded, 2 unchanged" in again.stdout
+    relu = {row["student"]: row["relu (10)"] for row in read_grades(out)}["alice"]
+    assert (relu != "10.0") == (change == "same-size-same-mtime")
+
+
+@pytest.mark.parametrize("stored, shown", [("2026-03-02T05:05:09+00:00", "2026-03-02T14:05:09+09:00"),
+                                           ("2026-03-02T06:05:09+01:00", "2026-03-02T14:05:09+09:00")])
+def test_grades_csv_shows_times_graded_elsewhere_in_local_time(tmp_path, monkeypatch, stored, shown):
+    """A shard graded on a UTC cluster, merged in Seoul: the CSV shows Seoul time, with its offset."""
+    import time as clock
+
+    from grader.gradebook import Attempt
+    from grader.render.grades_csv import write_grades_csv
+
+    monkeypatch.setenv("TZ", "Asia/Seoul")
+    clock.tzset()
+    try:
+        attempt = Attempt(1, "alice", "h", "c", stored, 10.0, 100.0, None)
+        write_grades_csv([attempt], [], tmp_path / "grades.csv")
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert read_grades(tmp_path)[0]["graded_at"] == shown
+
+
+def test_an_unchanged_rerun_imports_neither_numpy_nor_jinja():
+    code = ("import sys, grader.cli, grader.batch_run, grader.render.class_report, grader.render.progress;"
+            "print(sorted(m for m in ('numpy', 'jinja2') if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"

@@ -9,8 +9,8 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 
-def grade(*args, cwd=None, lang="C.UTF-8"):
-    env = dict(os.environ, LANG=lang, LC_ALL="", LC_MESSAGES="", COLUMNS="120")
+def grade(*args, cwd=None, lang="C.UTF-8", **environ):
+    env = dict(os.environ, LANG=lang, LC_ALL="", LC_MESSAGES="", COLUMNS="120", **environ)
     return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=120)
 
@@ -139,7 +139,7 @@ def test_the_call_time_limit_is_an_option(tmp_path):
     assert next(e for e in slow["exercises"] if e["id"] == "relu")["status"] == "timeout"
 
 
-@pytest.mark.parametrize("command", [["submit", "reference"], ["batch", "exercises"], ["init"]])
+@pytest.mark.parametrize("command", [["submit", "reference"], ["batch", "tests/fixtures"], ["init"]])
 def test_an_output_path_that_is_a_file_is_one_line_not_a_traceback(tmp_path, command):
     blocker = tmp_path / "taken"
     blocker.write_text("not a folder", encoding="utf-8")
@@ -148,3 +148,128 @@ def test_an_output_path_that_is_a_file_is_one_line_not_a_traceback(tmp_path, com
     assert run.returncode == 2 and "Traceback" not in run.stderr
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith(str(blocker)) and "folder you may write to" in last
+
+
+def test_the_wheel_holds_every_data_file_of_the_package(tmp_path):
+    """A normal install (`pip install .`, a wheel in Colab) once lacked the quiz bank: every non-Python file
+    under grader/ must be in the wheel, or `grade batch` and `grade quiz` break outside a checkout."""
+    import shutil
+    import zipfile
+
+    # From a clean copy: setuptools reuses a build/ folder left in the checkout, which hides a missing file.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".git",
+                                                                ".pytest_cache", "grade-report"))
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(source)],
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    (wheel,) = tmp_path.glob("grade-*.whl")
+    packaged = set(zipfile.ZipFile(wheel).namelist())
+    data = {path.relative_to(ROOT).as_posix() for path in (ROOT / "grader").rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts}
+    assert data and data <= packaged, sorted(data - packaged)
+    assert {"exercises/activations.py", "reference/activations.py"} <= packaged
+
+
+def test_version():
+    from importlib.metadata import version
+
+    run = grade("--version")
+    assert run.returncode == 0 and run.stdout.strip() == f"grade {version('grade')}"
+
+
+@pytest.mark.parametrize("spelling", ["kr", "KO", "ko_KR.UTF-8", "Korean"])
+def test_the_ways_people_write_korean_are_accepted(tmp_path, spelling):
+    run = grade("list", "--lang", spelling)
+    assert run.returncode == 0 and "배점" in run.stdout
+
+
+@pytest.fixture
+def initialised(tmp_path):
+    run = grade("init", "hw", cwd=tmp_path)
+    assert run.returncode == 0 and "cd hw" in run.stdout and "grade check" in run.stdout  # the next step
+    return tmp_path / "hw"
+
+
+def test_check_inside_a_folder_made_by_init_finds_the_stubs(initialised):
+    run = grade("check", cwd=initialised)
+    assert run.returncode == 0, run.stderr
+    assert "step_function" in run.stdout
+
+
+def test_check_given_a_folder_instead_of_an_exercise_grades_that_folder(initialised):
+    run = grade("check", "hw", cwd=initialised.parent)
+    assert run.returncode == 0, run.stderr
+    assert "step_function" in run.stdout
+
+
+def test_submit_inside_the_folder_grades_it(initialised):
+    run = grade("submit", "--json", "--out", initialised.parent / "out", cwd=initialised)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["score"] == 0
+
+
+def test_reset_inside_the_folder_leaves_no_stray_exercises_folder(initialised):
+    run = grade("reset", "relu", cwd=initialised)
+    assert run.returncode == 0, run.stderr
+    assert not (initialised / "exercises").exists()
+    assert list(initialised.glob("activations.py.*.bak"))
+
+
+def test_the_nudge_shown_by_check_counts_so_the_first_hint_command_shows_the_next(initialised):
+    data = {"GRADE_DATA_DIR": str(initialised.parent / "data")}
+    shown = grade("check", "relu", cwd=initialised, **data)
+    assert "1/3" in shown.stdout and "2/3" not in shown.stdout
+    after = grade("hint", "relu", cwd=initialised, **data)
+    assert "2/3" in after.stdout
+
+
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group of commands (`quiz`, `gradescope`)
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_help_text_is_shown_whole():
+    """`quiz grade --help` once lost words ("student, quiz and ."): rich took `[answers]` for markup."""
+    import typer
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    def squeeze(text):
+        return "".join(ch for ch in text if not ch.isspace() and ch not in "│╭╮╰╯─")
+
+    for path, command in _commands(typer.main.get_command(app)):
+        shown = squeeze(CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).output)
+        for param in command.params:
+            if getattr(param, "help", None):
+                assert squeeze(param.help) in shown, (path, param.name, param.help)
+
+
+def test_korean_tables_wrap_at_80_columns_and_lose_no_word():
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from grader.catalog import load_catalog
+    from grader.i18n import Messages
+    from grader.render.terminal import exercise_list, print_view
+
+    console = Console(width=80, record=True, file=io.StringIO())
+    print_view(exercise_list(load_catalog(), Messages("ko")), console)
+    shown = console.export_text()
+    assert "…" not in shown and max(cell_len(line) for line in shown.splitlines()) <= 80
+    squeezed = "".join(shown.split()).replace("│", "")
+    for exercise in load_catalog().exercises:
+        assert "".join(exercise.summary("ko").split()) in squeezed, exercise.id
+
+
+def test_solution_inside_the_folder_grades_that_folder(initialised):
+    with open(initialised / "activations.py", "a", encoding="utf-8") as handle:
+        handle.write("\n\ndef relu(x):\n    return np.maximum(0, x)\n")
+    run = grade("solution", "relu", cwd=initialised)
+    assert run.returncode == 0 and "def relu" in run.stdout and run.stderr == ""  # passes here, so no --force

@@ -155,3 +155,72 @@ def test_watch_exits_cleanly_on_ctrl_c(student):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Traceback" not in child.before
+
+
+def _session(student, grader, height=24, width=80):
+    import io
+
+    from rich.console import Console
+
+    from grader.i18n import Messages
+    from grader.practice import PracticeLog
+    from grader.watch import WatchSession
+
+    console = Console(file=io.StringIO(), width=width, height=height, force_terminal=False, color_system=None)
+    log = PracticeLog(student.parent / "watch.sqlite")
+    return WatchSession(grader, student, Messages("en"), log, console), log
+
+
+WRONG_SIGMOID = "\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(x))\n"
+
+
+def test_watch_fits_an_80_by_24_screen_and_pages_the_feedback(student, grader):
+    add(student, RIGHT_STEP + WRONG_SIGMOID)
+    session, log = _session(student, grader)
+    session.grade()
+    session.press("h")
+    first = session.frame().split("\n")
+    assert len(first) <= 24 and all(len(line) <= 80 for line in first)
+    footer = "\n".join(first[-4:])
+    assert "exercises pass" in first[0] and "q quit" in footer  # the bar and the keys stay
+    assert "lines 1–" in footer
+    session.press("j")
+    second = session.frame().split("\n")
+    assert len(second) <= 24 and "exercises pass" in second[0] and second[1:-4] != first[1:-4]
+    whole = "\n".join(session._lines(session.body()))
+    assert "More: press h" in whole and "grade hint" not in whole  # in watch, a key, not a command
+    log.close()
+
+
+def test_h_in_the_list_view_spends_no_hint(student, grader):
+    session, log = _session(student, grader)
+    session.grade()
+    session.press("l")
+    session.press("h")
+    assert log.hint_level("step_function") == 0 and not session.show_list
+    session.press("h")
+    assert log.hint_level("step_function") == 1
+    log.close()
+
+
+def test_watch_in_a_real_80_by_24_terminal_keeps_the_bar_and_the_keys(student):
+    add(student, RIGHT_STEP + WRONG_SIGMOID)
+    import io
+
+    child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, dimensions=(24, 80))
+    child.logfile_read = seen = io.StringIO()
+    try:
+        child.expect("q quit")
+        time.sleep(0.5)
+        child.send("j")
+        child.expect(r"lines \d+–\d+ of \d+")
+        child.expect("q quit")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    last_screen = seen.getvalue().split("\x1b[2J")[-1]  # everything since the last clear
+    screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", last_screen).replace("\r", "")
+    lines = screen.rstrip("\n").split("\n")
+    assert len(lines) <= 24 and "exercises pass" in lines[0] and "q quit" in "\n".join(lines[-3:])

@@ -1,4 +1,5 @@
 """Quizzes: a bank from the lectures, a personal sheet per student, answers graded without surprises."""
+import csv
 import json
 import math
 import os
@@ -190,13 +191,40 @@ def test_batch_grades_answers_handed_in_with_the_code(tmp_path):
         archive.write(tmp_path / "cal.toml", "cal/quiz-answers.toml")
     out = tmp_path / "out"
     grade("batch", folder, "--out", out, "--lang", "en")
-    rows = {line.split(",")[0].lstrip("\ufeff"): line.split(",")
-            for line in (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()}
-    header = rows.pop("student")
-    quiz_score = header.index("quiz_score")
-    assert rows["amy"][quiz_score] == "16.0" and rows["ben"][quiz_score] == "15.0" and rows["cal"][quiz_score] == "16.0"
-    assert (out / "ben" / "quiz.html").exists()
-    gradescope = json.loads((out / "ben" / "gradescope.json").read_text(encoding="utf-8"))
+    rows = {row["student"]: row for row in csv.DictReader(
+        (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines())}
+    assert [rows[name]["quiz_score"] for name in ("amy", "ben", "cal")] == ["16.0", "15.0", "16.0"]
+    assert (out / "students" / "ben" / "quiz.html").exists()
+    gradescope = json.loads((out / "students" / "ben" / "gradescope.json").read_text(encoding="utf-8"))
     assert gradescope["score"] == 115 and gradescope["tests"][-1]["max_score"] == 16
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "xor-two-layers" in index and "67% (2/3)" in index
+
+
+def test_letters_typed_with_the_korean_keyboard_on_are_read_as_the_keys_latin_letters(tmp_path):
+    sheet = build_sheet(BANK, "nn-1", "2024001")
+    hangul = {"A": "ㅁ", "B": "ㅠ", "C": "ㅊ", "D": "ㅇ", "E": "ㄷ", "F": "ㄹ"}
+    typed, expected = [], 0
+    for item in sheet.questions:
+        if item.question.type == "single":
+            typed.append(hangul[item.answer])
+            expected += 1
+        elif item.question.type == "multiple":
+            typed.append(",".join(hangul[letter] for letter in item.answer))
+            expected += 1
+        elif item.question.type == "truefalse":
+            typed.append("ㅅ" if item.answer else "ㄹ")  # the keys of t and f
+            expected += 1
+        else:
+            typed.append("")
+    out = tmp_path / "typed.toml"
+    run = grade("quiz", "take", "--student", "2024001", "--out", out, "--lang", "ko", input="\n".join(typed) + "\n")
+    assert "읽을 수 없" not in run.stdout and f"1/{len(sheet.questions)} " in run.stdout  # where the student is
+    result = json.loads(grade("quiz", "grade", out, "--json").stdout)
+    assert sum(q["status"] == "correct" for q in result["questions"]) == expected > 0
+
+
+def test_the_w5_step_question_states_its_network_instead_of_saying_same_network():
+    question = BANK.questions["backprop-w5-step"]
+    assert "같은 신경망" not in question.prompt("ko") and "Same network" not in question.prompt("en")
+    assert "2-2-2" in question.prompt("ko") and "2-2-2" in question.prompt("en")

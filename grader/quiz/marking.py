@@ -146,9 +146,21 @@ def _share(item: SheetQuestion, given: object) -> float:
     return float(abs(value - expected) <= tolerance + 1e-12)
 
 
+# The Korean 2-beolsik layout: with the Korean input on, the key for A types ㅁ. Letters and true/false
+# typed that way are read as the Latin letters on the same keys (shifted jamo too: ㅃ is Q).
+DUBEOLSIK = str.maketrans({
+    "ㅂ": "Q", "ㅈ": "W", "ㄷ": "E", "ㄱ": "R", "ㅅ": "T", "ㅛ": "Y", "ㅕ": "U", "ㅑ": "I", "ㅐ": "O", "ㅔ": "P",
+    "ㅁ": "A", "ㄴ": "S", "ㅇ": "D", "ㄹ": "F", "ㅎ": "G", "ㅗ": "H", "ㅓ": "J", "ㅏ": "K", "ㅣ": "L",
+    "ㅋ": "Z", "ㅌ": "X", "ㅊ": "C", "ㅍ": "V", "ㅠ": "B", "ㅜ": "N", "ㅡ": "M",
+    "ㅃ": "Q", "ㅉ": "W", "ㄸ": "E", "ㄲ": "R", "ㅆ": "T", "ㅒ": "O", "ㅖ": "P",
+})
+
+
 def parse_typed_answer(item: SheetQuestion, text: str) -> object:
     """What a student typed in the terminal, as the answers file keeps it; raises ValueError(problem key)."""
     kind = item.question.type
+    if kind in ("single", "multiple") or (kind == "truefalse" and text.strip().lower() not in TRUE_WORDS | FALSE_WORDS):
+        text = text.translate(DUBEOLSIK)
     letters = {letter for letter, _ in item.choices}
     try:
         if kind == "single":

@@ -14,8 +14,6 @@ from grader.catalog import Catalog
 from grader.class_output import STUDENTS
 from grader.gradebook import Attempt
 from grader.i18n import Messages
-from grader.render.grades_csv import write_grades_csv
-from grader.render.reports import environment, write_atomically
 
 BINS = 10
 HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT = 520, 180
@@ -205,15 +203,17 @@ def histogram(attempts: list[Attempt]) -> list[Bin]:
     return bins
 
 
-def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: str) -> str:
+def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: str, key: str = "") -> str:
     """The class overview. Mean, median and histogram count every student, a zero for an unreadable
     submission included, so the histogram sums to the class; pass rates count the graded ones."""
+    from grader.render.reports import environment
+
     columns = exercise_columns(attempts, catalog)
     graded = [a for a in attempts if a.error is None]
     scores = sorted(a.score for a in attempts)
     maxima = max_scores(attempts, columns, catalog)
     return environment().get_template("class.html.j2").render(
-        t=Messages(lang).t, lang=lang, title=title, attempts=attempts, columns=columns,
+        t=Messages(lang).t, lang=lang, title=title, attempts=attempts, columns=columns, exports_key=key,
         titles={c: (catalog.exercise(c).title(lang) if c in catalog.ids else c) for c in columns},
         maxima={c: _points(v) for c, v in maxima.items()}, rows=student_rows(attempts, columns, lang),
         common=common_problems(graded, catalog, lang),
@@ -225,7 +225,22 @@ def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: st
     )
 
 
-def write_class_exports(attempts: list[Attempt], catalog: Catalog, folder: Path, lang: str, title: str) -> list[Path]:
+def write_class_exports(attempts: list[Attempt], catalog: Catalog, folder: Path, lang: str, title: str,
+                        key: str = "") -> list[Path]:
+    """grades.csv and index.html; `key` (see exports_current) is written into index.html."""
+    from grader.render.grades_csv import write_grades_csv
+    from grader.render.reports import write_atomically
+
     columns = exercise_columns(attempts, catalog)
     csv_path = write_grades_csv(attempts, columns, folder / "grades.csv", lang, max_scores(attempts, columns, catalog))
-    return [csv_path, write_atomically(folder / "index.html", render_index(attempts, catalog, lang, title))]
+    return [csv_path, write_atomically(folder / "index.html", render_index(attempts, catalog, lang, title, key))]
+
+
+def exports_current(folder: Path, key: str) -> bool:
+    """Whether grades.csv and index.html were written from exactly what `key` fingerprints, so need no rewrite."""
+    index = Path(folder) / "index.html"
+    try:
+        head = index.read_text(encoding="utf-8", errors="replace")[:2000]
+    except OSError:
+        return False
+    return bool(key) and f'<meta name="grade-exports" content="{key}">' in head and (Path(folder) / "grades.csv").is_file()

@@ -1,4 +1,4 @@
-"""The batch progress bar's estimate of the time left, which keeps moving while a submission hangs.
+"""The batch progress bar (here, apart from the terminal views: an unchanged class loads no NumPy), and its estimate of the time left, which keeps moving while a submission hangs.
 
 rich's TimeRemainingColumn divides by the recent speed, which only changes when a student finishes:
 while one submission hangs the estimate stands still, as if the batch had frozen. This one is
@@ -7,8 +7,16 @@ so a hang shows as an estimate that grows, second by second.
 """
 from __future__ import annotations
 
-from rich.progress import ProgressColumn, Task
+import time
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
+                           TimeElapsedColumn)
 from rich.text import Text
+
+from grader.i18n import Messages
+from grader.render.safe import terminal_text
 
 
 def seconds_left(done: float, total: float | None, elapsed: float | None) -> float | None:
@@ -28,3 +36,50 @@ class MovingTimeRemaining(ProgressColumn):
         minutes, seconds = divmod(int(left + 0.5), 60)
         hours, minutes = divmod(minutes, 60)
         return Text(f"{hours}:{minutes:02d}:{seconds:02d}", style="progress.remaining")
+
+
+@contextmanager
+def batch_progress(total: int, messages: Messages, console: Console | None = None):
+    """A callback to call once per student: a live bar (count, rate, ETA) in a terminal, plain lines elsewhere."""
+    console = console or Console(stderr=True)
+    done = 0
+
+    def line(student: str, result, problem: str | None) -> str:
+        student, problem = terminal_text(student), problem if problem is None else terminal_text(problem)
+        if problem is not None:
+            return messages.t("batch.line-unreadable", done=done, total=total, student=student, reason=problem)
+        if result is None:
+            return messages.t("batch.line-unchanged", done=done, total=total, student=student)
+        return messages.t("batch.line", done=done, total=total, student=student, score=_score(result.score),
+                          max_score=_score(result.max_score))
+
+    if not console.is_terminal:
+        def plain(student: str, result, problem: str | None) -> None:
+            nonlocal done
+            done += 1
+            if result is None and problem is None:  # kept as graded: the summary counts them, a log needs no line each
+                return
+            console.print(line(student, result, problem), markup=False, highlight=False, soft_wrap=True)
+
+        yield plain
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn(messages.t("batch.eta")),
+               MovingTimeRemaining())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(messages.t("batch.progress"), total=total, rate="")
+        started = time.monotonic()
+
+        def live(student: str, result, problem: str | None) -> None:
+            nonlocal done
+            done += 1
+            if problem is not None:
+                progress.console.print(line(student, problem=problem, result=None), markup=False, highlight=False)
+            rate = done / max(time.monotonic() - started, 1e-6)
+            progress.update(task, advance=1, rate=f"{rate:.1f}/s")
+
+        yield live
+
+
+def _score(value: float) -> str:
+    return f"{value:g}"

@@ -1,20 +1,15 @@
 """Results in the terminal, with rich: a summary table for `submit`, case details for `check`, batch progress."""
 from __future__ import annotations
 
-import time
-from contextlib import contextmanager
-
 from rich.cells import cell_len
 from rich.console import Console, Group
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from grader.catalog import Catalog, Exercise
 from grader.feedback import labelled
 from grader.i18n import Messages
-from grader.render.progress import MovingTimeRemaining
-from grader.render.safe import terminal_text
+from grader.render.progress import batch_progress  # noqa: F401 - moved there, still importable from here
 from grader.results import ExerciseResult, Status, SubmissionResult
 
 STYLES = {
@@ -124,58 +119,23 @@ def exercise_list(catalog: Catalog, messages: Messages) -> Table:
 
 
 def print_view(view, console: Console | None = None) -> None:
+    if isinstance(view, Table):
+        # Rich's word wrap misjudges some Korean lines by a cell and cuts the last word to "…": fold instead,
+        # so every word is shown (wrapped) at any width, 80 columns included.
+        for column in view.columns:
+            column.overflow = "fold"
     (console or Console()).print(view)
 
 
-@contextmanager
-def batch_progress(total: int, messages: Messages, console: Console | None = None):
-    """A callback to call once per student: a live bar (count, rate, ETA) in a terminal, plain lines elsewhere."""
-    console = console or Console(stderr=True)
-    done = 0
-
-    def line(student: str, result: SubmissionResult | None, problem: str | None) -> str:
-        student, problem = terminal_text(student), problem if problem is None else terminal_text(problem)
-        if problem is not None:
-            return messages.t("batch.line-unreadable", done=done, total=total, student=student, reason=problem)
-        if result is None:
-            return messages.t("batch.line-unchanged", done=done, total=total, student=student)
-        return messages.t("batch.line", done=done, total=total, student=student, score=_score(result.score),
-                          max_score=_score(result.max_score))
-
-    if not console.is_terminal:
-        def plain(student: str, result: SubmissionResult | None, problem: str | None) -> None:
-            nonlocal done
-            done += 1
-            console.print(line(student, result, problem), markup=False, highlight=False, soft_wrap=True)
-
-        yield plain
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn(messages.t("batch.eta")),
-               MovingTimeRemaining())
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task(messages.t("batch.progress"), total=total, rate="")
-        started = time.monotonic()
-
-        def live(student: str, result: SubmissionResult | None, problem: str | None) -> None:
-            nonlocal done
-            done += 1
-            if problem is not None:
-                progress.console.print(line(student, problem=problem, result=None), markup=False, highlight=False)
-            rate = done / max(time.monotonic() - started, 1e-6)
-            progress.update(task, advance=1, rate=f"{rate:.1f}/s")
-
-        yield live
-
-
-def hint_view(exercise: Exercise, level: int, messages: Messages) -> Group:
-    """The hints revealed so far (a nudge, then the formula, then the NumPy idiom) and how to get the next."""
+def hint_view(exercise: Exercise, level: int, messages: Messages, more: str = "practice.more-hints") -> Group:
+    """The hints revealed so far (a nudge, then the formula, then the NumPy idiom) and how to get the next
+    (`more`: the message that says how, a command by default, a key in `grade watch`)."""
     lang = messages.lang
     parts = [Text(f"{messages.t('practice.hint-level', level=n, total=len(exercise.hints))}: {hint(lang)}",
                   style="yellow" if n == level else "")
              for n, hint in enumerate(exercise.hints[:level], start=1)]
     if level < len(exercise.hints):
-        parts.append(Text(messages.t("practice.more-hints", exercise=exercise.id), style="dim"))
+        parts.append(Text(messages.t(more, exercise=exercise.id), style="dim"))
     return Group(*parts)
 
 
