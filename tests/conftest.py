@@ -67,14 +67,14 @@ def private_practice_log(tmp_path_factory):
 
 
 # --- the slow marker ---------------------------------------------------------------------------------------------
-# A test is slow when it starts a worker, a subprocess or a browser: a whole file of such tests (below), a test
+# A test is slow when it starts a worker, a subprocess, a Jupyter kernel or a browser: a whole file of such tests (below), a test
 # using a fixture that grades, or a test whose code (or a helper or fixture of the tests it calls) names one of
 # SLOW_NAMES. Everything else must run without a worker, so the fast part takes seconds.
 SLOW_FILES = ("test_browser.py", "test_hostile.py", "test_isolation.py", "test_fork_server.py", "test_sandbox_*.py",
               "test_batch*.py")
 SLOW_FIXTURES = {"grader", "grade", "isolated_grade"}
 SLOW_NAMES = {"subprocess", "pexpect", "multiprocessing", "Popen", "Grader", "Launcher", "ForkServer",
-              "start_launcher", "run_batch", "grade_class", "CliRunner"}
+              "start_launcher", "run_batch", "grade_class", "CliRunner", "NotebookClient", "KernelManager"}
 TESTS = Path(__file__).resolve().parent
 
 
