@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.catalog import CATALOG_PATH, REFERENCE_FOLDER, Catalog, Text, load_catalog
+from grader.errors import GradeError
 
 ENV_VAR = "GRADE_COURSE"
 """The environment variable that names a course folder when `--course` is not given."""
@@ -57,6 +58,16 @@ class Course:
     @property
     def has_solutions(self) -> bool:
         return self.reference is not None
+
+    def assignment(self, assignment_id: str | None = None) -> Assignment:
+        """The assignment a user named; without a name, the course's first (the built-in course's nn-1)."""
+        if assignment_id is None:
+            return self.assignments[0]
+        for assignment in self.assignments:
+            if assignment.id == assignment_id:
+                return assignment
+        raise GradeError("course.unknown-assignment", name=assignment_id,
+                         names=", ".join(a.id for a in self.assignments))
 
     def catalog(self, extra: Path | None = None) -> Catalog:
         """The course's exercises, with an instructor's overlay file (`--catalog`) laid over them."""
