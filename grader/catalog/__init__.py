@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import CatalogError, GradeError
+from grader.kinds import Detector, PlotKind
 
 CATALOG_PATH = Path(__file__).with_name("exercises.toml")
 REFERENCE_FOLDER = Path(__file__).resolve().parent.parent.parent / "reference"
-DETECTORS = ("non-finite", "tagged-cases-fail", "error-message", "constant", "signature")
+DETECTORS = tuple(Detector)
 CHECK_KINDS = ("allclose", "numerical-gradient")
 
 
@@ -47,7 +48,7 @@ class Mistake:
     hint: Text
     models: tuple[str, ...] = ()
     """Functions of mistake_models.py that compute what a student with this mistake returns."""
-    detect: str | None = None
+    detect: Detector | None = None
     """A built-in detector used instead of models: one of DETECTORS."""
     tag: str | None = None
     """For "tagged-cases-fail": the tag of the cases that fail while every other case passes; for
@@ -97,7 +98,7 @@ class Case:
     """This case's values are drawn in the report (see Exercise.plot)."""
 
 
-PLOT_KINDS = ("curve", "bars")
+PLOT_KINDS = tuple(PlotKind)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Exercise:
     """Names of a tuple result's parts, used in messages ("A2 differs")."""
     rtol: float = 1e-5
     atol: float = 1e-8
-    plot: str | None = None
+    plot: PlotKind | None = None
     """How the report draws the cases marked `plot`: `curve` (the result over the first argument, the
     student's line over the reference's) or `bars` (expected and got side by side, element by element)."""
     aliases: tuple[str, ...] = ()
@@ -247,7 +248,7 @@ def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:
         returns=tuple(spec.get("returns", ())),
         rtol=float(spec.get("rtol", defaults.get("rtol", 1e-5))),
         atol=float(spec.get("atol", defaults.get("atol", 1e-8))),
-        plot=plot,
+        plot=PlotKind(plot) if plot is not None else None,
         aliases=_parse_aliases(spec.get("aliases", []), where),
     )
 
@@ -313,7 +314,7 @@ def _parse_mistake(mistake_id: str, spec: dict, where: str) -> Mistake:
         name=Text.parse(spec.get("name"), f"{where}.{mistake_id}.name"),
         hint=Text.parse(spec.get("hint"), f"{where}.{mistake_id}.hint"),
         models=tuple(spec.get("models", ())),
-        detect=detect,
+        detect=Detector(detect) if detect is not None else None,
         tag=spec.get("tag"),
         pattern=spec.get("pattern"),
     )
