@@ -21,14 +21,15 @@ from grader.compare import compare
 from grader.diagnose import Observation, diagnose
 from grader.explain import explain_cascades, mistake_notes
 from grader.errors import GradeError
-from grader.feedback import case_message, format_value, shown_output, warning_advice
+from grader.case_result import case_result, load_errors
 from grader.hidden import run_cases
 from grader.i18n import Messages
 from grader.kinds import FindingKind
-from grader.loading_notes import alias_advice, file_result, missing_message, skipped_files, undecodable_error
-from grader.results import CaseResult, ExerciseResult, Finding, Status, SubmissionResult
+from grader.feedback import shown_output
+from grader.loading_notes import alias_advice, file_result, skipped_files, undecodable_error
+from grader.results import ExerciseResult, Finding, Status, SubmissionResult
 from grader.runner import CallOutcome, Limits, RunReport
-from grader.runner.job import ErrorInfo, UnitOutcome
+from grader.runner.job import UnitOutcome
 from grader.render.chart_data import plot_values
 from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
@@ -154,7 +155,7 @@ class Grader:
         observations = [_observe(exercise, case, outcome, report) for case, outcome in zip(prepared.cases, outcomes)]
         diagnosis = diagnose(self.catalog, exercise, observations)
         cases = [
-            _case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
+            case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
             for observation, outcome, mistakes in zip(observations, outcomes, diagnosis.cases)
         ]
         mistakes = list(dict.fromkeys(m for case in cases for m in case.mistakes))
@@ -184,16 +185,10 @@ def _file_of(exercise: Exercise, files: dict[str, str]) -> str:
     return next(iter(files.values())) if len(files) == 1 else f"{exercise.module}.py"
 
 
-def _load_errors(exercise: Exercise, report: RunReport) -> list[tuple[str, ErrorInfo]]:
-    """Files that failed to load, the exercise's own stub file first."""
-    failed = [(name, unit.errors[0]) for name, unit in report.units.items() if unit.errors]
-    return sorted(failed, key=lambda item: item[0] != exercise.module)
-
-
 def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunReport) -> Observation:
     observation = Observation(prepared=prepared, status=Status.ERROR, error=outcome.error)
     if outcome.status == "missing":
-        failed = _load_errors(exercise, report) if exercise.id not in report.ambiguous else []
+        failed = load_errors(exercise, report) if exercise.id not in report.ambiguous else []
         observation.status = Status.ERROR if failed else Status.MISSING
         observation.error = failed[0][1] if failed else None
     elif outcome.status == "returned":
@@ -227,40 +222,3 @@ def _changed_arguments(prepared, outcome: CallOutcome) -> list[str]:
             if not same:
                 changed.append(name)
     return changed
-
-
-def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutcome, mistakes: list[str],
-                 report: RunReport, messages: Messages, limits: Limits, files: dict[str, str]) -> CaseResult:
-    case = observation.prepared.case
-    lang = messages.lang
-    result = CaseResult(
-        name=case.name.en, title=case.name(lang), status=observation.status, message="", mistakes=mistakes,
-        weight=case.weight, hidden=case.hidden, error=observation.error, seconds=round(outcome.seconds, 4),
-        output=shown_output(outcome.output, messages),
-        advice=warning_advice(messages, outcome.warnings, observation.status == Status.PASSED, case.hidden),
-    )
-    if case.hidden:  # nothing the student's code printed, raised or warned is shown for a hidden case
-        result.output, result.error = "", None
-    if observation.status == Status.PASSED:
-        return result
-    missing = missing_message(exercise.id, report, messages) if observation.status == Status.MISSING else None
-    result.message = case_message(exercise.id, observation.status, outcome, observation.finding,
-                                  _load_failure(exercise, observation, outcome, report, files), messages, limits,
-                                  exercise.rtol, exercise.atol, missing, case.hidden)
-    if case.hidden:
-        return result
-    result.finding = observation.finding
-    result.given = dict(observation.prepared.shown_inputs)
-    result.expected = format_value(observation.prepared.expected, exercise.returns)
-    if outcome.status == "returned":
-        result.got = format_value(outcome.value, exercise.returns)
-    return result
-
-
-def _load_failure(exercise: Exercise, observation: Observation, outcome: CallOutcome, report: RunReport,
-                  files: dict[str, str]) -> tuple[str, ErrorInfo] | None:
-    """The file (as the student named it) whose failure to load is why the function was not found, and why."""
-    if outcome.status != "missing" or observation.status == Status.MISSING:
-        return None
-    name, error = _load_errors(exercise, report)[0]
-    return files.get(name, name), error
