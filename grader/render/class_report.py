@@ -14,9 +14,21 @@ from grader.catalog import Catalog
 from grader.class_output import STUDENTS
 from grader.gradebook import Attempt
 from grader.i18n import Messages
+from grader.results import Status
 
 BINS = 10
 HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT = 520, 180
+
+
+@dataclass
+class MistakeCount:
+    """A mistake of one exercise, as often as the class made it."""
+
+    id: str
+    name: str
+    """In the report's language."""
+    count: int
+    students: list[str]
 
 
 @dataclass
@@ -26,8 +38,8 @@ class ExerciseSummary:
     max_score: float
     passed: int = 0
     graded: int = 0
-    mistakes: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
-    """(mistake id, its name, how many students, which students), most frequent first."""
+    mistakes: list[MistakeCount] = field(default_factory=list)
+    """Most frequent first."""
 
     @property
     def pass_rate(self) -> float:
@@ -81,14 +93,14 @@ def summarise(attempts: list[Attempt], columns: list[str], catalog: Catalog, lan
             if row is None:
                 continue
             summary.graded += 1
-            summary.passed += row.status == "passed"
+            summary.passed += row.status == Status.PASSED
             summary.max_score = max(summary.max_score, row.max_score)
             for mistake in row.mistakes:
                 if mistake in catalog.common_mistakes:
                     continue
                 counts[mistake] += 1
                 who.setdefault(mistake, []).append(attempt.student)
-        summary.mistakes = [(m, _mistake_name(catalog, m, lang), n, who[m]) for m, n in counts.most_common(top)]
+        summary.mistakes = [MistakeCount(m, _mistake_name(catalog, m, lang), n, who[m]) for m, n in counts.most_common(top)]
         summaries.append(summary)
     return summaries
 
@@ -142,7 +154,7 @@ def student_rows(attempts: list[Attempt], columns: list[str], lang: str) -> list
             if row is None:
                 cells.append(("—", t("class_batch.not-graded-cell") if attempt.error else "", -1.0))
             else:
-                label = "" if row.status == "passed" else _status_label(row.status, t)
+                label = "" if row.status == Status.PASSED else _status_label(row.status, t)
                 cells.append((_points(row.score), label, row.score))
         rows.append(StudentRow(attempt.student, f"{STUDENTS}/{quote(attempt.student)}/report.html", attempt.score,
                                attempt.max_score, attempt.error, cells, attempt.quiz))
@@ -180,10 +192,10 @@ def question_rates(attempts: list[Attempt]) -> list[QuestionRate]:
     for attempt in attempts:
         if attempt.quiz is None or attempt.quiz.error:
             continue
-        for question, status, _, _ in attempt.quiz.questions:
-            rate = rates.setdefault((attempt.quiz.quiz, question), QuestionRate(attempt.quiz.quiz, question))
+        for row in attempt.quiz.questions:
+            rate = rates.setdefault((attempt.quiz.quiz, row.question), QuestionRate(attempt.quiz.quiz, row.question))
             rate.answered += 1
-            rate.correct += status == "correct"
+            rate.correct += row.status == "correct"
     return list(rates.values())
 
 
