@@ -130,6 +130,9 @@ class Catalog:
     """Mistakes any exercise can show (missing, not-implemented, mutates-input, ...)."""
     reference: str = "reference"
     """The package whose modules compute expected values."""
+    frozen: Path | None = None
+    """A student kit's folder of frozen expected values and mistake-model outputs (grader/kit): when set,
+    nothing is computed by reference code or mistake models (the catalog's `frozen` key, relative to it)."""
 
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
@@ -181,7 +184,9 @@ def load_catalog(path: Path = CATALOG_PATH, extra: Path | None = None) -> Catalo
     if len(set(ids)) != len(ids):
         raise CatalogError(f"{path}: exercise ids must be unique")
     _check_aliases(exercises, path)
-    return Catalog(exercises=exercises, common_mistakes=common, reference=data.get("reference", "reference"))
+    frozen = (Path(path).parent / data["frozen"]) if isinstance(data.get("frozen"), str) else None
+    return Catalog(exercises=exercises, common_mistakes=common, reference=data.get("reference", "reference"),
+                   frozen=frozen)
 
 
 def catalog_fingerprint(path: Path = CATALOG_PATH, extra: Path | None = None) -> str:
