@@ -16,6 +16,7 @@ import numpy as np
 from grader.catalog import Case, Catalog, Exercise
 from grader.errors import CatalogError
 from grader.feedback import format_value
+from grader.kit.frozen import frozen_folder
 
 
 def _rng(spec: dict) -> np.random.Generator:
@@ -106,7 +107,7 @@ def reference_function(catalog: Catalog, exercise: Exercise, name: str | None = 
 
 
 def prepare_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
-    if catalog.frozen is not None:  # a student kit: the values were computed when the kit was built
+    if frozen_folder(catalog) is not None:  # a student kit: the values were computed when the kit was built
         return _frozen_exercise(catalog, exercise)
     reference = reference_function(catalog, exercise)
     cases = []

@@ -76,10 +76,10 @@ def _table(grader, exercise: Exercise, callee: Exercise, inputs: list[tuple]) ->
 def _callee(catalog, callee: Exercise):
     """B's right results: its reference function, or in a student kit a lookup in B's frozen table (a miss
     raises, as a call the reference refuses does, and the arguments are left out of the table)."""
-    if catalog.frozen is None:
-        return reference_function(catalog, callee)
-    from grader.kit.frozen import stand_in_value
+    from grader.kit.frozen import frozen_folder, stand_in_value
 
+    if frozen_folder(catalog) is None:
+        return reference_function(catalog, callee)
     return lambda *args: stand_in_value(catalog, callee, args)
 
 

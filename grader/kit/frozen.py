@@ -171,10 +171,16 @@ def _array(encoded: Any, where: str) -> np.ndarray:
     return value
 
 
+def frozen_folder(catalog: Catalog) -> Path | None:
+    """The folder of frozen data when the catalog is a student kit's (no reference to compute with), else None."""
+    return catalog.frozen
+
+
 def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
     """The frozen values of one case of the catalog, checked against the case's arguments and gradient check."""
-    frozen = load_exercise(Path(catalog.frozen), exercise.id).cases.get(case_key(case))
-    path = frozen_file(Path(catalog.frozen), exercise.id)
+    folder = frozen_folder(catalog)
+    frozen = load_exercise(folder, exercise.id).cases.get(case_key(case))
+    path = frozen_file(folder, exercise.id)
     if frozen is None:
         raise GradeError("course.kit.missing-case", exercise=exercise.id, case=case.name.en, file=str(path))
     if len(frozen.inputs) != len(case.args):
@@ -190,4 +196,4 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
 
 def stand_in_value(catalog: Catalog, callee: Exercise, args: tuple) -> Any:
     """What the reference returned for `args` as the callee's arguments; KeyError when it was not frozen."""
-    return load_exercise(Path(catalog.frozen), callee.id).stand_ins[args_key(args)]
+    return load_exercise(frozen_folder(catalog), callee.id).stand_ins[args_key(args)]
