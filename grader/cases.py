@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from grader.catalog import Case, Catalog, Exercise
+from grader.catalog import Case, Catalog, Exercise, solutions
 from grader.errors import CatalogError
 from grader.feedback import format_value
 from grader.kit.frozen import frozen_folder
@@ -102,8 +101,8 @@ def fresh_copy(values: tuple) -> tuple:
 
 
 def reference_function(catalog: Catalog, exercise: Exercise, name: str | None = None) -> Callable:
-    module = importlib.import_module(f"{catalog.reference}.{exercise.module}")
-    return getattr(module, name or exercise.id)
+    """The reference function, from the folder the catalog's course names (grader.catalog.solutions)."""
+    return solutions.reference_function(catalog, exercise, name)
 
 
 def prepare_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from grader.cases import prepare_exercise
-from grader.catalog import CatalogError, load_catalog
-from grader.course import builtin_course
+from grader.catalog import load_catalog
+from grader.errors import CatalogError
+from grader.course import builtin_course, load_course
 from grader.errors import GradeError
 from grader.kit.build import build_kits
 from grader.kit.frozen import load_exercise
@@ -30,9 +31,14 @@ def kits(tmp_path_factory):
     return build_kits(builtin_course(), tmp_path_factory.mktemp("dist"))
 
 
-def kit_catalog(student: Path):
+def kit_catalog(student: Path, extra: Path | None = None):
     """The catalog a student kit grades with."""
-    return dataclasses.replace(load_catalog(student / "exercises.toml"), frozen=student / "frozen")
+    return load_course(student).catalog(extra)
+
+
+def with_frozen(catalog, folder: Path):
+    """The catalog with its frozen data read from another folder."""
+    return dataclasses.replace(catalog, files=dataclasses.replace(catalog.files, frozen=folder))
 
 
 # --- what a student kit holds -----------------------------------------------------------------------------------
@@ -92,6 +98,14 @@ def test_the_student_kit_has_no_code_but_its_stubs(kits):
     for frozen in (student / "frozen").iterdir():  # data in the codec's format, never pickle
         assert frozen.suffix == ".json" and b"pickle" not in frozen.read_bytes()
     assert (grading / "reference" / "activations.py").is_file() and (grading / "mistake_models.py").is_file()
+
+
+def test_both_kits_load_as_courses_and_only_the_grading_kit_has_solutions(kits):
+    student, grading = kits
+    assert not load_course(student).has_solutions and load_course(student).frozen is not None
+    full = load_course(grading)
+    assert full.has_solutions and full.mistake_models is not None and full.frozen is None
+    assert full.catalog().ids == builtin_course().catalog().ids == load_course(student).catalog().ids
 
 
 def test_the_student_course_file_names_no_solutions(kits):
@@ -174,7 +188,7 @@ def test_a_corrupt_frozen_file_is_one_clear_error(kits, tmp_path, corruption):
     damaged = CORRUPTIONS[corruption](text)
     assert damaged != text
     (copy / "sigmoid.json").write_bytes(damaged.encode("latin-1" if corruption == "not UTF-8" else "utf-8"))
-    catalog = dataclasses.replace(kit_catalog(student), frozen=copy)
+    catalog = with_frozen(kit_catalog(student), copy)
     with pytest.raises(GradeError) as raised:
         prepare_exercise(catalog, catalog.exercise("sigmoid"))
     assert raised.value.key == "course.kit.corrupt" and str(copy / "sigmoid.json") == raised.value.params["file"]
@@ -185,7 +199,7 @@ def test_a_frozen_file_that_is_a_link_is_refused(kits, tmp_path):
     copy = tmp_path / "frozen"
     copy.mkdir()
     (copy / "sigmoid.json").symlink_to(student / "frozen" / "sigmoid.json")
-    catalog = dataclasses.replace(kit_catalog(student), frozen=copy)
+    catalog = with_frozen(kit_catalog(student), copy)
     with pytest.raises(GradeError) as raised:
         prepare_exercise(catalog, catalog.exercise("sigmoid"))
     assert raised.value.key == "course.kit.corrupt" and "link" in raised.value.params["reason"]
@@ -195,7 +209,7 @@ def test_a_case_the_kit_never_froze_is_named(kits, tmp_path):
     student, _ = kits
     extra = tmp_path / "extra.toml"
     extra.write_text('[[exercises]]\nid = "relu"\n[[exercises.cases]]\nname = "new"\nargs = { x = [5.0] }\n')
-    catalog = dataclasses.replace(load_catalog(student / "exercises.toml", extra), frozen=student / "frozen")
+    catalog = kit_catalog(student, extra)
     with pytest.raises(GradeError) as raised:
         prepare_exercise(catalog, catalog.exercise("relu"))
     assert raised.value.key == "course.kit.missing-case" and raised.value.params["case"] == "new"

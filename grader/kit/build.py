@@ -18,7 +18,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from grader.catalog import CatalogError
+from grader.errors import CatalogError
 from grader.course import Course
 from grader.errors import GradeError
 from grader.kit.freeze import freeze_course

@@ -56,7 +56,7 @@ def _case(catalog: Catalog, exercise: Exercise, prepared: PreparedCase) -> dict:
     models = {}
     observation = Observation(prepared=prepared, status=Status.FAILED)
     for name in model_names(catalog, exercise):
-        output = _model_output(name, observation)  # exactly what grading with the full course computes
+        output = _model_output(catalog, name, observation)  # exactly what grading with the full course computes
         models[name] = NOT_APPLICABLE_TAG if output is NOT_APPLICABLE else _exact(output, f"{where}: model {name}")
     return {
         "key": case_key(prepared.case),

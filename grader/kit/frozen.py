@@ -173,7 +173,8 @@ def _array(encoded: Any, where: str) -> np.ndarray:
 
 def frozen_folder(catalog: Catalog) -> Path | None:
     """The folder of frozen data when the catalog is a student kit's (no reference to compute with), else None."""
-    return catalog.frozen
+    files = catalog.files
+    return files.frozen if files is not None and files.reference is None else None
 
 
 def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
