@@ -131,6 +131,11 @@ def _explained_by_models(catalog: Catalog, mistake: Mistake, exercise: Exercise,
 
 
 def _model_output(catalog: Catalog, name: str, observation: Observation) -> Any:
+    frozen = observation.prepared.models
+    if frozen is not None:  # a student kit: the model's output was frozen when the kit was built
+        if name not in frozen:
+            raise KeyError(f"no frozen output of the mistake model {name!r}")
+        return frozen[name]
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
