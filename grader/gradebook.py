@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Iterable
 from grader import gradebook_history as reads
 from grader.gradebook_errors import Transaction, guarded
 from grader.gradebook_import import copy_attempts
-from grader.gradebook_rows import Attempt, ExerciseRow, LatestKey, QuestionRow, QuizRow, Signature
+from grader.gradebook_rows import Attempt, ExerciseRow, LatestKey, QuizRow, Signature
 from grader.gradebook_schema import INSERT_ATTEMPT, connect
 if TYPE_CHECKING:
     from grader.results import SubmissionResult
 
-__all__ = ["FILENAME", "Attempt", "ExerciseRow", "Gradebook", "LatestKey", "QuestionRow", "QuizRow", "Signature"]
+__all__ = ["FILENAME", "Attempt", "ExerciseRow", "Gradebook", "LatestKey", "QuizRow", "Signature"]
 FILENAME = "gradebook.sqlite"
 BUSY_SECONDS = 10.0
 """How long a write waits for another writer (a `grade merge` reading while a batch writes) before giving up."""
@@ -84,7 +84,8 @@ class Gradebook:
                 self._db.execute("INSERT INTO quiz_results VALUES (?, ?, ?, ?, ?)",
                                  (attempt_id, quiz.quiz, quiz.score, quiz.max_score, quiz.error))
                 self._db.executemany("INSERT INTO quiz_questions VALUES (?, ?, ?, ?, ?)",
-                                     [(attempt_id, *question) for question in quiz.questions])
+                                     [(attempt_id, q.question, str(q.status), q.score, q.max_score)
+                                      for q in quiz.questions])
         return attempt_id
 
     def remember_signatures(self, rows: list[tuple[str, str, str]]) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable
 
-from grader.gradebook_rows import (Attempt, ExerciseRow, LatestKey, QuestionRow, QuizRow, Signature,
-                                   StoredAttempt)
+from grader.gradebook_rows import Attempt, ExerciseRow, LatestKey, QuizRow, Signature, StoredAttempt
 from grader.gradebook_schema import LATEST, READ_COLUMNS
+from grader.quiz.kinds import QuestionRow, QuestionStatus
 
 EXERCISE_COLUMNS = "exercise, status, score, max_score, mistakes"
 """ExerciseRow.stored's arguments, in order."""
@@ -70,10 +70,10 @@ def _whole(db: sqlite3.Connection, row: StoredAttempt) -> Attempt:
 
 def _quizzes(db: sqlite3.Connection, where: str, params: tuple) -> dict[int, QuizRow]:
     questions: dict[int, list[QuestionRow]] = {}
-    for attempt_id, *values in db.execute(
+    for attempt_id, question, status, score, max_score in db.execute(
             "SELECT attempt_id, question, status, score, max_score FROM quiz_questions"
             f" WHERE attempt_id {where} ORDER BY rowid", params):
-        questions.setdefault(attempt_id, []).append(QuestionRow(*values))
+        questions.setdefault(attempt_id, []).append(QuestionRow(question, QuestionStatus(status), score, max_score))
     return {attempt_id: QuizRow(quiz, score, max_score, error, questions=tuple(questions.get(attempt_id, ())))
             for attempt_id, quiz, score, max_score, error in db.execute(
                 f"SELECT attempt_id, quiz, score, max_score, error FROM quiz_results WHERE attempt_id {where}",

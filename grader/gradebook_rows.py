@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from grader.quiz.kinds import QuestionRow
 from grader.results import Status
 
 
@@ -26,16 +27,6 @@ class ExerciseRow:
         return cls(exercise, Status(status), score, max_score, tuple(json.loads(mistakes)))
 
 
-class QuestionRow(NamedTuple):
-    """One quiz question of an attempt; a plain (question, status, score, max score) tuple stores the same."""
-
-    question: str
-    status: str
-    """What grader.quiz.marking says of the answer (correct, wrong, ...)."""
-    score: float
-    max_score: float
-
-
 @dataclass(frozen=True)
 class QuizRow:
     quiz: str
@@ -44,7 +35,7 @@ class QuizRow:
     error: str | None
     """Why the answers file could not be graded; None when it was."""
     questions: tuple[QuestionRow, ...] = ()
-    """In the quiz's order."""
+    """Each question's status and points, in the quiz's order."""
 
 
 class StoredAttempt(NamedTuple):

@@ -5,8 +5,9 @@ import sqlite3
 
 import pytest
 
-from grader.gradebook import (Attempt, ExerciseRow, Gradebook, LatestKey, QuestionRow, QuizRow, Signature)
+from grader.gradebook import Attempt, ExerciseRow, Gradebook, LatestKey, QuizRow, Signature
 from grader.gradebook_schema import SCHEMA
+from grader.quiz.kinds import QuestionRow, QuestionStatus
 from grader.results import CaseResult, ExerciseResult, Status, SubmissionResult
 
 
@@ -66,19 +67,20 @@ def test_the_unchanged_check_reads_named_keys_and_signatures(book):
     assert book.signatures()["alice"].content_hash == "c9"
 
 
-def test_quiz_questions_stored_as_plain_tuples_read_back_by_name(book):
-    quiz = QuizRow("week3", 1.0, 2.0, None, questions=(("q1", "correct", 1.0, 1.0), ("q2", "wrong", 0.0, 1.0)))
+def test_quiz_questions_read_back_with_their_status_types(book):
+    quiz = QuizRow("week3", 1.0, 2.0, None, questions=(QuestionRow("q1", QuestionStatus.CORRECT, 1.0, 1.0),
+                                                       QuestionRow("q2", QuestionStatus.WRONG, 0.0, 1.0)))
     book.record("alice", "c1", "k", submission("alice"), quiz=quiz)
     read = book.latest("alice").quiz
-    assert read == quiz
-    assert read.questions[1] == QuestionRow("q2", "wrong", 0.0, 1.0) and read.questions[1].status == "wrong"
+    assert read == quiz and type(read.questions[1].status) is QuestionStatus
+    assert book._db.execute("SELECT status FROM quiz_questions ORDER BY rowid").fetchall() == [("correct",), ("wrong",)]
     assert book.latest_attempts()[0].quiz == quiz
 
 
 def test_a_shard_is_merged_whole_and_only_once(tmp_path, book):
     with Gradebook(tmp_path / "shard.sqlite") as shard:
         shard.record("alice", "c1", "k", submission("alice", Status.FAILED, ["relu-as-max"]),
-                     quiz=QuizRow("week3", 1.0, 1.0, None, (("q1", "correct", 1.0, 1.0),)))
+                     quiz=QuizRow("week3", 1.0, 1.0, None, (QuestionRow("q1", QuestionStatus.CORRECT, 1.0, 1.0),)))
         shard.record("bob", "c2", "k", None, error="not a zip", max_score=15.0)
         book.record("carol", "c3", "k", submission("carol"))
         assert book.import_from(shard) == 2

@@ -14,6 +14,7 @@ from grader.catalog import Catalog
 from grader.class_output import STUDENTS
 from grader.gradebook import Attempt
 from grader.i18n import Messages
+from grader.quiz.kinds import QuestionStatus
 from grader.results import Status
 
 BINS = 10
@@ -195,7 +196,7 @@ def question_rates(attempts: list[Attempt]) -> list[QuestionRate]:
         for row in attempt.quiz.questions:
             rate = rates.setdefault((attempt.quiz.quiz, row.question), QuestionRate(attempt.quiz.quiz, row.question))
             rate.answered += 1
-            rate.correct += row.status == "correct"
+            rate.correct += row.status == QuestionStatus.CORRECT
     return list(rates.values())
 
 
