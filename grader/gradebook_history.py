@@ -3,9 +3,10 @@ a batch compares to decide who is unchanged. Every function takes an open connec
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Iterable
 
-from grader.gradebook_rows import Attempt, ExerciseRow, LatestKey, QuizRow, Signature, StoredAttempt
+from grader.gradebook_rows import Attempt, ExerciseRow, LatestKey, QuizRow, Signature
 from grader.gradebook_schema import LATEST, READ_COLUMNS
 from grader.quiz.kinds import QuestionRow, QuestionStatus
 
@@ -34,7 +35,7 @@ def latest_attempts(db: sqlite3.Connection, students: Iterable[str] | None = Non
                                           f" WHERE attempt_id IN ({LATEST}) ORDER BY rowid"):
         exercises.setdefault(attempt_id, []).append(ExerciseRow.stored(*values))
     quizzes = _quizzes(db, f"IN ({LATEST})", ())
-    return [Attempt.stored(row, tuple(exercises.get(row.id, ())), quizzes.get(row.id)) for row in rows]
+    return [replace(row, exercises=tuple(exercises.get(row.id, ())), quiz=quizzes.get(row.id)) for row in rows]
 
 
 def latest_ids(db: sqlite3.Connection, students: Iterable[str]) -> list[tuple[str, int]]:
@@ -57,15 +58,16 @@ def signatures(db: sqlite3.Connection) -> dict[str, Signature]:
         "SELECT student, signature, content_hash FROM signatures")}
 
 
-def _stored(db: sqlite3.Connection, sql: str, params: tuple = ()) -> list[StoredAttempt]:
-    return [StoredAttempt(*row) for row in db.execute(sql, params)]
+def _stored(db: sqlite3.Connection, sql: str, params: tuple = ()) -> list[Attempt]:
+    """Attempts without their exercises and quiz, which the caller reads."""
+    return [Attempt.stored(row, (), None) for row in db.execute(sql, params)]
 
 
-def _whole(db: sqlite3.Connection, row: StoredAttempt) -> Attempt:
+def _whole(db: sqlite3.Connection, row: Attempt) -> Attempt:
     """One attempt with its exercises and quiz, read on their own."""
     exercises = tuple(ExerciseRow.stored(*values) for values in db.execute(
         f"SELECT {EXERCISE_COLUMNS} FROM exercise_results WHERE attempt_id = ? ORDER BY rowid", (row.id,)))
-    return Attempt.stored(row, exercises, _quizzes(db, "= ?", (row.id,)).get(row.id))
+    return replace(row, exercises=exercises, quiz=_quizzes(db, "= ?", (row.id,)).get(row.id))
 
 
 def _quizzes(db: sqlite3.Connection, where: str, params: tuple) -> dict[int, QuizRow]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable, ContextManager
 
-from grader.gradebook_rows import StoredAttempt
 from grader.gradebook_schema import COLUMNS, INSERT_ATTEMPT
 
 CHILD_TABLES = (("exercise_results", 6), ("case_results", 5), ("quiz_results", 5), ("quiz_questions", 5))
@@ -19,9 +18,9 @@ def copy_attempts(target: sqlite3.Connection, source: sqlite3.Connection,
                   transaction: Callable[[], ContextManager]) -> int:
     """Copy every attempt of `source` that `target` lacks, one `transaction()` each; how many were copied."""
     copied = 0
-    for row in [StoredAttempt(*values) for values in source.execute(f"SELECT {COLUMNS} FROM attempts ORDER BY id")]:
+    for attempt_id, *values in source.execute(f"SELECT {COLUMNS} FROM attempts ORDER BY id").fetchall():
         with transaction():
-            cursor = target.execute(INSERT_ATTEMPT, row[1:])
+            cursor = target.execute(INSERT_ATTEMPT, values)
             if not cursor.rowcount:
                 continue
             new_id = cursor.lastrowid
@@ -29,6 +28,6 @@ def copy_attempts(target: sqlite3.Connection, source: sqlite3.Connection,
                 target.executemany(
                     f"INSERT INTO {table} VALUES ({', '.join('?' * width)})",
                     [(new_id, *rest) for _, *rest in source.execute(
-                        f"SELECT * FROM {table} WHERE attempt_id = ?", (row.id,))])
+                        f"SELECT * FROM {table} WHERE attempt_id = ?", (attempt_id,))])
             copied += 1
     return copied

@@ -38,21 +38,6 @@ class QuizRow:
     """Each question's status and points, in the quiz's order."""
 
 
-class StoredAttempt(NamedTuple):
-    """An `attempts` row as grader.gradebook_schema.COLUMNS lists it."""
-
-    id: int
-    student: str
-    content_hash: str
-    catalog_hash: str
-    graded_at: str
-    score: float
-    max_score: float
-    error: str | None
-    results_json: str | None
-    settings_hash: str
-
-
 @dataclass(frozen=True)
 class Attempt:
     """One grading of one student's submission, as the gradebook keeps it."""
@@ -73,10 +58,11 @@ class Attempt:
     attempt must not be kept as it is (the grader itself failed on it), so the next run grades it again."""
 
     @classmethod
-    def stored(cls, row: StoredAttempt, exercises: tuple[ExerciseRow, ...], quiz: QuizRow | None) -> "Attempt":
-        return cls(id=row.id, student=row.student, content_hash=row.content_hash, catalog_hash=row.catalog_hash,
-                   graded_at=row.graded_at, score=row.score, max_score=row.max_score, error=row.error,
-                   exercises=exercises, quiz=quiz, settings_hash=row.settings_hash)
+    def stored(cls, row: tuple, exercises: tuple[ExerciseRow, ...], quiz: QuizRow | None) -> "Attempt":
+        """From an `attempts` row as grader.gradebook_schema.COLUMNS lists its columns."""
+        attempt_id, student, content_hash, catalog_hash, graded_at, score, max_score, error, _, settings_hash = row
+        return cls(attempt_id, student, content_hash, catalog_hash, graded_at, score, max_score, error, exercises,
+                   quiz, settings_hash)
 
 
 class LatestKey(NamedTuple):
