@@ -16,7 +16,8 @@ def submission(student: str, relu: Status = Status.PASSED, mistakes=()) -> Submi
     cases = [CaseResult("small", relu, "", mistakes=list(mistakes)), CaseResult("large", Status.PASSED, "")]
     return SubmissionResult(student=student, isolation="process", exercises=[
         ExerciseResult("relu", relu, score, 10.0, list(mistakes), cases),
-        ExerciseResult("sigmoid", Status.NOT_IMPLEMENTED, 0.0, 5.0, [], [CaseResult("one", Status.NOT_IMPLEMENTED, "")]),
+        ExerciseResult("sigmoid", Status.NOT_IMPLEMENTED, 0.0, 5.0, [],
+                       [CaseResult("one", Status.NOT_IMPLEMENTED, "")]),
     ])
 
 

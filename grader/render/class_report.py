@@ -11,8 +11,9 @@ from pathlib import Path
 from grader.catalog import Catalog
 from grader.gradebook import Attempt
 from grader.i18n import Messages
-from grader.render.class_summary import (HISTOGRAM_HEIGHT, HISTOGRAM_WIDTH, common_problems, exercise_columns, histogram,
-                                         max_scores, points_text, question_rates, student_rows, summarise)
+from grader.render.class_summary import (HISTOGRAM_HEIGHT, HISTOGRAM_WIDTH, common_problems, exercise_columns,
+                                         histogram, max_scores, points_text, question_rates, student_rows,
+                                         summarise)
 
 
 def render_index(attempts: list[Attempt], catalog: Catalog, lang: str, title: str, key: str = "") -> str:

@@ -98,7 +98,8 @@ def summarise(attempts: list[Attempt], columns: list[str], catalog: Catalog, lan
                     continue
                 counts[mistake] += 1
                 who.setdefault(mistake, []).append(attempt.student)
-        summary.mistakes = [MistakeCount(m, _mistake_name(catalog, m, lang), n, who[m]) for m, n in counts.most_common(top)]
+        summary.mistakes = [MistakeCount(m, _mistake_name(catalog, m, lang), n, who[m])
+                            for m, n in counts.most_common(top)]
         summaries.append(summary)
     return summaries
 
