@@ -119,7 +119,7 @@ def _compare_gradient(numerical: np.ndarray, got: Any, max_rel_error: float, par
 def _element(e: np.ndarray, g: np.ndarray, index: tuple, rtol: float, atol: float) -> WorstElement:
     """The element at `index`, its error as the tolerance measures it, and which bound it broke."""
     expected, got = _real(e[index]), _real(g[index])
-    difference = _difference(got, expected)
+    difference = _difference(g[index], e[index])  # the modulus, so an imaginary part counts
     scaled = rtol * abs(expected)
     rel_error = difference / abs(expected) if expected != 0 and np.isfinite(expected) else None
     return WorstElement(list(index), expected, got, difference, rel_error, atol + scaled,
