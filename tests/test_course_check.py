@@ -1,6 +1,5 @@
 """`grade course new` and `grade course check`: a new pack of either kind passes; each way of breaking a
 pack gives its own problem line and exit 1; a pack's reference is out of reach of student code."""
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -36,7 +35,7 @@ def test_a_new_pack_of_either_kind_passes_its_check(tmp_path, source):
     checked = grade_cli("course", "check", folder, "--lang", "en", "--isolation", "process")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     exercises, models = ("1", "2") if source == "template" else ("17", "36")
-    assert checked.stdout == (f"Course course is ready: {exercises} exercises and {models} mistake models checked;"
+    assert checked.stdout == (f"Course course is ready. Checked: exercises {exercises}, mistake models {models};"
                               " the reference scores full marks, the stubs zero.\n")
     assert load_course(folder).reference == folder.resolve() / "reference"
 
@@ -93,8 +92,9 @@ def test_a_broken_pack_gives_the_exact_problem_line_and_exit_1(tmp_path, breakag
     breaking(folder)
     run = grade_cli("course", "check", folder, "--lang", "en", "--isolation", "process")
     assert run.returncode == 1, run.stdout + run.stderr
-    assert line.format(course=folder.resolve()) in run.stdout.splitlines(), run.stdout
-    assert run.stderr.endswith("problem(s) found in the course.\n") and "Traceback" not in run.stderr
+    assert run.stdout.splitlines() == [line.format(course=folder.resolve())], run.stdout
+    assert run.stderr == "Problems found in the course: 1.\n", run.stderr
+    assert "Traceback" not in run.stderr
 
 
 def test_the_check_speaks_korean(tmp_path):
@@ -115,7 +115,6 @@ def test_stubs_keep_signature_and_docstring_and_lose_the_body():
 
 
 CURIOUS = '''import importlib
-import importlib.util
 import numpy as np
 
 
