@@ -161,3 +161,15 @@ def test_check_reports_a_pack_that_cannot_load_as_one_problem(tmp_path):
     assert [p.key for p in report.problems] == ["course.no-folder"]
     with pytest.raises(GradeError):
         load_course(tmp_path / "nowhere")
+
+
+def test_check_catches_stubs_that_do_not_score_zero(tmp_path, monkeypatch):
+    """A stub generator that left a body in place (here: none at all) is caught by grading its stubs."""
+    from grader.course import check
+
+    folder = tmp_path / "course"
+    shutil.copytree(TEMPLATE, folder)
+    monkeypatch.setattr(check, "stub_source", lambda source, names: source)
+    report = check.check_course(folder, isolation="process")
+    assert [(p.key, p.params) for p in report.problems] == [
+        ("course.check-stub-not-zero", {"exercise": "mean_absolute_error", "score": "10"})]
