@@ -1,4 +1,4 @@
-"""`grade course ...`: an instructor's own course pack: create it, check it (and, with the kit work, build it).
+"""`grade course ...`: an instructor's own course pack: create it, check it, build its kits (grader/kit/command.py).
 
 Each command is a few lines calling grader.course; add a command with `@course_app.command()`.
 """
@@ -11,8 +11,9 @@ import typer
 
 from grader.cli import IsolationOption, LangOption, _language, _user_errors, app
 from grader.i18n import Messages
+from grader.kit.command import course_build
 
-course_app = typer.Typer(no_args_is_help=True, help="Your own course: create a course pack and check it.")
+course_app = typer.Typer(no_args_is_help=True, help="Your own course: create a course pack, check it, build its kits.")
 app.add_typer(course_app, name="course")
 FolderArgument = Annotated[Path, typer.Argument(help="The course folder (the one holding course.toml).")]
 
@@ -49,3 +50,6 @@ def course_check(folder: FolderArgument, lang: LangOption = None, isolation: Iso
         raise typer.Exit(1)
     typer.echo(messages.t("course.check-clean", course=report.course.id, exercises=report.exercises,
                           models=report.models))
+
+
+course_app.command("build")(course_build)
