@@ -379,6 +379,10 @@ def solution(
     """Show the reference solution, once the exercise passes in your folder (or with --force)."""
     with _user_errors(lang):
         language = _language(lang)
+        from grader.course import load_course
+        from grader.kit import require_solutions
+
+        require_solutions(load_course())  # a student kit has none to show
         from grader.practice import reference_source
         from grader.results import Status
 

@@ -134,6 +134,10 @@ def quiz_key(
     """Write a student's answer key, in the answers format: for instructors."""
     with _user_errors(lang):
         language = _language(lang)
+        from grader.course import load_course
+        from grader.kit import require_solutions
+
+        require_solutions(load_course())  # a student kit has no answers to give
         from grader.quiz.marking import answers_toml
         from grader.render.reports import write_atomically
 

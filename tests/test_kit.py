@@ -399,3 +399,39 @@ def test_a_student_kit_judges_a_cascade_from_frozen_data_alone(graders, tmp_path
     assert step["mistakes"][0] == "calls-failing-exercise"
     assert "`backprop_step` itself is right" in step["diagnoses"][0]["hint"]
     assert json.dumps(got, default=str) == json.dumps(expected, default=str)
+
+
+# --- the commands -----------------------------------------------------------------------------------------------
+
+def test_grade_course_build_writes_both_kits_and_says_where(tmp_path):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    result = CliRunner().invoke(app, ["course", "build", str(builtin_course().root), "--out", str(tmp_path),
+                                      "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (f"Built the course kits: {tmp_path / 'student'} (for students: no solutions, no "
+                                     f"answers, no hidden cases) and {tmp_path / 'grading'} (for grading: everything).")
+    again = CliRunner().invoke(app, ["course", "build", str(builtin_course().root), "--out", str(tmp_path),
+                                     "--lang", "ko"])
+    assert again.exit_code == 2 and len(again.output.strip().splitlines()) == 1 and "이미" in again.output
+
+
+@pytest.mark.parametrize("command", [["solution", "relu", "--force"],
+                                     ["quiz", "key", "--student", "kim", "--out", "KEY"]])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path, monkeypatch, command, lang):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+    from grader.i18n import Messages
+
+    monkeypatch.setenv("GRADE_COURSE", str(kits[0]))
+    key = tmp_path / "key.toml"
+    result = CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command] + ["--lang", lang])
+    assert result.exit_code != 0
+    assert result.output.strip() == Messages(lang).t("course.kit.no-solutions")
+    assert not key.exists()
+    monkeypatch.setenv("GRADE_COURSE", str(kits[1]))  # the grading kit has them
+    assert CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command]).exit_code == 0
