@@ -69,6 +69,10 @@ def build_value(spec: Any) -> Any:
     raise CatalogError(f"not a value spec: {spec!r}")
 
 
+NOT_APPLICABLE = object()
+"""What a mistake model "returns" on inputs its formula does not apply to (grader/diagnose.py)."""
+
+
 @dataclass(frozen=True)
 class PreparedCase:
     case: Case

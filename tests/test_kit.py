@@ -176,6 +176,7 @@ CORRUPTIONS = {
     "bytes that do not fill the shape": lambda text: text.replace('"shape":[3]', '"shape":[4]', 1),
     "another exercise's file": lambda text: text.replace('"exercise":"sigmoid"', '"exercise":"relu"'),
     "a value that is not a number": lambda text: text.replace('"t":"ndarray"', '"t":"unsupported"', 1),
+    "a stand-in that is not a pair": lambda text: text.replace('"stand_ins":[[', '"stand_ins":[7,[', 1),
 }
 
 
@@ -192,6 +193,24 @@ def test_a_corrupt_frozen_file_is_one_clear_error(kits, tmp_path, corruption):
     with pytest.raises(GradeError) as raised:
         prepare_exercise(catalog, catalog.exercise("sigmoid"))
     assert raised.value.key == "course.kit.corrupt" and str(copy / "sigmoid.json") == raised.value.params["file"]
+
+
+def test_a_corrupt_stand_in_value_is_one_clear_error_when_it_is_asked_for(kits, tmp_path):
+    from grader.kit.frozen import stand_in_value
+
+    student, _ = kits
+    copy = tmp_path / "frozen"
+    copy.mkdir()
+    data = json.loads((student / "frozen" / "sigmoid.json").read_text(encoding="utf-8"))
+    args, value = data["stand_ins"][0]
+    data["stand_ins"][0][1] = {**value, "dtype": "|O"}
+    (copy / "sigmoid.json").write_text(json.dumps(data), encoding="utf-8")
+    catalog = with_frozen(kit_catalog(student), copy)
+    from grader.runner import codec
+
+    with pytest.raises(GradeError) as raised:
+        stand_in_value(catalog, catalog.exercise("sigmoid"), tuple(codec.decode(a) for a in args))
+    assert raised.value.key == "course.kit.corrupt"
 
 
 def test_a_frozen_file_that_is_a_link_is_refused(kits, tmp_path):

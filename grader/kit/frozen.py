@@ -63,14 +63,14 @@ class FrozenCase:
     expected: Any
     gradients: dict[int, np.ndarray]
     models: dict[str, Any]
-    """Model name -> what it returned on these inputs, or grader.diagnose.NOT_APPLICABLE."""
+    """Model name -> what it returned on these inputs, or grader.cases.NOT_APPLICABLE."""
 
 
 @dataclass(frozen=True)
 class FrozenExercise:
     cases: dict[str, FrozenCase]
     stand_ins: dict[str, Any]
-    """args_key(args) -> what the reference returned for them (the cascade check's table)."""
+    """args_key(args) -> what the reference returned for them (the cascade check's table), still encoded."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -106,7 +106,7 @@ def _read(path: Path) -> Any:
 
 
 def _parse(data: Any, exercise_id: str) -> FrozenExercise:
-    from grader.diagnose import NOT_APPLICABLE
+    from grader.cases import NOT_APPLICABLE
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CorruptKit(f"not a {FORMAT} file")
@@ -129,10 +129,11 @@ def _parse(data: Any, exercise_id: str) -> FrozenExercise:
         cases[spec["key"]] = FrozenCase(inputs, _value(spec.get("expected"), f"{where}.expected"), gradients, models)
     stand_ins = {}
     for position, entry in enumerate(_list(data.get("stand_ins", []), "stand_ins")):
-        if not isinstance(entry, list) or len(entry) != 2:
+        if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], list):
             raise CorruptKit(f"stand_ins[{position}]")
-        args = tuple(_value(v, f"stand_ins[{position}]") for v in _list(entry[0], f"stand_ins[{position}]"))
-        stand_ins[args_key(args)] = _value(entry[1], f"stand_ins[{position}]")
+        # Keyed by the arguments as written (the codec's own encoding, so args_key finds them); a value is
+        # decoded, and checked, when a cascade check asks for it: most gradings never do.
+        stand_ins[json.dumps(entry[0], sort_keys=True)] = entry[1]
     return FrozenExercise(cases, stand_ins)
 
 
@@ -197,4 +198,9 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
 
 def stand_in_value(catalog: Catalog, callee: Exercise, args: tuple) -> Any:
     """What the reference returned for `args` as the callee's arguments; KeyError when it was not frozen."""
-    return load_exercise(frozen_folder(catalog), callee.id).stand_ins[args_key(args)]
+    folder = frozen_folder(catalog)
+    encoded = load_exercise(folder, callee.id).stand_ins[args_key(args)]
+    try:
+        return _value(encoded, "stand_ins")
+    except CorruptKit as problem:
+        raise GradeError("course.kit.corrupt", file=str(frozen_file(folder, callee.id)), reason=str(problem)) from None
