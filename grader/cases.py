@@ -85,12 +85,8 @@ class PreparedCase:
 
     @functools.cached_property
     def shown_inputs(self) -> dict[str, str]:
-        """The inputs as a failed case shows them, by argument name; formatted once per grader."""
+        """The inputs as a failed case shows them, by argument name: formatted when first shown, then kept."""
         return {name: format_value(value) for name, value in zip(self.case.args, self.inputs)}
-
-    @functools.cached_property
-    def shown_expected(self) -> str:
-        return format_value(self.expected)
 
 
 @dataclass(frozen=True)

@@ -418,7 +418,7 @@ def _record_missing(given, gradebook, shard, hashes, messages) -> list[str]:
     """Roster students without a submission: a zero, "no submission", in the gradebook (their shard's only)."""
     if given.linking is None:
         return []
-    from grader.batch import in_shard, parse_shard
+    from grader.class_folder import in_shard, parse_shard
     from grader.catalog import load_catalog
     from grader.lms import record_missing
 

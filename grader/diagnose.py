@@ -26,10 +26,10 @@ from grader.catalog import Catalog, Exercise, Mistake
 from grader.catalog import solutions
 from grader.compare import same_values, same_values_any_shape
 from grader.detectors import DETECTORS
+from grader.kinds import VALUE_FINDINGS, FindingKind
 from grader.results import Finding, Status
 from grader.runner.job import ErrorInfo
 
-VALUE_FINDINGS = ("values", "non-finite", "gradient")
 
 
 @dataclass
@@ -72,7 +72,7 @@ def diagnose(catalog: Catalog, exercise: Exercise, observations: list[Observatio
             per_case[index].append(observation.status.value)
         elif observation.mutated:
             per_case[index].append("mutates-input")
-        if (observation.status == Status.FAILED and observation.finding and observation.finding.kind == "shape"
+        if (observation.status == Status.FAILED and observation.finding and observation.finding.kind == FindingKind.SHAPE
                 and same_values_any_shape(observation.prepared.expected, observation.got, exercise.rtol, exercise.atol)):
             per_case[index].append("shape-mismatch")
     candidates = list(exercise.mistakes) + [m for m in catalog.common_mistakes.values() if m.models or m.detect]
@@ -152,6 +152,6 @@ def _contradicts(output: Any, observation: Observation, exercise: Exercise) -> b
     """The student got this case's value right (whatever else went wrong) where the model would not have."""
     if output is NOT_APPLICABLE or not observation.returned:
         return False
-    if observation.status == Status.FAILED and observation.finding and observation.finding.kind != "mutated":
+    if observation.status == Status.FAILED and observation.finding and observation.finding.kind != FindingKind.MUTATED:
         return False
     return not same_values(output, observation.prepared.expected, exercise.rtol, exercise.atol)

@@ -46,9 +46,12 @@ def _package_digest() -> str:
     return digest.hexdigest()
 
 
-def settings_fingerprint(lang: str, isolation: str, limits: Limits) -> str:
-    """The grader's version and own files, the language, the isolation asked for and the limits."""
+def settings_fingerprint(lang: str, isolation: str, limits: Limits, quiz: str = "") -> str:
+    """The grader's version and own files, the language, the isolation asked for, the limits and the quiz graded
+    (`quiz`: grader.quiz.assigned's fingerprint of the assignment's quiz and its bank)."""
     settings = {"lang": lang, "isolation": isolation, "limits": dataclasses.asdict(limits)}
+    if quiz:
+        settings["quiz"] = quiz
     digest = hashlib.sha256(_package_digest().encode() + b"\0")
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()[:16]

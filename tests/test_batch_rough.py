@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from grader import fingerprint
-from grader.batch import discover
+from grader.class_folder import discover
 from grader.batch_run import run_batch
 from grader.errors import GradeError
 from grader.gradebook import Gradebook

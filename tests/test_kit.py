@@ -437,10 +437,13 @@ def test_grade_course_build_writes_both_kits_and_says_where(tmp_path):
     assert again.exit_code == 2 and len(again.output.strip().splitlines()) == 1 and "이미" in again.output
 
 
-@pytest.mark.parametrize("command", [["solution", "relu", "--force"],
-                                     ["quiz", "key", "--student", "kim", "--out", "KEY"]])
+@pytest.mark.parametrize("command, message", [
+    (["solution", "relu", "--force"], "course.kit.no-solutions"),
+    (["quiz", "key", "--student", "kim", "--out", "KEY"], "quiz.no-key"),  # the quiz work's own words
+])
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path, monkeypatch, command, lang):
+def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path, monkeypatch, command, message,
+                                                                  lang):
     from typer.testing import CliRunner
 
     from grader.cli import app
@@ -450,7 +453,7 @@ def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path,
     key = tmp_path / "key.toml"
     result = CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command] + ["--lang", lang])
     assert result.exit_code != 0
-    assert result.output.strip() == Messages(lang).t("course.kit.no-solutions")
+    assert result.output.strip() == Messages(lang).t(message)
     assert not key.exists()
     monkeypatch.setenv("GRADE_COURSE", str(kits[1]))  # the grading kit has them
     assert CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command]).exit_code == 0

@@ -13,6 +13,7 @@ from grader.catalog.model import (CHECK_KINDS, DETECTORS, PLOT_KINDS, SCHEMA, Ca
                                   GradientCheck, Literal, Mistake, Text)
 from grader.catalog.overlay import lay_over
 from grader.errors import CatalogError, GradeError
+from grader.kinds import Detector, PlotKind
 
 
 def load_catalog(path: Path | None = None, extra: Path | None = None, *, files: CatalogFiles | None = None) -> Catalog:
@@ -93,7 +94,7 @@ def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:
         returns=tuple(spec.get("returns", ())),
         rtol=float(spec.get("rtol", defaults.get("rtol", 1e-5))),
         atol=float(spec.get("atol", defaults.get("atol", 1e-8))),
-        plot=plot,
+        plot=PlotKind(plot) if plot is not None else None,
         aliases=_parse_aliases(spec.get("aliases", []), where),
     )
 
@@ -159,7 +160,7 @@ def _parse_mistake(mistake_id: str, spec: dict, where: str) -> Mistake:
         name=Text.parse(spec.get("name"), f"{where}.{mistake_id}.name"),
         hint=Text.parse(spec.get("hint"), f"{where}.{mistake_id}.hint"),
         models=tuple(spec.get("models", ())),
-        detect=detect,
+        detect=Detector(detect) if detect is not None else None,
         tag=spec.get("tag"),
         pattern=spec.get("pattern"),
     )

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import CatalogError, GradeError
+from grader.kinds import Detector, PlotKind
 
 SCHEMA = "grade-catalog/1"
-DETECTORS = ("non-finite", "tagged-cases-fail", "error-message", "constant", "signature")
+DETECTORS = tuple(Detector)
 CHECK_KINDS = ("allclose", "numerical-gradient")
 
 
@@ -63,7 +64,7 @@ class Mistake:
     hint: Text
     models: tuple[str, ...] = ()
     """Functions of mistake_models.py that compute what a student with this mistake returns."""
-    detect: str | None = None
+    detect: Detector | None = None
     """A built-in detector used instead of models: one of DETECTORS."""
     tag: str | None = None
     """For "tagged-cases-fail": the tag of the cases that fail while every other case passes; for
@@ -113,7 +114,7 @@ class Case:
     """This case's values are drawn in the report (see Exercise.plot)."""
 
 
-PLOT_KINDS = ("curve", "bars")
+PLOT_KINDS = tuple(PlotKind)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class Exercise:
     """Names of a tuple result's parts, used in messages ("A2 differs")."""
     rtol: float = 1e-5
     atol: float = 1e-8
-    plot: str | None = None
+    plot: PlotKind | None = None
     """How the report draws the cases marked `plot`: `curve` (the result over the first argument, the
     student's line over the reference's) or `bars` (expected and got side by side, element by element)."""
     aliases: tuple[str, ...] = ()
