@@ -286,9 +286,9 @@ def test_a_stub_keeps_signatures_and_docstrings_and_loses_every_body_line():
     stub = make_stub(REFERENCE)
     assert 'import numpy as np\n\nSCALE = 2.0' in stub
     assert ('@staticmethod\ndef relu(x,\n         alpha=0.0):  # the signature\'s own comment stays\n'
-            '    """ReLU."""\n    raise NotImplementedError("relu")\n') in stub
-    assert 'def plain(x):\n    raise NotImplementedError("plain")\n' in stub
-    assert '        """A step."""\n        raise NotImplementedError("step")\n' in stub
+            '    """ReLU."""\n    raise NotImplementedError\n') in stub
+    assert 'def plain(x):\n    raise NotImplementedError\n' in stub
+    assert '        """A step."""\n        raise NotImplementedError\n' in stub
     for secret in ("max with 0", "np.maximum", "x * SCALE", "y = x + 1", "self.w - lr"):
         assert secret not in stub
     ast.parse(stub)
@@ -306,7 +306,14 @@ def test_solution_markers_replace_only_what_they_enclose():
 
 def test_a_marker_inside_a_string_is_not_a_marker():
     source = 'def f():\n    """# BEGIN SOLUTION"""\n    return 1\n'
-    assert make_stub(source) == 'def f():\n    """# BEGIN SOLUTION"""\n    raise NotImplementedError("f")\n'
+    assert make_stub(source) == 'def f():\n    """# BEGIN SOLUTION"""\n    raise NotImplementedError\n'
+
+
+def test_only_the_named_functions_lose_their_bodies_and_a_one_line_function_gets_a_line_of_its_own():
+    source = "def f(x): return x * 2  # secret\n\n\ndef g(x):\n    return x\n\n\ndef h(x):\n    \"\"\"Doc.\"\"\"\n"
+    assert make_stub(source, names={"f", "h"}) == ("def f(x):\n    raise NotImplementedError\n\n\ndef g(x):\n"
+                                                   "    return x\n\n\ndef h(x):\n    \"\"\"Doc.\"\"\"\n"
+                                                   "    raise NotImplementedError\n")
 
 
 def test_unpaired_markers_are_a_catalog_error():
