@@ -5,6 +5,8 @@ error (GradeError), said in one line.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ def load_catalog(path: Path | None = None, extra: Path | None = None, *, files: 
     data = read_toml(path)
     check_schema(data, path, required=True)
     if extra is not None:
+        data = copy.deepcopy(data)  # the overlay is laid over a copy, never over the shared parse
         overlay = read_toml(extra)
         check_schema(overlay, extra, required=False)
         lay_over(data, overlay, extra)
@@ -58,10 +61,19 @@ def check_schema(data: dict, path: Path, required: bool) -> None:
 
 
 def read_toml(path: Path) -> dict:
+    """The parsed file, parsed once per version of it (a course's loader and the catalog's share it).
+
+    The dict is shared: a caller that changes it works on a copy (see load_catalog's overlay)."""
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        stat = Path(path).stat()
+        return _parsed(Path(path).resolve(), stat.st_mtime_ns, stat.st_size)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CatalogError(f"{path}: {error}") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, _mtime: int, _size: int) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:

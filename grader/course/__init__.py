@@ -86,6 +86,12 @@ class Course:
         raise GradeError("course.unknown-assignment", name=assignment_id,
                          names=", ".join(a.id for a in self.assignments))
 
+    def check_quizzes(self) -> None:
+        """A GradeError when an assignment names a quiz the bank lacks (the bank is read only for this)."""
+        from grader.course.pack import check_quizzes
+
+        check_quizzes(self)
+
     def catalog_files(self, extra: Path | None = None) -> CatalogFiles:
         return CatalogFiles(self.catalog_file, extra, self.reference, self.mistake_models, self.frozen,
                             self.course_file)

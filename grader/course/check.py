@@ -48,6 +48,7 @@ def check_course(folder: Path, isolation: str = "auto") -> CheckReport:
     report = CheckReport()
     try:
         report.course = course = load_course(Path(folder))
+        course.check_quizzes()
         catalog = course.catalog()
     except GradeError as error:
         report.problems.append(Problem(error.key, error.params))
