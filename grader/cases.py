@@ -133,7 +133,7 @@ def _frozen_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
     cases = []
     for case in exercise.cases:
         frozen = frozen_case(catalog, exercise, case)
-        cases.append(PreparedCase(case, frozen.inputs, frozen.expected, frozen.gradients, frozen.models))
+        cases.append(PreparedCase(case, frozen.inputs, frozen.expected, frozen.gradients, models=frozen.models))
     return PreparedExercise(exercise, tuple(cases))
 
 
