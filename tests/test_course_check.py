@@ -9,7 +9,6 @@ import pytest
 
 from grader.course import load_course
 from grader.course.new import TEMPLATE
-from grader.course.stubs import stub_source
 from grader.errors import GradeError
 
 pytestmark = pytest.mark.slow  # grades the pack's reference, stubs and models with workers
@@ -106,14 +105,6 @@ def test_the_check_speaks_korean(tmp_path):
     assert run.stderr == "과목에서 문제를 1개 찾았습니다.\n"
 
 
-def test_stubs_keep_signature_and_docstring_and_lose_the_body():
-    source = ('import numpy as np\n\n\ndef f(x, y=2):\n    """Doc."""\n    z = x + y\n    return z\n\n\n'
-              "def g(x): return x\n\n\ndef h(x):\n    return x\n")
-    assert stub_source(source, {"f", "g"}) == ('import numpy as np\n\n\ndef f(x, y=2):\n    """Doc."""\n'
-                                               "    raise NotImplementedError\n\n\ndef g(x):\n"
-                                               "    raise NotImplementedError\n\n\ndef h(x):\n    return x\n")
-
-
 CURIOUS = '''import importlib
 import numpy as np
 
@@ -169,7 +160,18 @@ def test_check_catches_stubs_that_do_not_score_zero(tmp_path, monkeypatch):
 
     folder = tmp_path / "course"
     shutil.copytree(TEMPLATE, folder)
-    monkeypatch.setattr(check, "stub_source", lambda source, names: source)
+    monkeypatch.setattr(check, "make_stub", lambda source, name: source)
     report = check.check_course(folder, isolation="process")
     assert [(p.key, p.params) for p in report.problems] == [
         ("course.check-stub-not-zero", {"exercise": "mean_absolute_error", "score": "10"})]
+
+
+def test_checking_a_student_kit_says_to_check_the_pack_instead(tmp_path):
+    from grader.course.check import Problem, check_course
+    from grader.kit.build import build_kits
+
+    shutil.copytree(TEMPLATE, tmp_path / "course")
+    student, grading = build_kits(load_course(tmp_path / "course"), tmp_path / "dist")
+    report = check_course(student)
+    assert report.problems == [Problem("course.check-student-kit", {"path": load_course(student).root})]
+    assert check_course(grading, isolation="process").problems == []

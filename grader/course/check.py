@@ -3,7 +3,7 @@
 Every problem is one `Problem` (a message key of grader/locales/*/course.toml and its parameters):
 the pack loads (schema, paths, assignments; the catalog refuses a plotted hidden case); every exercise
 has a reference function, a stub, and its texts in every language of the course; the reference scores
-full marks and names no mistake; generated stubs score zero; every mistake model is recognised by a
+full marks and names no mistake; the stubs `grade course build` generates score zero; every mistake model is recognised by a
 submission made of that model, and named as nothing else. Grading uses the normal Grader, as a
 student's submission would.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 from grader.catalog import Catalog, Exercise
 from grader.catalog.solutions import mistake_models_module
 from grader.course import Course, load_course
-from grader.course.stubs import stub_source
 from grader.errors import CatalogError, GradeError
+from grader.kit.stubs import make_stub
 from grader.practice import function_source
 from grader.results import Status
 
@@ -59,7 +59,7 @@ def check_course(folder: Path, isolation: str = "auto") -> CheckReport:
     report.exercises = len(catalog.exercises)
     _check_data(course, catalog, report)
     if course.reference is None:
-        report.add("check-no-reference-folder", path=course.root)
+        report.add("check-student-kit" if course.frozen is not None else "check-no-reference-folder", path=course.root)
         return report
     defined = [e for e in catalog.exercises if _defines(course.reference, e, report)]
     if len(defined) == len(catalog.exercises):
@@ -119,9 +119,13 @@ def _check_grading(course: Course, catalog: Catalog, report: CheckReport, isolat
                            points=f"{result.max_score:g}", status=str(result.status), named=", ".join(named) or "-")
         stubs = Path(scratch) / "stubs"
         stubs.mkdir()
-        ids = {exercise.id for exercise in catalog.exercises}
-        for file in reference.glob("*.py"):
-            (stubs / file.name).write_text(stub_source(file.read_text(encoding="utf-8"), ids), encoding="utf-8")
+        try:  # the stubs `grade course build` gives students, made the same way
+            for file in reference.glob("*.py"):
+                (stubs / file.name).write_text(make_stub(file.read_text(encoding="utf-8"), file.name),
+                                               encoding="utf-8")
+        except CatalogError as error:
+            report.problems.append(Problem("error.catalog", {"reason": str(error)}))
+            return
         for result in _grade(grader, stubs):
             if result.score != 0:
                 report.add("check-stub-not-zero", exercise=result.id, score=f"{result.score:g}")
