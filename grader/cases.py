@@ -133,7 +133,8 @@ def _frozen_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
     cases = []
     for case in exercise.cases:
         frozen = frozen_case(catalog, exercise, case)
-        cases.append(PreparedCase(case, frozen.inputs, frozen.expected, frozen.gradients, models=frozen.models))
+        extra = {"extra_inputs": frozen.extra_inputs} if frozen.extra_inputs else {}  # a behaviour check's
+        cases.append(PreparedCase(case, frozen.inputs, frozen.expected, frozen.gradients, models=frozen.models, **extra))
     return PreparedExercise(exercise, tuple(cases))
 
 

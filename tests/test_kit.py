@@ -155,6 +155,7 @@ def test_frozen_values_come_back_exactly(kits):
             assert identical(a.inputs, b.inputs) and identical(a.expected, b.expected), (exercise.id, a.case.name)
             assert a.gradients.keys() == b.gradients.keys()
             assert all(identical(a.gradients[k], b.gradients[k]) for k in a.gradients)
+            assert identical(getattr(a, "extra_inputs", ()), getattr(b, "extra_inputs", ()))
             assert b.models is not None and a.models is None
 
 
@@ -464,3 +465,4 @@ def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path,
     assert not key.exists()
     monkeypatch.setenv("GRADE_COURSE", str(kits[1]))  # the grading kit has them
     assert CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command]).exit_code == 0
+

@@ -66,6 +66,8 @@ def _case(catalog: Catalog, exercise: Exercise, prepared: PreparedCase) -> dict:
         "gradients": {str(output): _exact(gradient, f"{where}: gradient")
                       for output, gradient in prepared.gradients.items()},
         "models": models,
+        "extra_inputs": [[_exact(value, f"{where}: input") for value in call]
+                         for call in getattr(prepared, "extra_inputs", ())],  # a behaviour check's further calls
     }
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.catalog import Case, Catalog, Exercise
+from grader.catalog import Case, Catalog, Exercise, GradientCheck
 from grader.errors import GradeError
 from grader.runner import codec
 
@@ -64,6 +64,8 @@ class FrozenCase:
     gradients: dict[int, np.ndarray]
     models: dict[str, Any]
     """Model name -> what it returned on these inputs, or grader.cases.NOT_APPLICABLE."""
+    extra_inputs: tuple[tuple, ...] = ()
+    """A behaviour check's further calls (the same seed again, an argument changed), frozen like the inputs."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,10 @@ def _parse(data: Any, exercise_id: str) -> FrozenExercise:
         models = {}
         for name, value in _dict(spec.get("models", {}), f"{where}.models").items():
             models[name] = NOT_APPLICABLE if value == NOT_APPLICABLE_TAG else _value(value, f"{where}.models.{name}")
-        cases[spec["key"]] = FrozenCase(inputs, _value(spec.get("expected"), f"{where}.expected"), gradients, models)
+        extra = tuple(tuple(_value(v, f"{where}.extra_inputs") for v in _list(call, f"{where}.extra_inputs"))
+                      for call in _list(spec.get("extra_inputs", []), f"{where}.extra_inputs"))
+        cases[spec["key"]] = FrozenCase(inputs, _value(spec.get("expected"), f"{where}.expected"), gradients, models,
+                                        extra)
     stand_ins = {}
     for position, entry in enumerate(_list(data.get("stand_ins", []), "stand_ins")):
         if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], list):
@@ -185,12 +190,12 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
     path = frozen_file(folder, exercise.id)
     if frozen is None:
         raise GradeError("course.kit.missing-case", exercise=exercise.id, case=case.name.en, file=str(path))
-    if len(frozen.inputs) != len(case.args):
+    if any(len(call) != len(case.args) for call in (frozen.inputs, *frozen.extra_inputs)):
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: {len(frozen.inputs)} inputs")
-    wanted = set(case.check.outputs) if case.check else set()
-    if set(frozen.gradients) != wanted:
+    check = case.check if isinstance(case.check, GradientCheck) else None
+    if set(frozen.gradients) != (set(check.outputs) if check else set()):
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradients")
-    for wrt, output in zip(case.check.wrt if case.check else (), case.check.outputs if case.check else ()):
+    for wrt, output in zip(check.wrt if check else (), check.outputs if check else ()):
         if np.shape(frozen.gradients[output]) != np.shape(frozen.inputs[wrt]):
             raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradient shape")
     return frozen
