@@ -72,6 +72,9 @@ def _check_data(course: Course, catalog: Catalog, report: CheckReport) -> None:
         total = sum(catalog.exercise(e).points for e in assignment.exercises)
         if assignment.points is not None and abs(total - assignment.points) > 1e-9:
             report.add("check-points", assignment=assignment.id, points=f"{assignment.points:g}", total=f"{total:g}")
+    for mistake in catalog.common_mistakes.values():
+        for part, text in (("name", mistake.name), ("hint", mistake.hint)):
+            _has_text(course, report, "mistakes", f"{mistake.id}.{part}", text)
     for exercise in catalog.exercises:
         texts = [("title", exercise.title), ("summary", exercise.summary)]
         texts += [(f"hints[{i}]", hint) for i, hint in enumerate(exercise.hints)]
@@ -79,11 +82,15 @@ def _check_data(course: Course, catalog: Catalog, report: CheckReport) -> None:
         texts += [(f"{m.id}.{part}", text) for m in exercise.mistakes for part, text in (("name", m.name),
                                                                                      ("hint", m.hint))]
         for what, text in texts:
-            for lang in course.languages:
-                if not text(lang).strip():
-                    report.add("check-missing-text", exercise=exercise.id, what=what, language=lang)
+            _has_text(course, report, exercise.id, what, text)
         if course.stubs is not None and _stub_missing(course.stubs, exercise):
             report.add("check-no-stub", exercise=exercise.id, file=course.stubs / f"{exercise.module}.py")
+
+
+def _has_text(course: Course, report: CheckReport, where: str, what: str, text) -> None:
+    for lang in course.languages:
+        if not text(lang).strip():
+            report.add("check-missing-text", exercise=where, what=what, language=lang)
 
 
 def _stub_missing(stubs: Path, exercise: Exercise) -> bool:
