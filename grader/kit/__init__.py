@@ -6,12 +6,3 @@
 - frozen.py: that data read back (and checked) when grading with a kit: grader/cases.py, grader/diagnose.py
   and grader/isolate.py ask it instead of running solution code.
 """
-from __future__ import annotations
-
-from grader.errors import GradeError
-
-
-def require_solutions(course) -> None:
-    """`grade solution` and `grade quiz key` with a student kit: one line saying it has none."""
-    if not course.has_solutions:
-        raise GradeError("course.kit.no-solutions")
