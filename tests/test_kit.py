@@ -466,3 +466,31 @@ def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path,
     monkeypatch.setenv("GRADE_COURSE", str(kits[1]))  # the grading kit has them
     assert CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command]).exit_code == 0
 
+
+
+def test_grading_commands_read_a_student_kit_and_a_damaged_one_is_one_line(kits, tmp_path, monkeypatch):
+    """`grade submit` with GRADE_COURSE naming a student kit grades from its frozen data (the same JSON as the full
+    course), and the same kit with one damaged file is one line on stderr, exit 2, nothing graded."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    submission = str(FIXTURES / "mistakes" / "sigmoid-sign.py")
+    command = ["submit", submission, "--json", "--isolation", "process", "--out", str(tmp_path / "out"), "--lang", "en"]
+    full = CliRunner().invoke(app, command)
+    monkeypatch.setenv("GRADE_COURSE", str(kits[0]))
+    kit = CliRunner().invoke(app, command)
+    assert full.exit_code == kit.exit_code == 0, kit.output
+    assert json.dumps(stable(json.loads(kit.stdout))) == json.dumps(stable(json.loads(full.stdout)))
+    damaged = tmp_path / "damaged"
+    shutil.copytree(kits[0], damaged)
+    (damaged / "frozen" / "relu.json").write_text('{"format": "grade-frozen/1", "exercise": "relu", "cases": [',
+                                                  encoding="utf-8")
+    monkeypatch.setenv("GRADE_COURSE", str(damaged))
+    broken = CliRunner().invoke(app, command)
+    assert broken.exit_code == 2 and broken.stdout == ""
+    assert broken.stderr.strip().splitlines() == [
+        f"The course kit's file {damaged / 'frozen' / 'relu.json'} is damaged (not JSON (JSONDecodeError)). Build the kit"
+        " again with `grade course build`, or ask your instructor for a fresh copy."]
