@@ -4,14 +4,15 @@ One JSON file per exercise, `frozen/<exercise id>.json`, written by `grade cours
 
     {"format": "grade-frozen/1", "exercise": "sigmoid",
      "cases": [{"key": ..., "inputs": [...], "expected": ..., "gradients": {"2": ...},
-                "models": {"model name": value, or {"t": "not-applicable"}}}],
+                "models": {"model name": value, or {"t": "not-applicable"}}, "extra_inputs": [[...]]}],
      "stand_ins": [[[args...], value], ...]}
 
 Every value is in the wire format of grader/runner/codec.py (numbers, NumPy scalars, arrays as raw bytes
 with a whitelisted dtype, tuples): no pickle, no code, and a NumPy scalar or a tuple comes back as itself.
 A case is found by `key`, a digest of its spec, so a catalog and frozen data that do not belong together
 are an error, never a silent mismatch. The files are untrusted input: anything malformed is a GradeError
-naming the file (`course.kit.corrupt`), one line in the CLI.
+naming the file (`course.kit.corrupt`), one line in the CLI. Cases are checked when the file is read;
+a stand-in value (needed only by a cascade check) when it is asked for.
 """
 from __future__ import annotations
 
@@ -75,9 +76,18 @@ class FrozenExercise:
     """args_key(args) -> what the reference returned for them (the cascade check's table), still encoded."""
 
 
-@functools.lru_cache(maxsize=256)
 def load_exercise(folder: Path, exercise_id: str) -> FrozenExercise:
+    """An exercise's frozen data, read once per version of its file (a kit rebuilt under `grade watch` is reread)."""
     path = frozen_file(folder, exercise_id)
+    try:
+        version = os.stat(path)
+    except OSError:
+        version = None  # reported by the read below
+    return _load(path, exercise_id, version and (version.st_mtime_ns, version.st_size, version.st_ino))
+
+
+@functools.lru_cache(maxsize=256)
+def _load(path: Path, exercise_id: str, _version: tuple | None) -> FrozenExercise:
     try:
         return _parse(_read(path), exercise_id)
     except CorruptKit as problem:
