@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from grader.catalog import Case, Catalog, Exercise
+from grader.catalog import BehaviourCheck, Case, Catalog, Exercise
 from grader.errors import CatalogError
 from grader.feedback import format_value
 
@@ -76,6 +76,8 @@ class PreparedCase:
     expected: Any
     gradients: dict[int, np.ndarray]
     """For a numerical-gradient check: output index -> the central-difference gradient."""
+    extra_inputs: tuple[tuple[Any, ...], ...] = ()
+    """For a behaviour check: the inputs of the further calls (see grader.behaviour.extra_inputs)."""
 
     @functools.cached_property
     def shown_inputs(self) -> dict[str, str]:
@@ -98,6 +100,16 @@ def fresh_copy(values: tuple) -> tuple:
     return copy.deepcopy(values)
 
 
+def extra_inputs(check: BehaviourCheck, names: list[str], inputs: tuple) -> tuple[tuple, ...]:
+    """The further calls of a behaviour check: the same inputs again, then one argument changed per `responds`."""
+    calls = [inputs] if check.repeat else []
+    for name, spec in check.responds:
+        changed = list(inputs)
+        changed[names.index(name)] = build_value(spec)
+        calls.append(tuple(changed))
+    return tuple(calls)
+
+
 def reference_function(catalog: Catalog, exercise: Exercise, name: str | None = None) -> Callable:
     module = importlib.import_module(f"{catalog.reference}.{exercise.module}")
     return getattr(module, name or exercise.id)
@@ -108,6 +120,9 @@ def prepare_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
     cases = []
     for case in exercise.cases:
         inputs = tuple(build_value(spec) for spec in case.args.values())
+        if isinstance(case.check, BehaviourCheck):  # judged by properties: no reference value to compute
+            cases.append(PreparedCase(case, inputs, None, {}, extra_inputs(case.check, list(case.args), inputs)))
+            continue
         if case.expected is not None:
             expected = build_value(case.expected)
         else:

@@ -104,6 +104,8 @@ def finding_message(messages: Messages, finding: Finding, rtol: float, atol: flo
 
 
 def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: float) -> str:
+    if finding.kind == "behaviour":  # a property of a behaviour check (grader/behaviour.py)
+        return messages.t(f"behaviour.{finding.part}", **finding.facts)
     part = messages.t("finding.part", part=finding.part) if finding.part and finding.kind != "mutated" else ""
     if finding.kind == "mutated":
         return messages.t("finding.mutated", argument=finding.part)

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
+from grader.behaviour import is_behaviour, judge
 from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
@@ -202,9 +203,13 @@ def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunRepo
         if outcome.value is None:
             observation.status = Status.NOT_IMPLEMENTED
             return observation
-        observation.finding = compare(
-            prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
-            prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
+        if is_behaviour(prepared.case):  # judged by properties, not by equality with the reference
+            observation.finding = judge(prepared.case.check, list(prepared.case.args), prepared.inputs, outcome,
+                                        exercise.returns)
+        else:
+            observation.finding = compare(
+                prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
+                prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
         changed = _changed_arguments(prepared, outcome)
         observation.mutated = bool(changed)
         if observation.finding is None and changed:
@@ -256,6 +261,10 @@ def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutc
     result.expected = format_value(observation.prepared.expected, exercise.returns)
     if outcome.status == "returned":
         result.got = format_value(outcome.value, exercise.returns)
+    if is_behaviour(case):  # no single right value: the property's own expected and got
+        result.expected = result.got = None
+        if observation.finding is not None and observation.finding.kind == "behaviour":
+            result.expected, result.got = observation.finding.facts.get("expected"), observation.finding.facts.get("got")
     return result
 
 

@@ -63,7 +63,7 @@ class Finding:
     """The first difference between what came back and what was expected, in comparison order."""
 
     kind: str
-    """type, length, shape, non-finite, values, gradient or mutated."""
+    """type, length, shape, non-finite, values, gradient, mutated or behaviour (a property failed)."""
     part: str = ""
     """Which part of a tuple result ("A2"), or the argument changed in place; empty for a whole value."""
     expected_type: ValueType | None = None
@@ -74,6 +74,10 @@ class Finding:
     size: int = 0
     """How many elements were compared."""
     worst: WorstElement | None = None
+    facts: dict[str, str] = field(default_factory=dict)
+    """For a behaviour finding (`part` names the property): the values its message states, as text."""
+    properties: list[str] = field(default_factory=list)
+    """For a behaviour finding: every property that failed, the one `part` names first."""
 
 
 @dataclass

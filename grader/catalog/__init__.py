@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.catalog.behaviour import BehaviourCheck, parse_behaviour
 from grader.errors import CatalogError, GradeError
 
 CATALOG_PATH = Path(__file__).with_name("exercises.toml")
 REFERENCE_FOLDER = Path(__file__).resolve().parent.parent.parent / "reference"
-DETECTORS = ("non-finite", "tagged-cases-fail", "error-message", "constant", "signature")
-CHECK_KINDS = ("allclose", "numerical-gradient")
+DETECTORS = ("non-finite", "tagged-cases-fail", "error-message", "constant", "signature",
+             "loss-grows", "loss-explained-by", "property-failed")
+CHECK_KINDS = ("allclose", "numerical-gradient", "behaviour")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class Mistake:
     "non-finite": the tag of the cases (large inputs) among which a non-finite failure must be."""
     pattern: str | None = None
     """For "error-message": a regular expression searched in the exception's message."""
+    params: tuple[tuple[str, Any], ...] = ()
+    """A detector's other parameters, as written in the catalog (see grader/behaviour_mistakes.py)."""
+
+    def param(self, name: str, default: Any = None) -> Any:
+        return dict(self.params).get(name, default)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ class Case:
     expected: Any = None
     """A literal expected value spec, or None: the reference computes it at grading time."""
     literals: tuple[Literal, ...] = ()
-    check: GradientCheck | None = None
+    check: GradientCheck | BehaviourCheck | None = None
     weight: float = 1.0
     hidden: bool = False
     """A hidden case shows its name and status, never its inputs or expected values."""
@@ -273,7 +280,9 @@ def _parse_case(spec: dict, where: str) -> Case:
     if "name" not in spec or "args" not in spec:
         raise CatalogError(f"{where}: a case needs `name` and `args`")
     check = spec.get("check")
-    if check is not None:
+    if check is not None and check.get("kind") == "behaviour":
+        check = parse_behaviour(check, list(spec["args"]), f"{where}.check")
+    elif check is not None:
         if check.get("kind") != "numerical-gradient":
             raise CatalogError(f"{where}: check.kind must be one of {', '.join(CHECK_KINDS[1:])}")
         check = GradientCheck(
@@ -316,4 +325,5 @@ def _parse_mistake(mistake_id: str, spec: dict, where: str) -> Mistake:
         detect=detect,
         tag=spec.get("tag"),
         pattern=spec.get("pattern"),
+        params=tuple(sorted(spec.get("params", {}).items())),
     )
