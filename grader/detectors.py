@@ -115,3 +115,7 @@ DETECTORS: dict[str, Callable] = {
     "tagged-cases-fail": _tagged_cases_fail,
     "constant": _constant,
 }
+
+from grader.behaviour_mistakes import BEHAVIOUR_DETECTORS  # noqa: E402  (training functions' detectors)
+
+DETECTORS.update(BEHAVIOUR_DETECTORS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -128,27 +128,43 @@ class Exercise:
     student's line over the reference's) or `bars` (expected and got side by side, element by element)."""
     aliases: tuple[str, ...] = ()
     """Names from the lectures and the textbook graded in place of `id` when it is not defined (with advice)."""
+    assignment: str | None = None
+    """The assignment this exercise belongs to when it is not the course's first (e.g. "nn-2"): graded only
+    when that assignment is chosen or the exercise is named."""
 
 
 @dataclass(frozen=True)
 class Catalog:
     exercises: tuple[Exercise, ...]
+    """The exercises graded when none is named: one assignment's (the course's first unless chosen)."""
     common_mistakes: dict[str, Mistake]
     """Mistakes any exercise can show (missing, not-implemented, mutates-input, ...)."""
     reference: str = "reference"
     """The package whose modules compute expected values."""
+    everything: tuple[Exercise, ...] = ()
+    """Every exercise of the catalog file, whatever its assignment: an exercise named by id is found here."""
 
     def exercise(self, exercise_id: str) -> Exercise:
-        for exercise in self.exercises:
+        for exercise in self.exercises + self.everything:
             if exercise.id == exercise_id:
                 return exercise
         raise KeyError(exercise_id)
 
     def find(self, exercise_id: str) -> Exercise:
         """The exercise a user named; an unknown name is their error, listing the names there are."""
-        if exercise_id not in self.ids:
-            raise GradeError("error.unknown-exercise", name=exercise_id, names=", ".join(self.ids))
+        names = [exercise.id for exercise in self.everything or self.exercises]
+        if exercise_id not in names:
+            raise GradeError("error.unknown-exercise", name=exercise_id, names=", ".join(names))
         return self.exercise(exercise_id)
+
+    def only(self, exercise_ids) -> "Catalog":
+        """This catalog with an assignment's exercises as the ones graded (`exercise_ids`, in that order)."""
+        every = self.everything or self.exercises
+        return replace(self, exercises=tuple(self.find(i) for i in exercise_ids), everything=every)
+
+    def assignment_ids(self, assignment: str | None) -> list[str]:
+        """The ids of the exercises marked for `assignment` (None: those marked for none, the first's)."""
+        return [exercise.id for exercise in self.everything or self.exercises if exercise.assignment == assignment]
 
     @property
     def ids(self) -> list[str]:
@@ -161,7 +177,7 @@ class Catalog:
     def mistake(self, mistake_id: str) -> Mistake | None:
         if mistake_id in self.common_mistakes:
             return self.common_mistakes[mistake_id]
-        for exercise in self.exercises:
+        for exercise in self.exercises + self.everything:
             for mistake in exercise.mistakes:
                 if mistake.id == mistake_id:
                     return mistake
@@ -188,7 +204,9 @@ def load_catalog(path: Path = CATALOG_PATH, extra: Path | None = None) -> Catalo
     if len(set(ids)) != len(ids):
         raise CatalogError(f"{path}: exercise ids must be unique")
     _check_aliases(exercises, path)
-    return Catalog(exercises=exercises, common_mistakes=common, reference=data.get("reference", "reference"))
+    first = tuple(exercise for exercise in exercises if exercise.assignment is None)
+    return Catalog(exercises=first, common_mistakes=common, reference=data.get("reference", "reference"),
+                   everything=exercises)
 
 
 def catalog_fingerprint(path: Path = CATALOG_PATH, extra: Path | None = None) -> str:
@@ -256,6 +274,7 @@ def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:
         atol=float(spec.get("atol", defaults.get("atol", 1e-8))),
         plot=plot,
         aliases=_parse_aliases(spec.get("aliases", []), where),
+        assignment=spec.get("assignment"),
     )
 
 

@@ -69,9 +69,10 @@ class Course:
         raise GradeError("course.unknown-assignment", name=assignment_id,
                          names=", ".join(a.id for a in self.assignments))
 
-    def catalog(self, extra: Path | None = None) -> Catalog:
-        """The course's exercises, with an instructor's overlay file (`--catalog`) laid over them."""
-        return load_catalog(self.catalog_file, extra)
+    def catalog(self, extra: Path | None = None, assignment: str | None = None) -> Catalog:
+        """The course's exercises, with an instructor's overlay file (`--catalog`) laid over them; the ones
+        graded when none is named are the assignment's (None: the first's)."""
+        return load_catalog(self.catalog_file, extra).only(self.assignment(assignment).exercises)
 
 
 def builtin_course() -> Course:
@@ -79,7 +80,9 @@ def builtin_course() -> Course:
     title = Text("Neural networks with NumPy", "NumPy로 배우는 신경망")
     return Course(root=CATALOG_PATH.parent, id="nn", title=title, languages=("ko", "en"),
                   catalog_file=CATALOG_PATH,
-                  assignments=(Assignment("nn-1", title, tuple(catalog.ids), "nn-1"),),
+                  assignments=(Assignment("nn-1", title, tuple(catalog.assignment_ids(None)), "nn-1"),
+                               Assignment("nn-2", Text("Training a network on XOR", "XOR 신경망 학습"),
+                                          tuple(catalog.assignment_ids("nn-2")))),
                   reference=REFERENCE_FOLDER, mistake_models=CATALOG_PATH.with_name("mistake_models.py"),
                   quiz_bank=Path(__file__).resolve().parent.parent / "quiz" / "bank.toml",
                   stubs=REFERENCE_FOLDER.parent / "exercises", builtin=True)
