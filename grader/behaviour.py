@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from grader.catalog.behaviour import BehaviourCheck
+from grader.kinds import FindingKind
 from grader.results import Finding
 from grader.runner.job import CallOutcome
 
@@ -47,7 +48,7 @@ def judge(check: BehaviourCheck, names: list[str], inputs: tuple, outcome: CallO
     if not failed:
         return None
     part, facts = failed[0]
-    return Finding("behaviour", part=part, facts=facts, properties=list(dict.fromkeys(p for p, _ in failed)))
+    return Finding(FindingKind.BEHAVIOUR, part=part, facts=facts, properties=list(dict.fromkeys(p for p, _ in failed)))
 
 
 def _history(check: BehaviourCheck, parts: list, args: dict, failed: list) -> np.ndarray | None:
