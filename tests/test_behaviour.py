@@ -198,3 +198,42 @@ def test_grading_train_xor_stays_fast(nn2, tmp_path):
     started = time.monotonic()
     assert nn2(tmp_path).score == 100.0
     assert time.monotonic() - started < 10.0  # about 1 s on a quiet machine
+
+
+# --- a student kit grades train_xor the same, from data alone -------------------------------------------------
+
+@pytest.mark.slow
+def test_a_student_kit_grades_every_training_fixture_like_the_full_course(tmp_path, monkeypatch):
+    import json
+
+    import grader.cases
+    import grader.diagnose
+    from grader.course import builtin_course
+    from grader.kit.build import build_kits
+
+    started = time.monotonic()
+    student, _ = build_kits(builtin_course(), tmp_path / "dist")
+    built = time.monotonic() - started
+    assert "train_xor" in load_course(student).catalog(assignment="nn-2").ids
+    limits = Limits(call_seconds=5.0, load_seconds=3.0)
+    full = Grader(catalog=load_course().catalog(assignment="nn-2"), isolation="process", limits=limits)
+    kit = Grader(catalog=load_course(student).catalog(assignment="nn-2"), isolation="process", limits=limits,
+                 _launcher=full.launcher)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a student kit called solution code")
+
+    def results(grader, path):
+        with open_submission(path) as opened:
+            data = grader.grade(opened, lang="ko").to_dict()
+        # A student kit holds no hidden case: its public cases and the mistakes named must be the same.
+        return [(e["id"], e["mistakes"], [(c["name"], c["status"], c["message"], c["expected"], c["got"])
+                                          for c in e["cases"] if not c["hidden"]]) for e in data["exercises"]]
+
+    fixtures = sorted(TRAINING.glob("*.py"))
+    expected = {path.name: results(full, path) for path in fixtures}
+    for module, name in ((grader.cases, "reference_function"), (grader.diagnose, "model_function")):
+        monkeypatch.setattr(module, name, refuse)
+    for path in fixtures:
+        assert results(kit, path) == expected[path.name], path.name
+    assert built < 5.0, json.dumps({"build_seconds": built})

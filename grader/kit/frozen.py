@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.catalog import Case, Catalog, Exercise
+from grader.catalog import Case, Catalog, Exercise, GradientCheck
 from grader.errors import GradeError
 from grader.runner import codec
 
@@ -186,10 +186,11 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
         raise GradeError("course.kit.missing-case", exercise=exercise.id, case=case.name.en, file=str(path))
     if len(frozen.inputs) != len(case.args):
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: {len(frozen.inputs)} inputs")
-    wanted = set(case.check.outputs) if case.check else set()
+    check = case.check if isinstance(case.check, GradientCheck) else None  # a behaviour check freezes nothing
+    wanted = set(check.outputs) if check else set()
     if set(frozen.gradients) != wanted:
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradients")
-    for wrt, output in zip(case.check.wrt if case.check else (), case.check.outputs if case.check else ()):
+    for wrt, output in zip(check.wrt if check else (), check.outputs if check else ()):
         if np.shape(frozen.gradients[output]) != np.shape(frozen.inputs[wrt]):
             raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradient shape")
     return frozen
