@@ -202,8 +202,9 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
         raise GradeError("course.kit.missing-case", exercise=exercise.id, case=case.name.en, file=str(path))
     if any(len(call) != len(case.args) for call in (frozen.inputs, *frozen.extra_inputs)):
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: {len(frozen.inputs)} inputs")
-    check = case.check if isinstance(case.check, GradientCheck) else None
-    if set(frozen.gradients) != (set(check.outputs) if check else set()):
+    check = case.check if isinstance(case.check, GradientCheck) else None  # a behaviour check freezes nothing
+    wanted = set(check.outputs) if check else set()
+    if set(frozen.gradients) != wanted:
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradients")
     for wrt, output in zip(check.wrt if check else (), check.outputs if check else ()):
         if np.shape(frozen.gradients[output]) != np.shape(frozen.inputs[wrt]):
