@@ -250,13 +250,13 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     catalog hash, settings hash)` may record more students (a roster's without a submission) and returns
     them, for grades.csv and index.html; `title` names the class when `submissions` is a temporary folder.
     """
-    from grader.course import load_course
+    from grader.assignment_run import choose
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
     from grader.render.class_report import exports_current, write_class_exports
 
-    course = load_course(options.course)
-    assigned = AssignedQuiz.of(course, options.assignment)
-    exercises = course.catalog(options.catalog)
+    chosen = choose(options.course, options.assignment, options.catalog)
+    assigned = AssignedQuiz.of(chosen.course, options.assignment)
+    exercises = chosen.assigned  # the assignment's exercises: what the class's grades are out of
     slice_ = parse_shard(options.shard)
     folder = discover(submissions, modules=[e.module for e in exercises.exercises])
     entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]

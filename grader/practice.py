@@ -101,6 +101,14 @@ class PracticeLog:
         return rows
 
 
+def progress_json(rows: list[ExerciseProgress]) -> str:
+    """`grade progress --json`: the rows as a JSON list, Hangul kept."""
+    import dataclasses
+    import json
+
+    return json.dumps([dataclasses.asdict(row) for row in rows], ensure_ascii=False, indent=2)
+
+
 def _local_time(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
 

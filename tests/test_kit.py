@@ -155,6 +155,7 @@ def test_frozen_values_come_back_exactly(kits):
             assert identical(a.inputs, b.inputs) and identical(a.expected, b.expected), (exercise.id, a.case.name)
             assert a.gradients.keys() == b.gradients.keys()
             assert all(identical(a.gradients[k], b.gradients[k]) for k in a.gradients)
+            assert identical(getattr(a, "extra_inputs", ()), getattr(b, "extra_inputs", ()))
             assert b.models is not None and a.models is None
 
 
@@ -176,6 +177,7 @@ CORRUPTIONS = {
     "bytes that do not fill the shape": lambda text: text.replace('"shape":[3]', '"shape":[4]', 1),
     "another exercise's file": lambda text: text.replace('"exercise":"sigmoid"', '"exercise":"relu"'),
     "a value that is not a number": lambda text: text.replace('"t":"ndarray"', '"t":"unsupported"', 1),
+    "a stand-in that is not a pair": lambda text: text.replace('"stand_ins":[[', '"stand_ins":[7,[', 1),
 }
 
 
@@ -192,6 +194,24 @@ def test_a_corrupt_frozen_file_is_one_clear_error(kits, tmp_path, corruption):
     with pytest.raises(GradeError) as raised:
         prepare_exercise(catalog, catalog.exercise("sigmoid"))
     assert raised.value.key == "course.kit.corrupt" and str(copy / "sigmoid.json") == raised.value.params["file"]
+
+
+def test_a_corrupt_stand_in_value_is_one_clear_error_when_it_is_asked_for(kits, tmp_path):
+    from grader.kit.frozen import stand_in_value
+
+    student, _ = kits
+    copy = tmp_path / "frozen"
+    copy.mkdir()
+    data = json.loads((student / "frozen" / "sigmoid.json").read_text(encoding="utf-8"))
+    args, value = data["stand_ins"][0]
+    data["stand_ins"][0][1] = {**value, "dtype": "|O"}
+    (copy / "sigmoid.json").write_text(json.dumps(data), encoding="utf-8")
+    catalog = with_frozen(kit_catalog(student), copy)
+    from grader.runner import codec
+
+    with pytest.raises(GradeError) as raised:
+        stand_in_value(catalog, catalog.exercise("sigmoid"), tuple(codec.decode(a) for a in args))
+    assert raised.value.key == "course.kit.corrupt"
 
 
 def test_a_frozen_file_that_is_a_link_is_refused(kits, tmp_path):
@@ -267,9 +287,9 @@ def test_a_stub_keeps_signatures_and_docstrings_and_loses_every_body_line():
     stub = make_stub(REFERENCE)
     assert 'import numpy as np\n\nSCALE = 2.0' in stub
     assert ('@staticmethod\ndef relu(x,\n         alpha=0.0):  # the signature\'s own comment stays\n'
-            '    """ReLU."""\n    raise NotImplementedError("relu")\n') in stub
-    assert 'def plain(x):\n    raise NotImplementedError("plain")\n' in stub
-    assert '        """A step."""\n        raise NotImplementedError("step")\n' in stub
+            '    """ReLU."""\n    raise NotImplementedError\n') in stub
+    assert 'def plain(x):\n    raise NotImplementedError\n' in stub
+    assert '        """A step."""\n        raise NotImplementedError\n' in stub
     for secret in ("max with 0", "np.maximum", "x * SCALE", "y = x + 1", "self.w - lr"):
         assert secret not in stub
     ast.parse(stub)
@@ -287,7 +307,14 @@ def test_solution_markers_replace_only_what_they_enclose():
 
 def test_a_marker_inside_a_string_is_not_a_marker():
     source = 'def f():\n    """# BEGIN SOLUTION"""\n    return 1\n'
-    assert make_stub(source) == 'def f():\n    """# BEGIN SOLUTION"""\n    raise NotImplementedError("f")\n'
+    assert make_stub(source) == 'def f():\n    """# BEGIN SOLUTION"""\n    raise NotImplementedError\n'
+
+
+def test_only_the_named_functions_lose_their_bodies_and_a_one_line_function_gets_a_line_of_its_own():
+    source = "def f(x): return x * 2  # secret\n\n\ndef g(x):\n    return x\n\n\ndef h(x):\n    \"\"\"Doc.\"\"\"\n"
+    assert make_stub(source, names={"f", "h"}) == ("def f(x):\n    raise NotImplementedError\n\n\ndef g(x):\n"
+                                                   "    return x\n\n\ndef h(x):\n    \"\"\"Doc.\"\"\"\n"
+                                                   "    raise NotImplementedError\n")
 
 
 def test_unpaired_markers_are_a_catalog_error():
@@ -399,3 +426,71 @@ def test_a_student_kit_judges_a_cascade_from_frozen_data_alone(graders, tmp_path
     assert step["mistakes"][0] == "calls-failing-exercise"
     assert "`backprop_step` itself is right" in step["diagnoses"][0]["hint"]
     assert json.dumps(got, default=str) == json.dumps(expected, default=str)
+
+
+# --- the commands -----------------------------------------------------------------------------------------------
+
+def test_grade_course_build_writes_both_kits_and_says_where(tmp_path):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    result = CliRunner().invoke(app, ["course", "build", str(builtin_course().root), "--out", str(tmp_path),
+                                      "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (f"Built the course kits: {tmp_path / 'student'} (for students: no solutions, no "
+                                     f"answers, no hidden cases) and {tmp_path / 'grading'} (for grading: everything).")
+    again = CliRunner().invoke(app, ["course", "build", str(builtin_course().root), "--out", str(tmp_path),
+                                     "--lang", "ko"])
+    assert again.exit_code == 2 and len(again.output.strip().splitlines()) == 1 and "이미" in again.output
+
+
+@pytest.mark.parametrize("command, message", [
+    (["solution", "relu", "--force"], "course.kit.no-solutions"),
+    (["quiz", "key", "--student", "kim", "--out", "KEY"], "quiz.no-key"),  # the quiz work's own words
+])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path, monkeypatch, command, message,
+                                                                  lang):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+    from grader.i18n import Messages
+
+    monkeypatch.setenv("GRADE_COURSE", str(kits[0]))
+    key = tmp_path / "key.toml"
+    result = CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command] + ["--lang", lang])
+    assert result.exit_code != 0
+    assert result.output.strip() == Messages(lang).t(message)
+    assert not key.exists()
+    monkeypatch.setenv("GRADE_COURSE", str(kits[1]))  # the grading kit has them
+    assert CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command]).exit_code == 0
+
+
+
+def test_grading_commands_read_a_student_kit_and_a_damaged_one_is_one_line(kits, tmp_path, monkeypatch):
+    """`grade submit` with GRADE_COURSE naming a student kit grades from its frozen data (the same JSON as the full
+    course), and the same kit with one damaged file is one line on stderr, exit 2, nothing graded."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    submission = str(FIXTURES / "mistakes" / "sigmoid-sign.py")
+    command = ["submit", submission, "--json", "--isolation", "process", "--out", str(tmp_path / "out"), "--lang", "en"]
+    full = CliRunner().invoke(app, command)
+    monkeypatch.setenv("GRADE_COURSE", str(kits[0]))
+    kit = CliRunner().invoke(app, command)
+    assert full.exit_code == kit.exit_code == 0, kit.output
+    assert json.dumps(stable(json.loads(kit.stdout))) == json.dumps(stable(json.loads(full.stdout)))
+    damaged = tmp_path / "damaged"
+    shutil.copytree(kits[0], damaged)
+    (damaged / "frozen" / "relu.json").write_text('{"format": "grade-frozen/1", "exercise": "relu", "cases": [',
+                                                  encoding="utf-8")
+    monkeypatch.setenv("GRADE_COURSE", str(damaged))
+    broken = CliRunner().invoke(app, command)
+    assert broken.exit_code == 2 and broken.stdout == ""
+    assert broken.stderr.strip().splitlines() == [
+        f"The course kit's file {damaged / 'frozen' / 'relu.json'} is damaged (not JSON (JSONDecodeError)). Build the kit"
+        " again with `grade course build`, or ask your instructor for a fresh copy."]

@@ -96,13 +96,14 @@ class Course:
         return CatalogFiles(self.catalog_file, extra, self.reference, self.mistake_models, self.frozen,
                             self.course_file)
 
-    def catalog(self, extra: Path | None = None) -> Catalog:
-        """The course's exercises, with an instructor's overlay file (`--catalog`) laid over them."""
+    def catalog(self, extra: Path | None = None, assignment: str | None = None) -> Catalog:
+        """The course's exercises, with an instructor's overlay file (`--catalog`) laid over them; those
+        graded when none is named are the assignment's (None: the course's first). Any is found by name."""
         catalog = load_catalog(self.catalog_file, extra, files=self.catalog_files(extra))
-        if self.policies.aliases:
-            return catalog
-        exercises = tuple(dataclasses.replace(exercise, aliases=()) for exercise in catalog.exercises)
-        return dataclasses.replace(catalog, exercises=exercises)
+        if not self.policies.aliases:
+            exercises = tuple(dataclasses.replace(exercise, aliases=()) for exercise in catalog.exercises)
+            catalog = dataclasses.replace(catalog, exercises=exercises)
+        return catalog.only(self.assignment(assignment).exercises)
 
 
 def builtin_course() -> Course:
