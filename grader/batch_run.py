@@ -82,6 +82,8 @@ class ClassRun:
     summary: BatchSummary
     written: list[Path]
     """grades.csv and index.html."""
+    assignment: str = ""
+    """The assignment graded (its quiz is the one answers files were graded for)."""
 
 
 def describe(error: BaseException, messages: Messages) -> str:
@@ -291,4 +293,4 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
         if is_output_failure(error):
             raise output_failure(error, out) from None
         raise
-    return ClassRun(folder, entries, summary, written)
+    return ClassRun(folder, entries, summary, written, assigned.assignment)

@@ -456,6 +456,8 @@ def batch(
     output_kb: OutputOption = Limits.output_bytes // 1024,
     roster: RosterOption = None,
     layout: LayoutOption = "auto",
+    assignment: Annotated[Optional[str], typer.Option(
+        "--assignment", help="The course's assignment graded; answers files are graded for its quiz (default: the first).")] = None,
 ) -> None:
     """Grade a whole class: every student's reports, grades.csv, index.html and the gradebook."""
     from contextlib import ExitStack
@@ -477,6 +479,7 @@ def batch(
                            err=True)
 
         options = ClassOptions(jobs=jobs, lang=language, catalog=catalog, shard=shard, isolation=isolation,
+                               assignment=assignment,
                                limits=_limits(call_seconds, submission_seconds, memory_mb, processes, output_kb))
         given = keep.enter_context(open_class(submissions, layout, roster))  # an LMS download, a roster
         run = grade_class(given.folder, out, options, progress=lambda total: batch_progress(total, messages),
@@ -486,6 +489,9 @@ def batch(
     summary = run.summary
     typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
                           unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
+    if summary.ignored_answers:
+        typer.echo(terminal_text(messages.t("quiz.no-quiz-answers", assignment=run.assignment,
+                                            count=len(summary.ignored_answers), names=", ".join(summary.ignored_answers))))
     _roster_report(given, messages)
     typer.echo(terminal_text(messages.t("batch.written", index=run.written[1], csv=run.written[0])))
 
