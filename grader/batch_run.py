@@ -271,7 +271,7 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
         return Grader(catalog=exercises, isolation=options.isolation, limits=options.limits)
 
     jobs = options.jobs or os.cpu_count() or 1
-    hashes = (catalog_fingerprint(options.catalog),
+    hashes = (catalog_fingerprint(exercises),
               settings_fingerprint(options.lang, options.isolation, options.limits, quiz=assigned.fingerprint()))
     try:
         with exclusive(out), Gradebook.in_folder(out) as gradebook:

@@ -517,7 +517,7 @@ def merge(
 
 # The quiz, the LMS exports and Gradescope's autograder live in their own modules; importing them adds
 # their commands to `app`.
-from grader import cli_lms, cli_quiz  # noqa: E402,F401
+from grader import cli_course, cli_lms, cli_quiz  # noqa: E402,F401
 
 
 def main() -> None:
