@@ -491,7 +491,7 @@ def batch(
                           unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
     if summary.ignored_answers:
         typer.echo(terminal_text(messages.t("quiz.no-quiz-answers", assignment=run.assignment,
-                                            count=len(summary.ignored_answers), names=", ".join(summary.ignored_answers))))
+                                            count=len(summary.ignored_answers), names=", ".join(sorted(summary.ignored_answers)))))
     _roster_report(given, messages)
     typer.echo(terminal_text(messages.t("batch.written", index=run.written[1], csv=run.written[0])))
 

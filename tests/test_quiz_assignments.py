@@ -11,7 +11,7 @@ import pytest
 
 from grader.class_folder import Entry
 from grader.batch_run import run_batch
-from grader.course import Assignment, builtin_course
+from grader.course import builtin_course
 from grader.gradebook import Gradebook
 from grader.grading import BatchItem
 from grader.quiz.assigned import AssignedQuiz
@@ -101,27 +101,19 @@ def test_an_assignment_without_a_quiz_grades_no_answers_file(tmp_path):
     assert all("nn-1" not in test["name"] for test in gradescope["tests"])
 
 
-def test_a_batch_refuses_an_assignment_whose_quiz_the_bank_lacks():
-    from grader.errors import GradeError
+def course_without_a_first_quiz(target: Path) -> Path:
+    """A copy of the built-in course whose first assignment, nn-0, has nn-1's exercises and no quiz."""
+    from grader.course import load_course
+    from grader.course.new import new_course
 
-    course = builtin_course()
-    broken = type(course)(**{**course.__dict__, "assignments": (Assignment("hw", course.title, (), "nn-9"),)})
-    with pytest.raises(GradeError) as refused:
-        AssignedQuiz.of(broken)
-    assert refused.value.key == "error.unknown-quiz"
-
-
-PATCHED_COURSE = """
-import sys
-import grader.course as course
-from grader.cli import main
-
-real = course.builtin_course()
-assignments = (course.Assignment("nn-0", real.title, real.assignments[0].exercises, None), *real.assignments)
-course.load_course = lambda path=None: type(real)(**{**real.__dict__, "assignments": assignments})
-sys.argv = ["grade", *sys.argv[1:]]
-main()
-"""
+    new_course(target, "builtin")
+    exercises = ", ".join(f'"{name}"' for name in load_course(target).assignment("nn-1").exercises)
+    course_file = target / "course.toml"
+    text = course_file.read_text(encoding="utf-8")
+    first = text.index("[[assignments]]")
+    course_file.write_text(text[:first] + f'[[assignments]]\nid = "nn-0"\ntitle = "Code only"\nexercises = [{exercises}]\n\n'
+                           + text[first:], encoding="utf-8")
+    return target
 
 
 def test_grade_batch_grades_the_quiz_of_the_assignment_asked_for_end_to_end(tmp_path):
@@ -131,14 +123,18 @@ def test_grade_batch_grades_the_quiz_of_the_assignment_asked_for_end_to_end(tmp_
     import subprocess
     import sys
 
+    from grader.course import load_course
+
+    pack = course_without_a_first_quiz(tmp_path / "pack")
+    assert [(a.id, a.quiz) for a in load_course(pack).assignments] == [("nn-0", None), ("nn-1", "nn-1")]
     folder = tmp_path / "class"
     for student, quiz in (("amy", "nn-1"), ("ben", "nn-bank")):
         key_file(reference_student(folder, student), student, quiz)
 
     def batch(*args):
-        run = subprocess.run([sys.executable, "-c", PATCHED_COURSE, "batch", folder, *args, "--lang", "en",
-                              "--jobs", "2"], capture_output=True, text=True, timeout=300,
-                             env=dict(os.environ, LANG="C.UTF-8"))
+        run = subprocess.run([sys.executable, "-m", "grader", "batch", folder, *args, "--lang", "en", "--jobs", "2"],
+                             capture_output=True, text=True, timeout=300,
+                             env=dict(os.environ, LANG="C.UTF-8", GRADE_COURSE=str(pack)))
         assert run.returncode == 0, run.stderr
         return run
 
@@ -153,4 +149,3 @@ def test_grade_batch_grades_the_quiz_of_the_assignment_asked_for_end_to_end(tmp_
     assert rows["amy"]["not_graded_reason"] == "" and REASON["en"] in rows["ben"]["not_graded_reason"]
     gradescope = json.loads((tmp_path / "quiz" / "students" / "ben" / "gradescope.json").read_text(encoding="utf-8"))
     assert (gradescope["score"], gradescope["max_score"]) == (100, 116)  # not 150 / 150
-
