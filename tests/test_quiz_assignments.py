@@ -20,7 +20,7 @@ from grader.quiz.kinds import QuestionStatus
 from grader.quiz.kit import answer_key
 from grader.quiz.marking import answers_toml
 from grader.quiz.sheet import build_sheet
-from tests.test_batch import grade, read_grades, reference_student
+from tests.test_batch import read_grades, reference_student
 from tests.test_batch_containment import ScriptedGrader, real_result
 
 BANK = load_bank()

@@ -131,25 +131,19 @@ def test_a_bank_says_whether_it_has_answers_and_keeps_to_it(tmp_path, text, mess
         load_bank(path)
 
 
-PATCHED_BANK = """
-import sys
-from pathlib import Path
-import grader.course as course
-from grader.cli import main
+def test_the_quiz_commands_with_a_student_kit(tmp_path):
+    """In a student kit built by `grade course build`: the sheet and the quiz work; the key is refused in one
+    line; a taken quiz is left to the instructor. The grading kit still gives the key."""
+    from grader.course import load_course
+    from grader.kit.build import build_kits
 
-real, bank = course.builtin_course(), Path(sys.argv.pop(1))
-course.load_course = lambda path=None: type(real)(**{**real.__dict__, "quiz_bank": bank})
-sys.argv = ["grade", *sys.argv[1:]]
-main()
-"""
+    student_kit, grading_kit = build_kits(load_course(), tmp_path / "dist")
+    assert tomllib.loads((student_kit / "quiz.toml").read_text(encoding="utf-8"))["has_answers"] is False
 
-
-def test_the_quiz_commands_with_a_student_kit(kit_bank, tmp_path):
-    """The sheet and the quiz work; the key is refused in one line; a taken quiz is left to the instructor."""
-    def quiz(*args, input=None):
-        return subprocess.run([sys.executable, "-c", PATCHED_BANK, str(kit_bank), "quiz", *map(str, args)],
-                              capture_output=True, text=True, input=input, timeout=120,
-                              env=dict(os.environ, LANG="C.UTF-8", COLUMNS="140"))
+    def quiz(*args, input=None, kit=student_kit):
+        return subprocess.run([sys.executable, "-m", "grader", "quiz", *map(str, args)], capture_output=True,
+                              text=True, input=input, timeout=120,
+                              env=dict(os.environ, LANG="C.UTF-8", COLUMNS="140", GRADE_COURSE=str(kit)))
 
     sheet = quiz("sheet", "--student", "2024001", "--lang", "en", "--out", tmp_path / "sheet")
     assert sheet.returncode == 0 and "Compute σ(" in (tmp_path / "sheet.md").read_text(encoding="utf-8")
@@ -163,6 +157,8 @@ def test_the_quiz_commands_with_a_student_kit(kit_bank, tmp_path):
     marked = quiz("grade", tmp_path / "mine.toml", "--lang", "en")
     assert marked.returncode == 2 and "your instructor marks it" in marked.stderr
     assert len(marked.stderr.strip().splitlines()) == 1
+    assert quiz("grade", tmp_path / "mine.toml", "--json", kit=grading_kit).returncode == 0  # the instructor's kit marks
+    assert quiz("key", "--student", "2024001", "--out", tmp_path / "key.toml", kit=grading_kit).returncode == 0
 
 
 def test_questions_only_of_a_bank_without_answers_is_itself(kit_bank):
