@@ -489,9 +489,10 @@ def batch(
     summary = run.summary
     typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
                           unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
-    if summary.ignored_answers:
-        typer.echo(terminal_text(messages.t("quiz.no-quiz-answers", assignment=run.assignment,
-                                            count=len(summary.ignored_answers), names=", ".join(sorted(summary.ignored_answers)))))
+    from grader.quiz.assigned import ignored_answers_note
+
+    if note := ignored_answers_note(run.assignment, summary.ignored_answers, messages):
+        typer.echo(terminal_text(note))
     _roster_report(given, messages)
     typer.echo(terminal_text(messages.t("batch.written", index=run.written[1], csv=run.written[0])))
 

@@ -79,3 +79,10 @@ class AssignedQuiz:
 def quiz_row(result: QuizResult) -> QuizRow:
     """A graded quiz as the gradebook keeps it: the quiz, the points, why it was not graded, each question."""
     return QuizRow(result.quiz, result.score, result.max_score, result.problem or None, result.rows())
+
+
+def ignored_answers_note(assignment: str, students: list[str], messages: Messages) -> str | None:
+    """The batch summary's one line when an assignment without a quiz left answers files ungraded; None if none."""
+    if not students:
+        return None
+    return messages.t("quiz.no-quiz-answers", assignment=assignment, count=len(students), names=", ".join(sorted(students)))
