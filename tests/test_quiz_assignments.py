@@ -138,14 +138,16 @@ def test_grade_batch_grades_the_quiz_of_the_assignment_asked_for_end_to_end(tmp_
         assert run.returncode == 0, run.stderr
         return run
 
-    first = batch("--out", tmp_path / "plain")
+    first = batch("--out", tmp_path / "out")
     assert first.stdout.count("Assignment nn-0 has no quiz: the answers files of 2 student(s) were not graded"
                               " (amy, ben).") == 1
-    assert all(row.get("quiz_score") in (None, "") for row in read_grades(tmp_path / "plain"))
-    batch("--out", tmp_path / "quiz", "--assignment", "nn-1")
-    rows = {row["student"]: row for row in read_grades(tmp_path / "quiz")}
+    assert all(row.get("quiz_score") in (None, "") for row in read_grades(tmp_path / "out"))
+    # The same class into the same folder for another assignment: graded again, not kept as unchanged.
+    second = batch("--out", tmp_path / "out", "--assignment", "nn-1")
+    assert "2 graded, 0 unchanged" in second.stdout and "has no quiz" not in second.stdout
+    rows = {row["student"]: row for row in read_grades(tmp_path / "out")}
     assert [(rows[s]["quiz"], rows[s]["quiz_score"], rows[s]["quiz_max_score"]) for s in ("amy", "ben")] == [
         ("nn-1", "16.0", "16.0"), ("nn-1", "0.0", "16.0")]
     assert rows["amy"]["not_graded_reason"] == "" and REASON["en"] in rows["ben"]["not_graded_reason"]
-    gradescope = json.loads((tmp_path / "quiz" / "students" / "ben" / "gradescope.json").read_text(encoding="utf-8"))
+    gradescope = json.loads((tmp_path / "out" / "students" / "ben" / "gradescope.json").read_text(encoding="utf-8"))
     assert (gradescope["score"], gradescope["max_score"]) == (100, 116)  # not 150 / 150
