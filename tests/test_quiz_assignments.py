@@ -64,6 +64,7 @@ def test_answers_for_another_quiz_earn_nothing_with_the_reason_and_the_assigned_
     assert REASON[lang] in ben.error
     assert {row.status for row in ben.questions} == {QuestionStatus.NOT_GRADED}
     assert {row.status for row in amy.questions} == {QuestionStatus.CORRECT}
+    assert all(isinstance(row.status, QuestionStatus) for row in amy.questions + ben.questions)  # typed, read back
     for row in (amy, ben):  # the gradebook's quiz rows add up
         assert row.score == round(sum(q.score for q in row.questions), 2)
         assert row.max_score == round(sum(q.max_score for q in row.questions), 2) == 16
