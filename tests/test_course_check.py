@@ -33,7 +33,7 @@ def test_a_new_pack_of_either_kind_passes_its_check(tmp_path, source):
     assert made.returncode == 0 and str(folder) in made.stdout, made.stderr
     checked = grade_cli("course", "check", folder, "--lang", "en", "--isolation", "process")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    exercises, models = ("1", "2") if source == "template" else ("17", "36")
+    exercises, models = ("1", "2") if source == "template" else ("18", "36")
     assert checked.stdout == (f"Course course is ready. Checked: exercises {exercises}, mistake models {models};"
                               " the reference scores full marks, the stubs zero.\n")
     assert load_course(folder).reference == folder.resolve() / "reference"
