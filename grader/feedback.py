@@ -105,8 +105,9 @@ def finding_message(messages: Messages, finding: Finding, rtol: float, atol: flo
 
 
 def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: float) -> str:
-    part = messages.t("finding.part", part=finding.part) if finding.part and finding.kind != FindingKind.MUTATED else ""
-    if finding.kind == FindingKind.MUTATED:
+    mutated = finding.kind == FindingKind.MUTATED
+    part = messages.t("finding.part", part=finding.part) if finding.part and not mutated else ""
+    if mutated:
         return messages.t("finding.mutated", argument=finding.part)
     if finding.kind in (FindingKind.TYPE, FindingKind.LENGTH):
         expected, got = finding.expected_type, finding.got_type

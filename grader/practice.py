@@ -85,10 +85,6 @@ class PracticeLog:
                          (exercise.id, level))
         return level
 
-    def passed(self, exercise_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM checks WHERE exercise = ? AND status = 'passed' LIMIT 1",
-                                (exercise_id,)).fetchone() is not None
-
     def summary(self, catalog: Catalog, lang: str) -> list[ExerciseProgress]:
         rows = []
         for exercise in catalog.exercises:
