@@ -191,3 +191,14 @@ def test_a_course_with_files_outside_its_folder_is_refused_for_gradescope(pack, 
                 "--lang", "en")
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "outside the course folder" in run.stderr
     assert not (tmp_path / "a.zip").exists()
+
+
+def test_the_quiz_commands_take_the_course_and_its_assignment(pack, tmp_path):
+    run = grade("quiz", "sheet", "--student", "kim", "--assignment", "week-9", "--lang", "en", cwd=tmp_path)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "week-9" in run.stderr
+    run = grade("quiz", "sheet", "--student", "kim", "--course", pack, "--lang", "en", cwd=tmp_path)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1  # the pack has no quiz bank: said in one line
+    assert list(tmp_path.iterdir()) == []
+    run = grade("quiz", "sheet", "--student", "kim", "--course", BUILTIN, "--lang", "en", GRADE_COURSE=str(pack),
+                cwd=tmp_path)
+    assert run.returncode == 0, run.stderr  # --course wins over GRADE_COURSE here too
