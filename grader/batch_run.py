@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from grader.batch import ClassFolder, Entry, discover, grade_quiz, in_shard, parse_shard, write_student
+from grader.class_folder import ClassFolder, Entry, discover, in_shard, parse_shard
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.i18n import Messages
+from grader.quiz.assigned import AssignedQuiz, quiz_row as quiz_row_of
+from grader.render.student_files import write_student
 from grader.signature import stat_signature
 from grader.runner.job import ErrorInfo, Limits, WorkerFailed
 
@@ -51,6 +53,8 @@ class BatchSummary:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     """(student, why) for each student whose latest attempt could not be graded, kept ones included."""
     seconds: float = 0.0
+    ignored_answers: list[str] = field(default_factory=list)
+    """Students graded now who handed in an answers file for an assignment without a quiz (not graded)."""
 
 
 @dataclass
@@ -62,6 +66,10 @@ class ClassOptions:
     lang: str = "en"
     catalog: Path | None = None
     """The instructor's catalog laid over the package's."""
+    course: Path | None = None
+    """The course pack (grader.course.load_course); None: GRADE_COURSE, else the built-in course."""
+    assignment: str | None = None
+    """The assignment graded, whose quiz is the one answers files are graded for; None: the course's first."""
     shard: str | None = None
     isolation: str = "auto"
     limits: Limits = field(default_factory=Limits)
@@ -104,10 +112,12 @@ def not_graded_result(student: str, entry_name: str, reason: str, catalog, lang:
 
 
 def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook, catalog_hash: str,
-              settings_hash: str, jobs: int, lang: str, on_done: OnDone | None = None) -> BatchSummary:
+              settings_hash: str, jobs: int, lang: str, on_done: OnDone | None = None,
+              quiz: AssignedQuiz | None = None) -> BatchSummary:
     """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once.
 
-    `grader` is a Grader, or a function making one, called only when something is to be graded.
+    `grader` is a Grader, or a function making one, called only when something is to be graded; `quiz` is the
+    assignment's quiz, which answers files are graded for (none: answers files are not graded).
     """
     started = time.monotonic()
     entries = list(entries)
@@ -138,7 +148,7 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
         for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
             student = students[item.path]
             _finish(grader, todo[item.path], item, out, gradebook, catalog_hash, settings_hash, hashes[student],
-                    messages, summary, on_done)
+                    messages, summary, on_done, quiz)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -165,7 +175,8 @@ def _content_hashes(entries: list[Entry], gradebook: Gradebook) -> dict[str, str
 
 
 def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
-            digest: str, messages: Messages, summary: BatchSummary, on_done: OnDone | None) -> None:
+            digest: str, messages: Messages, summary: BatchSummary, on_done: OnDone | None,
+            assigned: AssignedQuiz | None = None) -> None:
     """Report and record one graded (or failed) submission; anything it raises costs this student only."""
     folder = student_folder(out, entry.student)
     result, quiz_row, error, results_json = item.result, None, None, None
@@ -176,13 +187,14 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
         try:
             quiz = None
             answers = find_answers(entry.path)
-            if answers is not None:
-                from grader.quiz.bank import load_bank
+            if answers is not None and (assigned is None or assigned.quiz is None):
+                summary.ignored_answers.append(entry.student)
+            elif answers is not None:
                 from grader.render.quiz import write_quiz_reports
 
-                quiz, quiz_row = grade_quiz(entry.student, answers, load_bank(), messages.lang)
-                if quiz is not None:
-                    write_quiz_reports(quiz, folder)
+                quiz = assigned.grade(entry.student, answers, messages.lang)
+                quiz_row = quiz_row_of(quiz)
+                write_quiz_reports(quiz, folder)
             results_json = result.to_json(indent=None)  # once, for results.json and the gradebook
             write_student(result, folder, quiz, results_json)
         except Exception as problem:  # noqa: BLE001 - one student's report, not the class
@@ -238,11 +250,13 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     catalog hash, settings hash)` may record more students (a roster's without a submission) and returns
     them, for grades.csv and index.html; `title` names the class when `submissions` is a temporary folder.
     """
-    from grader.catalog import load_catalog
+    from grader.course import load_course
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
     from grader.render.class_report import exports_current, write_class_exports
 
-    exercises = load_catalog(extra=options.catalog)
+    course = load_course(options.course)
+    assigned = AssignedQuiz.of(course, options.assignment)
+    exercises = course.catalog(options.catalog)
     slice_ = parse_shard(options.shard)
     folder = discover(submissions, modules=[e.module for e in exercises.exercises])
     entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
@@ -255,14 +269,16 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
         return Grader(catalog=exercises, isolation=options.isolation, limits=options.limits)
 
     jobs = options.jobs or os.cpu_count() or 1
-    hashes = catalog_fingerprint(options.catalog), settings_fingerprint(options.lang, options.isolation, options.limits)
+    hashes = (catalog_fingerprint(exercises),
+              settings_fingerprint(options.lang, options.isolation, options.limits, quiz=assigned.fingerprint()))
     try:
         with exclusive(out), Gradebook.in_folder(out) as gradebook:
             if progress is None:
-                summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang)
+                summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, quiz=assigned)
             else:
                 with progress(len(entries)) as done:
-                    summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done)
+                    summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done,
+                                        quiz=assigned)
             extra = on_graded(gradebook, *hashes) if on_graded else []
             students = [entry.student for entry in entries] + extra
             title = (title or Path(submissions).resolve().name) + (f" · {options.shard}" if options.shard else "")

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from grader.catalog import Case, Catalog, Exercise
+from grader.catalog import Case, Catalog, Exercise, solutions
 from grader.errors import CatalogError
 from grader.feedback import format_value
+from grader.kit.frozen import frozen_folder
 
 
 def _rng(spec: dict) -> np.random.Generator:
@@ -76,15 +76,13 @@ class PreparedCase:
     expected: Any
     gradients: dict[int, np.ndarray]
     """For a numerical-gradient check: output index -> the central-difference gradient."""
+    models: dict[str, Any] | None = None
+    """In a student kit: each mistake model's frozen output on these inputs (None: models are called)."""
 
     @functools.cached_property
     def shown_inputs(self) -> dict[str, str]:
-        """The inputs as a failed case shows them, by argument name; formatted once per grader."""
+        """The inputs as a failed case shows them, by argument name: formatted when first shown, then kept."""
         return {name: format_value(value) for name, value in zip(self.case.args, self.inputs)}
-
-    @functools.cached_property
-    def shown_expected(self) -> str:
-        return format_value(self.expected)
 
 
 @dataclass(frozen=True)
@@ -99,11 +97,13 @@ def fresh_copy(values: tuple) -> tuple:
 
 
 def reference_function(catalog: Catalog, exercise: Exercise, name: str | None = None) -> Callable:
-    module = importlib.import_module(f"{catalog.reference}.{exercise.module}")
-    return getattr(module, name or exercise.id)
+    """The reference function, from the folder the catalog's course names (grader.catalog.solutions)."""
+    return solutions.reference_function(catalog, exercise, name)
 
 
 def prepare_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
+    if frozen_folder(catalog) is not None:  # a student kit: the values were computed when the kit was built
+        return _frozen_exercise(catalog, exercise)
     reference = reference_function(catalog, exercise)
     cases = []
     for case in exercise.cases:
@@ -120,6 +120,16 @@ def prepare_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
             for wrt, output in zip(case.check.wrt, case.check.outputs):
                 gradients[output] = numerical_gradient(loss, inputs, wrt, case.check.step)
         cases.append(PreparedCase(case, inputs, expected, gradients))
+    return PreparedExercise(exercise, tuple(cases))
+
+
+def _frozen_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
+    from grader.kit.frozen import frozen_case
+
+    cases = []
+    for case in exercise.cases:
+        frozen = frozen_case(catalog, exercise, case)
+        cases.append(PreparedCase(case, frozen.inputs, frozen.expected, frozen.gradients, frozen.models))
     return PreparedExercise(exercise, tuple(cases))
 
 

@@ -414,7 +414,7 @@ def _record_missing(given, gradebook, shard, hashes, messages) -> list[str]:
     """Roster students without a submission: a zero, "no submission", in the gradebook (their shard's only)."""
     if given.linking is None:
         return []
-    from grader.batch import in_shard, parse_shard
+    from grader.class_folder import in_shard, parse_shard
     from grader.catalog import load_catalog
     from grader.lms import record_missing
 
@@ -511,7 +511,7 @@ def merge(
 
 # The quiz, the LMS exports and Gradescope's autograder live in their own modules; importing them adds
 # their commands to `app`.
-from grader import cli_lms, cli_quiz  # noqa: E402,F401
+from grader import cli_course, cli_lms, cli_quiz  # noqa: E402,F401
 
 
 def main() -> None:

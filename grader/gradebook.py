@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from grader.gradebook_errors import Transaction, guarded
+from grader.quiz.kinds import QuestionRow, QuestionStatus
 if TYPE_CHECKING:
     from grader.results import SubmissionResult
 
@@ -94,8 +95,8 @@ class QuizRow:
     max_score: float
     error: str | None
     """Why the answers file could not be graded; None when it was."""
-    questions: tuple[tuple[str, str, float, float], ...] = ()
-    """(question id, status, score, max score) in the quiz's order."""
+    questions: tuple[QuestionRow, ...] = ()
+    """Each question's status and points, in the quiz's order."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ class Gradebook:
                 self._db.execute("INSERT INTO quiz_results VALUES (?, ?, ?, ?, ?)",
                                  (attempt_id, quiz.quiz, quiz.score, quiz.max_score, quiz.error))
                 self._db.executemany("INSERT INTO quiz_questions VALUES (?, ?, ?, ?, ?)",
-                                     [(attempt_id, *question) for question in quiz.questions])
+                                     [(attempt_id, q.question, str(q.status), q.score, q.max_score)
+                                      for q in quiz.questions])
         return attempt_id
 
     def latest(self, student: str) -> Attempt | None:
@@ -275,11 +277,11 @@ class Gradebook:
         return copied
 
     def _quizzes(self, where: str, params: tuple) -> dict[int, QuizRow]:
-        questions: dict[int, list[tuple]] = {}
-        for attempt_id, *values in self._db.execute(
+        questions: dict[int, list[QuestionRow]] = {}
+        for attempt_id, question, status, score, max_score in self._db.execute(
                 "SELECT attempt_id, question, status, score, max_score FROM quiz_questions"
                 f" WHERE attempt_id {where} ORDER BY rowid", params):
-            questions.setdefault(attempt_id, []).append(tuple(values))
+            questions.setdefault(attempt_id, []).append(QuestionRow(question, QuestionStatus(status), score, max_score))
         return {attempt_id: QuizRow(quiz, score, max_score, error, questions=tuple(questions.get(attempt_id, ())))
                 for attempt_id, quiz, score, max_score, error in self._db.execute(
                     f"SELECT attempt_id, quiz, score, max_score, error FROM quiz_results WHERE attempt_id {where}",

@@ -14,6 +14,7 @@ from grader.catalog import Catalog
 from grader.class_output import STUDENTS
 from grader.gradebook import Attempt
 from grader.i18n import Messages
+from grader.quiz.kinds import QuestionStatus
 
 BINS = 10
 HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT = 520, 180
@@ -180,10 +181,10 @@ def question_rates(attempts: list[Attempt]) -> list[QuestionRate]:
     for attempt in attempts:
         if attempt.quiz is None or attempt.quiz.error:
             continue
-        for question, status, _, _ in attempt.quiz.questions:
-            rate = rates.setdefault((attempt.quiz.quiz, question), QuestionRate(attempt.quiz.quiz, question))
+        for row in attempt.quiz.questions:
+            rate = rates.setdefault((attempt.quiz.quiz, row.question), QuestionRate(attempt.quiz.quiz, row.question))
             rate.answered += 1
-            rate.correct += status == "correct"
+            rate.correct += row.status == QuestionStatus.CORRECT
     return list(rates.values())
 
 
