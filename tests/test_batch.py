@@ -1,7 +1,6 @@
 """Grading a class with `grade batch`: every student once, nothing lost, nothing graded twice for nothing."""
 import csv
 import json
-import os
 import shutil
 import signal
 import sqlite3
@@ -15,13 +14,13 @@ import pytest
 from grader.batch import discover, in_shard, parse_shard
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
+from helpers import grade_here
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def grade(*args, check=True, **kwargs):
-    run = subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                         env=dict(os.environ, LANG="C.UTF-8"), timeout=300, **kwargs)
+def grade(*args, check=True, cwd=None):
+    run = grade_here(*args, cwd=cwd, env={"LANG": "C.UTF-8"})
     if check:
         assert run.returncode == 0, run.stderr
     return run
