@@ -10,7 +10,9 @@ submission still runs in a fresh worker forked from them, exactly as in one `gra
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import traceback
@@ -100,3 +102,31 @@ def copy_reference(target: Path) -> Path:
         if source.name != "__init__.py":
             (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return target
+
+
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """A folder filled by `make(folder)` once per test run and shared by pytest-xdist's workers: the first
+    to ask makes it while the others wait on a lock. For what costs seconds and no test changes (a wheel)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder, done = base / name, base / f"{name}.done"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def build_wheel(folder: Path) -> None:
+    """`pip wheel` of a clean copy of the checkout: setuptools reuses a build/ folder left in the checkout,
+    which would hide a file missing from the package."""
+    source = folder / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".git",
+                                                                ".pytest_cache", "grade-report"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    shutil.rmtree(source)

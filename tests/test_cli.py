@@ -1,7 +1,5 @@
 """The `grade` command as a user meets it: exit codes, files written, one-line errors, no tracebacks."""
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -155,20 +153,12 @@ def test_an_output_path_that_is_a_file_is_one_line_not_a_traceback(tmp_path, com
     assert last.startswith(str(blocker)) and "folder you may write to" in last
 
 
-def test_the_wheel_holds_every_data_file_of_the_package(tmp_path):
+def test_the_wheel_holds_every_data_file_of_the_package(built_wheel):
     """A normal install (`pip install .`, a wheel in Colab) once lacked the quiz bank: every non-Python file
     under grader/ must be in the wheel, or `grade batch` and `grade quiz` break outside a checkout."""
-    import shutil
     import zipfile
 
-    # From a clean copy: setuptools reuses a build/ folder left in the checkout, which hides a missing file.
-    source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".git",
-                                                                ".pytest_cache", "grade-report"))
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(source)],
-                           capture_output=True, text=True, timeout=300)
-    assert build.returncode == 0, build.stderr
-    (wheel,) = tmp_path.glob("grade-*.whl")
+    wheel = built_wheel  # built from a clean copy of the checkout
     packaged = set(zipfile.ZipFile(wheel).namelist())
     data = {path.relative_to(ROOT).as_posix() for path in (ROOT / "grader").rglob("*")
             if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts}
