@@ -55,12 +55,9 @@ def isolated_grade(request):
 @pytest.fixture
 def reference_copy(tmp_path):
     """A writable copy of the reference as a loose folder, to break one piece of it."""
-    target = tmp_path / "submission"
-    target.mkdir()
-    for source in (ROOT / "reference").glob("*.py"):
-        if source.name != "__init__.py":
-            (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    return target
+    from helpers import copy_reference
+
+    return copy_reference(tmp_path / "submission")
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 from grader.batch import discover, in_shard, parse_shard
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
-from helpers import grade_here
+from helpers import copy_reference, grade_here
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,11 +27,7 @@ def grade(*args, check=True, cwd=None):
 
 
 def reference_student(folder: Path, name: str, extra: str = "") -> Path:
-    target = folder / name
-    target.mkdir(parents=True)
-    for source in (ROOT / "reference").glob("*.py"):
-        if source.name != "__init__.py":
-            shutil.copy(source, target / source.name)
+    target = copy_reference(folder / name)
     if extra:
         with open(target / "activations.py", "a", encoding="utf-8") as handle:
             handle.write("\n\n" + extra)
