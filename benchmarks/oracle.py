@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from grader.cases import fresh_copy, prepare_exercise
-from grader.catalog import load_catalog, mistake_models
+from grader.catalog import load_catalog
+from grader.catalog.solutions import mistake_models_module
 from grader.compare import same_values
 from grader.submission import open_submission
 
@@ -113,7 +114,7 @@ def judge(mistake_id: str, catalog, exercise, prepared, functions, reference) ->
         return ""
     if mistake.models:
         for name in mistake.models:
-            model = getattr(mistake_models, name)
+            model = getattr(mistake_models_module(load_catalog().files.mistake_models), name)
             if all(_same(_call(mutant, i), _call(model, i), exercise) for i, _ in cases):
                 return ""
         return "no model equals the mutant on every probe"

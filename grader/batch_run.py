@@ -18,23 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from grader.batch import ClassFolder, Entry, discover, grade_quiz, in_shard, parse_shard, write_student
+from grader.class_failures import describe, not_graded_result
+from grader.class_folder import ClassFolder, Entry, discover, in_shard, parse_shard
+from grader.class_hashes import content_hashes
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.i18n import Messages
-from grader.signature import stat_signature
-from grader.runner.job import ErrorInfo, Limits, WorkerFailed
+from grader.quiz.assigned import AssignedQuiz, quiz_row as quiz_row_of
+from grader.render.student_files import write_student
+from grader.runner.job import Limits
 
 OnDone = Callable[[str, object, "str | None"], None]
 """Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
-
-
-def content_hash(path: Path) -> str:
-    """grader.intake's fingerprint of what is read from a submission (imported when first needed: it loads NumPy)."""
-    from grader.intake import content_hash as fingerprint
-
-    return fingerprint(path)
 
 
 def find_answers(path: Path) -> tuple[str, bytes] | None:
@@ -51,6 +47,8 @@ class BatchSummary:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     """(student, why) for each student whose latest attempt could not be graded, kept ones included."""
     seconds: float = 0.0
+    ignored_answers: list[str] = field(default_factory=list)
+    """Students graded now who handed in an answers file for an assignment without a quiz (not graded)."""
 
 
 @dataclass
@@ -62,6 +60,10 @@ class ClassOptions:
     lang: str = "en"
     catalog: Path | None = None
     """The instructor's catalog laid over the package's."""
+    course: Path | None = None
+    """The course pack (grader.course.load_course); None: GRADE_COURSE, else the built-in course."""
+    assignment: str | None = None
+    """The assignment graded, whose quiz is the one answers files are graded for; None: the course's first."""
     shard: str | None = None
     isolation: str = "auto"
     limits: Limits = field(default_factory=Limits)
@@ -74,40 +76,17 @@ class ClassRun:
     summary: BatchSummary
     written: list[Path]
     """grades.csv and index.html."""
-
-
-def describe(error: BaseException, messages: Messages) -> str:
-    """Why a submission could not be graded, in the report's language, from whatever was raised."""
-    if isinstance(error, GradeError):
-        return messages.t(error.key, **error.params)
-    if isinstance(error, RecursionError):
-        return messages.t("class_batch.too-deep")
-    if isinstance(error, MemoryError):
-        return messages.t("class_batch.too-large")
-    if isinstance(error, WorkerFailed):
-        return messages.t("class_batch.worker-failed", reason=str(error))
-    if isinstance(error, OSError):
-        return messages.t("class_batch.unreadable-file", reason=error.strerror or str(error))
-    return messages.t("class_batch.internal", kind=type(error).__name__)
-
-
-def not_graded_result(student: str, entry_name: str, reason: str, catalog, lang: str):
-    """A report that says why a submission was not graded: every exercise 0, the reason at the top."""
-    from grader.results import ExerciseResult, FileResult, Status, SubmissionResult
-
-    exercises = [ExerciseResult(id=e.id, status=Status.ERROR, score=0.0, max_score=e.points, mistakes=[], cases=[],
-                                title=e.title(lang), summary=e.summary(lang), file=f"{e.module}.py")
-                 for e in catalog.exercises]
-    error = ErrorInfo(Messages(lang).t("class_batch.not-graded"), reason)
-    return SubmissionResult(student=student, isolation="-", exercises=exercises, lang=lang,
-                            files=[FileResult(entry_name, ok=False, errors=[error])])
+    assignment: str = ""
+    """The assignment graded (its quiz is the one answers files were graded for)."""
 
 
 def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook, catalog_hash: str,
-              settings_hash: str, jobs: int, lang: str, on_done: OnDone | None = None) -> BatchSummary:
+              settings_hash: str, jobs: int, lang: str, on_done: OnDone | None = None,
+              quiz: AssignedQuiz | None = None) -> BatchSummary:
     """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once.
 
-    `grader` is a Grader, or a function making one, called only when something is to be graded.
+    `grader` is a Grader, or a function making one, called only when something is to be graded; `quiz` is the
+    assignment's quiz, which answers files are graded for (none: answers files are not graded).
     """
     started = time.monotonic()
     entries = list(entries)
@@ -115,7 +94,7 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
     messages = Messages(lang)
     latest = gradebook.latest_keys()
     todo: dict[Path, Entry] = {}
-    hashes = _content_hashes(entries, gradebook)
+    hashes = content_hashes(entries, gradebook)
     for entry in entries:
         kept = latest.get(entry.student)
         if (kept is not None and hashes[entry.student] and kept[:3] == (hashes[entry.student], catalog_hash, settings_hash)
@@ -138,34 +117,14 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
         for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
             student = students[item.path]
             _finish(grader, todo[item.path], item, out, gradebook, catalog_hash, settings_hash, hashes[student],
-                    messages, summary, on_done)
+                    messages, summary, on_done, quiz)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _content_hashes(entries: list[Entry], gradebook: Gradebook) -> dict[str, str]:
-    """Each student's content hash: remembered when their files' stat signature is the one it was taken
-    with (grader.signature), computed otherwise; "" when the files cannot be read now."""
-    known = gradebook.signatures()
-    hashes, fresh = {}, []
-    for entry in entries:
-        signature = stat_signature(entry.path)  # before hashing: a change in between shows next time
-        remembered = known.get(entry.student)
-        if signature is not None and remembered is not None and remembered[0] == signature:
-            hashes[entry.student] = remembered[1]
-            continue
-        try:
-            hashes[entry.student] = content_hash(entry.path)
-        except Exception:  # noqa: BLE001 - unreadable now: graded below, where the reason is found and kept
-            hashes[entry.student] = ""
-        if signature is not None and hashes[entry.student]:
-            fresh.append((entry.student, signature, hashes[entry.student]))
-    gradebook.remember_signatures(fresh)
-    return hashes
-
-
 def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
-            digest: str, messages: Messages, summary: BatchSummary, on_done: OnDone | None) -> None:
+            digest: str, messages: Messages, summary: BatchSummary, on_done: OnDone | None,
+            assigned: AssignedQuiz | None = None) -> None:
     """Report and record one graded (or failed) submission; anything it raises costs this student only."""
     folder = student_folder(out, entry.student)
     result, quiz_row, error, results_json = item.result, None, None, None
@@ -176,13 +135,14 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
         try:
             quiz = None
             answers = find_answers(entry.path)
-            if answers is not None:
-                from grader.quiz.bank import load_bank
+            if answers is not None and (assigned is None or assigned.quiz is None):
+                summary.ignored_answers.append(entry.student)
+            elif answers is not None:
                 from grader.render.quiz import write_quiz_reports
 
-                quiz, quiz_row = grade_quiz(entry.student, answers, load_bank(), messages.lang)
-                if quiz is not None:
-                    write_quiz_reports(quiz, folder)
+                quiz = assigned.grade(entry.student, answers, messages.lang)
+                quiz_row = quiz_row_of(quiz)
+                write_quiz_reports(quiz, folder)
             results_json = result.to_json(indent=None)  # once, for results.json and the gradebook
             write_student(result, folder, quiz, results_json)
         except Exception as problem:  # noqa: BLE001 - one student's report, not the class
@@ -238,11 +198,13 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     catalog hash, settings hash)` may record more students (a roster's without a submission) and returns
     them, for grades.csv and index.html; `title` names the class when `submissions` is a temporary folder.
     """
-    from grader.catalog import load_catalog
+    from grader.assignment_run import choose
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
     from grader.render.class_report import exports_current, write_class_exports
 
-    exercises = load_catalog(extra=options.catalog)
+    chosen = choose(options.course, options.assignment, options.catalog)
+    assigned = AssignedQuiz.of(chosen.course, options.assignment)
+    exercises = chosen.assigned  # the assignment's exercises: what the class's grades are out of
     slice_ = parse_shard(options.shard)
     folder = discover(submissions, modules=[e.module for e in exercises.exercises])
     entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
@@ -255,14 +217,16 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
         return Grader(catalog=exercises, isolation=options.isolation, limits=options.limits)
 
     jobs = options.jobs or os.cpu_count() or 1
-    hashes = catalog_fingerprint(options.catalog), settings_fingerprint(options.lang, options.isolation, options.limits)
+    hashes = (catalog_fingerprint(exercises),
+              settings_fingerprint(options.lang, options.isolation, options.limits, quiz=assigned.fingerprint()))
     try:
         with exclusive(out), Gradebook.in_folder(out) as gradebook:
             if progress is None:
-                summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang)
+                summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, quiz=assigned)
             else:
                 with progress(len(entries)) as done:
-                    summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done)
+                    summary = run_batch(grader, entries, out, gradebook, *hashes, jobs, options.lang, on_done=done,
+                                        quiz=assigned)
             extra = on_graded(gradebook, *hashes) if on_graded else []
             students = [entry.student for entry in entries] + extra
             title = (title or Path(submissions).resolve().name) + (f" · {options.shard}" if options.shard else "")
@@ -275,4 +239,4 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
         if is_output_failure(error):
             raise output_failure(error, out) from None
         raise
-    return ClassRun(folder, entries, summary, written)
+    return ClassRun(folder, entries, summary, written, assigned.assignment)

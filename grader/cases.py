@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from grader.catalog import Case, Catalog, Exercise
+from grader.catalog import Case, Catalog, Exercise, solutions
+from grader.catalog.behaviour import BehaviourCheck
 from grader.errors import CatalogError
 from grader.feedback import format_value
+from grader.kit.frozen import frozen_folder
 
 
 def _rng(spec: dict) -> np.random.Generator:
@@ -69,6 +70,10 @@ def build_value(spec: Any) -> Any:
     raise CatalogError(f"not a value spec: {spec!r}")
 
 
+NOT_APPLICABLE = object()
+"""What a mistake model "returns" on inputs its formula does not apply to (grader/diagnose.py)."""
+
+
 @dataclass(frozen=True)
 class PreparedCase:
     case: Case
@@ -76,15 +81,15 @@ class PreparedCase:
     expected: Any
     gradients: dict[int, np.ndarray]
     """For a numerical-gradient check: output index -> the central-difference gradient."""
+    models: dict[str, Any] | None = None
+    """In a student kit: each mistake model's frozen output on these inputs (None: models are called)."""
+    extra_inputs: tuple[tuple[Any, ...], ...] = ()
+    """For a behaviour check: the inputs of the further calls (see extra_inputs)."""
 
     @functools.cached_property
     def shown_inputs(self) -> dict[str, str]:
-        """The inputs as a failed case shows them, by argument name; formatted once per grader."""
+        """The inputs as a failed case shows them, by argument name: formatted when first shown, then kept."""
         return {name: format_value(value) for name, value in zip(self.case.args, self.inputs)}
-
-    @functools.cached_property
-    def shown_expected(self) -> str:
-        return format_value(self.expected)
 
 
 @dataclass(frozen=True)
@@ -98,16 +103,32 @@ def fresh_copy(values: tuple) -> tuple:
     return copy.deepcopy(values)
 
 
+def extra_inputs(check: BehaviourCheck, names: list[str], inputs: tuple) -> tuple[tuple, ...]:
+    """The further calls of a behaviour check: the same inputs again, then one argument changed per `responds`."""
+    calls = [inputs] if check.repeat else []
+    for name, spec in check.responds:
+        changed = list(inputs)
+        changed[names.index(name)] = build_value(spec)
+        calls.append(tuple(changed))
+    return tuple(calls)
+
+
 def reference_function(catalog: Catalog, exercise: Exercise, name: str | None = None) -> Callable:
-    module = importlib.import_module(f"{catalog.reference}.{exercise.module}")
-    return getattr(module, name or exercise.id)
+    """The reference function, from the folder the catalog's course names (grader.catalog.solutions)."""
+    return solutions.reference_function(catalog, exercise, name)
 
 
 def prepare_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
+    if frozen_folder(catalog) is not None:  # a student kit: the values were computed when the kit was built
+        return _frozen_exercise(catalog, exercise)
     reference = reference_function(catalog, exercise)
     cases = []
     for case in exercise.cases:
         inputs = tuple(build_value(spec) for spec in case.args.values())
+        if isinstance(case.check, BehaviourCheck):  # judged by properties: no reference value to compute
+            cases.append(PreparedCase(case, inputs, None, {},
+                                      extra_inputs=extra_inputs(case.check, list(case.args), inputs)))
+            continue
         if case.expected is not None:
             expected = build_value(case.expected)
         else:
@@ -120,6 +141,17 @@ def prepare_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
             for wrt, output in zip(case.check.wrt, case.check.outputs):
                 gradients[output] = numerical_gradient(loss, inputs, wrt, case.check.step)
         cases.append(PreparedCase(case, inputs, expected, gradients))
+    return PreparedExercise(exercise, tuple(cases))
+
+
+def _frozen_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
+    from grader.kit.frozen import frozen_case
+
+    cases = []
+    for case in exercise.cases:
+        frozen = frozen_case(catalog, exercise, case)
+        cases.append(PreparedCase(case, frozen.inputs, frozen.expected, frozen.gradients, models=frozen.models,
+                                  extra_inputs=frozen.extra_inputs))  # a behaviour check's further calls, frozen too
     return PreparedExercise(exercise, tuple(cases))
 
 

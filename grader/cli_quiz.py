@@ -14,8 +14,8 @@ from grader.i18n import Messages
 quiz_app = typer.Typer(no_args_is_help=True, help="Quizzes: a personal sheet per student, answered in the terminal or a file, graded at once.")
 app.add_typer(quiz_app, name="quiz")
 StudentOption = Annotated[str, typer.Option("--student", help="The student's id: it picks their numbers.")]
-QuizOption = Annotated[str, typer.Option("--quiz", help="Quiz id from the question bank.")]
-DEFAULT_QUIZ = "nn-1"
+QuizOption = Annotated[Optional[str], typer.Option(
+    "--quiz", help="Quiz id from the question bank (default: the quiz of the course's first assignment).")]
 
 
 def _file_name(text: str) -> str:
@@ -23,74 +23,43 @@ def _file_name(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text).strip(".") or "student"
 
 
-def _sheet(quiz: str, student: str):
-    from grader.quiz.bank import load_bank
-    from grader.quiz.sheet import build_sheet
-
-    return build_sheet(load_bank(), quiz, student)
-
-
 @quiz_app.command("sheet")
 def quiz_sheet(
     student: StudentOption,
-    quiz: QuizOption = DEFAULT_QUIZ,
+    quiz: QuizOption = None,
     lang: LangOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="File name for the sheet; .md and .html are written.")] = None,
 ) -> None:
     """Write a student's quiz sheet, in Markdown and HTML; the same id always gives the same sheet."""
     with _user_errors(lang):
         language = _language(lang)
+        from grader.quiz.course_quiz import course_sheet
         from grader.render.quiz import write_sheet
 
-        sheet = _sheet(quiz, student)
-        written = write_sheet(sheet, language, out or Path(f"quiz-{quiz}-{_file_name(student)}"))
+        sheet = course_sheet(None, quiz, student)
+        written = write_sheet(sheet, language, out or Path(f"quiz-{sheet.quiz.id}-{_file_name(student)}"))
     typer.echo(Messages(language).t("quiz.written", files=", ".join(map(str, written))))
 
 
 @quiz_app.command("take")
 def quiz_take(
     student: StudentOption,
-    quiz: QuizOption = DEFAULT_QUIZ,
+    quiz: QuizOption = None,
     lang: LangOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Where to save the answers (TOML).")] = None,
 ) -> None:
     """Answer a quiz in the terminal, question by question; the answers are saved to a file."""
     with _user_errors(lang):
         language = _language(lang)
-        from rich.console import Console
-
-        from grader.quiz.marking import answers_toml, parse_typed_answer
+        from grader.quiz.course_quiz import course_sheet
+        from grader.quiz.marking import answers_toml
+        from grader.quiz.take import take_quiz
         from grader.render.reports import write_atomically
 
-        sheet = _sheet(quiz, student)
-        messages = Messages(language)
-        console = Console(highlight=False)
-        answers: dict[str, object] = {}
-        from rich.text import Text
-
-        for item in sheet.questions:
-            console.print()
-            console.print(Text.assemble((f"{item.number}/{len(sheet.questions)}", "dim"), " ",
-                                        (item.prompt(language), "bold"), f" ({item.question.id})"))
-            for letter, choice in item.choices:
-                console.print(f"   {letter}. {choice.text(language)}", markup=False)
-            how = {"single": "quiz.choose-one", "multiple": "quiz.choose-all", "truefalse": "quiz.true-false"}
-            console.print(messages.t(how.get(item.question.type, "quiz.number")), style="dim")
-            while True:
-                try:
-                    text = console.input(f"{messages.t('quiz.ask')}: ")
-                except EOFError:
-                    text = ""
-                if not text.strip():
-                    break
-                try:
-                    answers[item.question.id] = parse_typed_answer(item, text)
-                    break
-                except ValueError as problem:
-                    console.print(messages.t("quiz.ask-again", problem=messages.t(str(problem))), style="red")
-        target = out or Path(f"quiz-{quiz}-{_file_name(student)}.toml")
-        write_atomically(target, answers_toml(sheet, answers))
-    typer.echo(messages.t("quiz.saved", path=target))
+        sheet = course_sheet(None, quiz, student)
+        target = write_atomically(out or Path(f"quiz-{sheet.quiz.id}-{_file_name(student)}.toml"),
+                                  answers_toml(sheet, take_quiz(sheet, language)))
+    typer.echo(Messages(language).t("quiz.saved" if sheet.has_answers else "quiz.saved-for-instructor", path=target))
 
 
 @quiz_app.command("grade")
@@ -103,10 +72,11 @@ def quiz_grade(
     """Grade an answers file: score, and per question the right answer and why."""
     with _user_errors(lang):
         language = _language(lang)
+        from grader.quiz.course_quiz import course_sheet
         from grader.quiz.marking import grade_answers, read_answers
 
         answers = read_answers(answers_file)
-        result = grade_answers(_sheet(answers.quiz, answers.student), answers, language)
+        result = grade_answers(course_sheet(None, answers.quiz, answers.student), answers, language)
         if out is not None:
             from grader.render.quiz import write_quiz_reports
 
@@ -128,15 +98,17 @@ def quiz_grade(
 def quiz_key(
     student: StudentOption,
     out: Annotated[Path, typer.Option("--out", help="Where to write the answer key (an answers file).")],
-    quiz: QuizOption = DEFAULT_QUIZ,
+    quiz: QuizOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Write a student's answer key, in the answers format: for instructors."""
+    """Write a student's answer key, in the answers format: for instructors (a student kit has none)."""
     with _user_errors(lang):
         language = _language(lang)
+        from grader.quiz.course_quiz import course_sheet
+        from grader.quiz.kit import answer_key
         from grader.quiz.marking import answers_toml
         from grader.render.reports import write_atomically
 
-        sheet = _sheet(quiz, student)
-        write_atomically(out, answers_toml(sheet, {item.question.id: item.answer for item in sheet.questions}))
+        sheet = course_sheet(None, quiz, student)
+        write_atomically(out, answers_toml(sheet, answer_key(sheet)))
     typer.echo(Messages(language).t("quiz.key-written", student=student, path=out))

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from grader.cases import relative_error
+from grader.kinds import FindingKind
 from grader.results import Finding, ValueType, WorstElement
 from grader.runner.codec import Unsupported
 
@@ -47,9 +48,9 @@ def compare(expected: Any, got: Any, rtol: float, atol: float, names: tuple[str,
     """
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)):
-            return Finding("type", expected_type=value_type(expected), got_type=value_type(got))
+            return Finding(FindingKind.TYPE, expected_type=value_type(expected), got_type=value_type(got))
         if len(got) != len(expected):
-            return Finding("length", expected_type=value_type(expected), got_type=value_type(got))
+            return Finding(FindingKind.LENGTH, expected_type=value_type(expected), got_type=value_type(got))
         for index, (part_expected, part_got) in enumerate(zip(expected, got)):
             part = names[index] if index < len(names) else f"[{index}]"
             if gradients and index in gradients:
@@ -70,9 +71,9 @@ def _as_array(value: Any) -> np.ndarray:
 def _compare_structure(expected: Any, got: Any, part: str) -> Finding | None:
     """Type, then shape: a number or array of exactly the expected shape."""
     if not is_number_or_array(got):
-        return Finding("type", part, expected_type=value_type(expected), got_type=value_type(got))
+        return Finding(FindingKind.TYPE, part, expected_type=value_type(expected), got_type=value_type(got))
     if np.shape(expected) != np.shape(got):
-        return Finding("shape", part, expected_type=value_type(_as_array(expected)),
+        return Finding(FindingKind.SHAPE, part, expected_type=value_type(_as_array(expected)),
                        got_type=value_type(_as_array(got)))
     return None
 
@@ -85,7 +86,7 @@ def _compare_numbers(expected: Any, got: Any, rtol: float, atol: float, part: st
     spoiled = ~np.isfinite(g) & np.isfinite(e)
     if spoiled.any():
         index = tuple(int(i) for i in np.argwhere(spoiled)[0])
-        return Finding("non-finite", part, count=int(spoiled.sum()), size=int(e.size),
+        return Finding(FindingKind.NON_FINITE, part, count=int(spoiled.sum()), size=int(e.size),
                        worst=_element(e, g, index, rtol, atol))
     close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
@@ -94,7 +95,7 @@ def _compare_numbers(expected: Any, got: Any, rtol: float, atol: float, part: st
         excess = np.where(close, -np.inf, np.abs(g - e) - (atol + rtol * np.abs(e)))
     excess = np.nan_to_num(excess, nan=np.inf, posinf=np.inf)
     index = np.unravel_index(int(np.argmax(excess)), e.shape) if e.shape else ()
-    return Finding("values", part, count=int((~close).sum()), size=int(e.size),
+    return Finding(FindingKind.VALUES, part, count=int((~close).sum()), size=int(e.size),
                    worst=_element(e, g, tuple(int(i) for i in index), rtol, atol))
 
 
@@ -113,13 +114,13 @@ def _compare_gradient(numerical: np.ndarray, got: Any, max_rel_error: float, par
     expected_value, got_value = numerical[index], g[index]
     worst = WorstElement(list(index), _real(expected_value), _real(got_value), _difference(got_value, expected_value),
                          _real(errors[index]), max_rel_error, "gradient")
-    return Finding("gradient", part, count=int(wrong.sum()), size=int(numerical.size), worst=worst)
+    return Finding(FindingKind.GRADIENT, part, count=int(wrong.sum()), size=int(numerical.size), worst=worst)
 
 
 def _element(e: np.ndarray, g: np.ndarray, index: tuple, rtol: float, atol: float) -> WorstElement:
     """The element at `index`, its error as the tolerance measures it, and which bound it broke."""
     expected, got = _real(e[index]), _real(g[index])
-    difference = _difference(got, expected)
+    difference = _difference(g[index], e[index])  # the modulus, so an imaginary part counts
     scaled = rtol * abs(expected)
     rel_error = difference / abs(expected) if expected != 0 and np.isfinite(expected) else None
     return WorstElement(list(index), expected, got, difference, rel_error, atol + scaled,

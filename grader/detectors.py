@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.kinds import Detector
 from grader.results import Status
 
 
@@ -108,10 +109,14 @@ def _signature(mistake, exercise, observations) -> list[int]:
     return found
 
 
-DETECTORS: dict[str, Callable] = {
-    "signature": _signature,
-    "error-message": _error_message,
-    "non-finite": _non_finite,
-    "tagged-cases-fail": _tagged_cases_fail,
-    "constant": _constant,
+DETECTORS: dict[Detector, Callable] = {
+    Detector.SIGNATURE: _signature,
+    Detector.ERROR_MESSAGE: _error_message,
+    Detector.NON_FINITE: _non_finite,
+    Detector.TAGGED_CASES_FAIL: _tagged_cases_fail,
+    Detector.CONSTANT: _constant,
 }
+
+from grader.behaviour_mistakes import BEHAVIOUR_DETECTORS  # noqa: E402  (training functions' detectors)
+
+DETECTORS.update(BEHAVIOUR_DETECTORS)

@@ -21,17 +21,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from grader.cases import PreparedCase, fresh_copy
+from grader.cases import NOT_APPLICABLE, PreparedCase, fresh_copy
 from grader.catalog import Catalog, Exercise, Mistake
-from grader.catalog import mistake_models
+from grader.catalog import solutions
 from grader.compare import same_values, same_values_any_shape
 from grader.detectors import DETECTORS
+from grader.kinds import VALUE_FINDINGS, FindingKind
 from grader.results import Finding, Status
 from grader.runner.job import ErrorInfo
 
-VALUE_FINDINGS = ("values", "non-finite", "gradient")
-NOT_APPLICABLE = object()
-"""What a model "returns" on inputs its formula does not apply to."""
 
 
 @dataclass
@@ -62,11 +60,9 @@ class Diagnosis:
     partly: list[str] = field(default_factory=list)
 
 
-def model_function(name: str) -> Callable:
-    function = getattr(mistake_models, name, None)
-    if function is None:
-        raise KeyError(f"no mistake model named {name!r} in mistake_models.py")
-    return function
+def model_function(catalog: Catalog, name: str) -> Callable:
+    """A mistake model of the catalog's course (grader.catalog.solutions)."""
+    return solutions.model_function(catalog, name)
 
 
 def diagnose(catalog: Catalog, exercise: Exercise, observations: list[Observation]) -> Diagnosis:
@@ -76,7 +72,7 @@ def diagnose(catalog: Catalog, exercise: Exercise, observations: list[Observatio
             per_case[index].append(observation.status.value)
         elif observation.mutated:
             per_case[index].append("mutates-input")
-        if (observation.status == Status.FAILED and observation.finding and observation.finding.kind == "shape"
+        if (observation.status == Status.FAILED and observation.finding and observation.finding.kind == FindingKind.SHAPE
                 and same_values_any_shape(observation.prepared.expected, observation.got, exercise.rtol, exercise.atol)):
             per_case[index].append("shape-mismatch")
     candidates = list(exercise.mistakes) + [m for m in catalog.common_mistakes.values() if m.models or m.detect]
@@ -90,7 +86,7 @@ def diagnose(catalog: Catalog, exercise: Exercise, observations: list[Observatio
             continue
         if named:
             continue
-        explained, whole = _explained_by_models(mistake, exercise, observations)
+        explained, whole = _explained_by_models(catalog, mistake, exercise, observations)
         if whole:
             for index in explained:
                 per_case[index].append(mistake.id)
@@ -113,7 +109,7 @@ def _any_named(per_case: list[list[str]]) -> bool:
     return any(m not in generic for mistakes in per_case for m in mistakes)
 
 
-def _explained_by_models(mistake: Mistake, exercise: Exercise,
+def _explained_by_models(catalog: Catalog, mistake: Mistake, exercise: Exercise,
                          observations: list[Observation]) -> tuple[list[int], bool]:
     """(the evidence cases one of the mistake's models explains, whether that is all of them)."""
     evidence = [i for i, o in enumerate(observations) if o.failed_on_values]
@@ -121,7 +117,7 @@ def _explained_by_models(mistake: Mistake, exercise: Exercise,
         return [], False
     best: list[int] = []
     for name in mistake.models:
-        outputs = {i: _model_output(name, o) for i, o in enumerate(observations)}
+        outputs = {i: _model_output(catalog, name, o) for i, o in enumerate(observations)}
         if any(_contradicts(outputs[i], o, exercise) for i, o in enumerate(observations)):
             continue
         explained = [i for i in evidence if _explains(outputs[i], observations[i], exercise)]
@@ -132,11 +128,16 @@ def _explained_by_models(mistake: Mistake, exercise: Exercise,
     return best, False
 
 
-def _model_output(name: str, observation: Observation) -> Any:
+def _model_output(catalog: Catalog, name: str, observation: Observation) -> Any:
+    frozen = observation.prepared.models
+    if frozen is not None:  # a student kit: the model's output was frozen when the kit was built
+        if name not in frozen:
+            raise KeyError(f"no frozen output of the mistake model {name!r}")
+        return frozen[name]
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return model_function(name)(*fresh_copy(observation.prepared.inputs))
+            return model_function(catalog, name)(*fresh_copy(observation.prepared.inputs))
     except (ArithmeticError, ValueError, IndexError, TypeError):
         return NOT_APPLICABLE  # the wrong formula does not apply to these inputs at all
 
@@ -151,6 +152,6 @@ def _contradicts(output: Any, observation: Observation, exercise: Exercise) -> b
     """The student got this case's value right (whatever else went wrong) where the model would not have."""
     if output is NOT_APPLICABLE or not observation.returned:
         return False
-    if observation.status == Status.FAILED and observation.finding and observation.finding.kind != "mutated":
+    if observation.status == Status.FAILED and observation.finding and observation.finding.kind != FindingKind.MUTATED:
         return False
     return not same_values(output, observation.prepared.expected, exercise.rtol, exercise.atol)

@@ -22,6 +22,17 @@ BROKEN = (Status.FAILED, Status.ERROR, Status.TIMEOUT, Status.NOT_IMPLEMENTED)
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 
+def mistake_notes(catalog: Catalog, mistakes: list[str], diagnosis: Diagnosis,
+                  messages: Messages) -> list[MistakeNote]:
+    """Each diagnosed mistake with its name and hint in the report's language, then the partial ones."""
+    notes = []
+    for mistake_id in mistakes:
+        mistake = catalog.mistake(mistake_id)
+        notes.append(MistakeNote(mistake_id, mistake.name(messages.lang), mistake.hint(messages.lang)) if mistake
+                     else MistakeNote(mistake_id, mistake_id, ""))
+    return notes + partly_notes(catalog, diagnosis, messages)
+
+
 def partly_notes(catalog: Catalog, diagnosis: Diagnosis, messages: Messages) -> list[MistakeNote]:
     """A note per mistake that explains some of the failures but not all, never a name of its own."""
     notes = []

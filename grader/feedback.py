@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from grader.i18n import Messages
+from grader.kinds import FindingKind
 from grader.results import Finding, Status, ValueType, WorstElement
 from grader.runner.codec import Unsupported
-from grader.runner.job import ErrorInfo
+from grader.runner.job import ErrorInfo, Output
 
 # What the worker says of a value it cannot send (grader.runner.codec), read back as data to be worded.
 UNSUPPORTED = (
@@ -104,14 +105,17 @@ def finding_message(messages: Messages, finding: Finding, rtol: float, atol: flo
 
 
 def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: float) -> str:
-    part = messages.t("finding.part", part=finding.part) if finding.part and finding.kind != "mutated" else ""
-    if finding.kind == "mutated":
+    if finding.kind == FindingKind.BEHAVIOUR:  # a property of a behaviour check (grader/behaviour.py)
+        return messages.t(f"behaviour.{finding.part}", **finding.facts)
+    mutated = finding.kind == FindingKind.MUTATED
+    part = messages.t("finding.part", part=finding.part) if finding.part and not mutated else ""
+    if mutated:
         return messages.t("finding.mutated", argument=finding.part)
-    if finding.kind in ("type", "length"):
+    if finding.kind in (FindingKind.TYPE, FindingKind.LENGTH):
         expected, got = finding.expected_type, finding.got_type
         return messages.t(f"finding.{finding.kind}", part=part, expected=type_text(messages, expected),
                           got=type_text(messages, got), expected_count=expected.length, got_count=got.length)
-    if finding.kind == "shape":
+    if finding.kind == FindingKind.SHAPE:
         expected, got = finding.expected_type, finding.got_type
         key = ("shape-number" if got.kind == "number" else "shape-array" if expected.kind == "number" else "shape")
         if key != "shape" and math.prod(expected.shape if key == "shape-number" else got.shape) == 1:
@@ -121,9 +125,9 @@ def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: fl
     scalar = not worst.index
     values = dict(part=part, index=index_text(worst.index), expected_value=_number(worst.expected),
                   got_value=_number(worst.got), count=finding.count, size=finding.size)
-    if finding.kind == "non-finite":
+    if finding.kind == FindingKind.NON_FINITE:
         return messages.t("finding.non-finite-number" if scalar else "finding.non-finite", **values)
-    if finding.kind == "gradient":
+    if finding.kind == FindingKind.GRADIENT:
         return messages.t("finding.gradient", **values, rel_error=_short(worst.rel_error), limit=f"{worst.allowed:g}")
     head = messages.t("finding.values-number" if scalar else "finding.values", **values)
     return head + " " + tolerance_text(messages, worst, rtol, atol)
@@ -177,15 +181,19 @@ def load_error_text(messages: Messages, error: ErrorInfo, seconds: float) -> str
     return error_text(messages, error)
 
 
-def case_message(function: str, status: Status, outcome, finding: Finding | None, load_error: tuple[str, str] | None,
-                 messages: Messages, limits, rtol: float, atol: float, missing: str | None = None) -> str:
-    """What went wrong in one case. `load_error` is the file that did not load and why, worded; `missing`
-    says why a function was not found when the caller knows more than that it is absent."""
+def case_message(function: str, status: Status, outcome, finding: Finding | None,
+                 load_error: tuple[str, ErrorInfo] | None, messages: Messages, limits, rtol: float, atol: float,
+                 missing: str | None = None, hidden: bool = False) -> str:
+    """What went wrong in one case. `load_error` is the file that did not load and why; `missing` says why a
+    function was not found when the caller knows more than that it is absent; a hidden case tells nothing."""
+    if hidden:
+        return messages.t("case.hidden-failed")
     if status == Status.MISSING:
         return missing or messages.t("case.missing", function=function)
     if outcome.status == "missing" and load_error is not None:  # not found because a file failed to load
-        file, reason = load_error
-        return messages.t("case.missing-load-error", function=function, file=plain(file), error=reason)
+        file, error = load_error
+        return messages.t("case.missing-load-error", function=function, file=plain(file),
+                          error=load_error_text(messages, error, limits.load_seconds))
     if status == Status.NOT_IMPLEMENTED:
         key = "case.returned-none" if outcome.status == "returned" else "case.not-implemented"
         return messages.t(key, function=function)
@@ -202,3 +210,17 @@ def case_message(function: str, status: Status, outcome, finding: Finding | None
             return messages.t("sandbox.interfered")
         return messages.t("case.crashed", detail=exit_text(messages, outcome.reason))
     return messages.t(f"case.{outcome.reason}")  # skipped after a timeout or a crash
+
+
+def warning_advice(messages: Messages, warnings: list[str], passed: bool, hidden: bool) -> list[str]:
+    """Python's warnings during a call: advice beside a correct result, a clue to the cause beside a wrong
+    one; of a hidden case only that there was one, since nothing it printed, raised or warned is shown."""
+    if hidden:
+        return [messages.t("intake.hidden-warning")] if warnings else []
+    key = "advice.warning" if passed else "advice.warned"
+    return [messages.t(key, warning=plain(warning)) for warning in warnings]
+
+
+def shown_output(output: Output, messages: Messages, unit: str = "chars") -> str:
+    """What the student's code printed, cut at its limit with how much more there was."""
+    return output.shown(lambda count: messages.t(f"output.more-{unit}", count=count))

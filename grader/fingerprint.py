@@ -3,8 +3,9 @@
 A batch keeps a student's latest attempt only when nothing that could change its result has changed
 since. That is two things, kept apart because `grade merge` compares only the first:
 
-- the **catalog**: the exercise catalog and the instructor's extra catalog, the mistake models and
-  the reference code (what is asked and what counts as right);
+- the **catalog**: the course's files: course.toml, the exercise catalog and the instructor's extra
+  catalog, the mistake models and the reference code (what is asked and what counts as right), hashed by
+  `grader.catalog.fingerprint.catalog_fingerprint(catalog)`;
 - the **settings**: everything else that can change a result or a report — the grader's version and
   its own files (the engine, the locale files, the templates, the quiz bank), the language, the
   isolation asked for and every limit.
@@ -21,27 +22,18 @@ from functools import lru_cache
 from pathlib import Path
 
 import grader
-from grader.catalog import CATALOG_PATH, REFERENCE_FOLDER
+from grader.catalog.fingerprint import catalog_fingerprint
 from grader.runner.job import Limits
 
+__all__ = ["catalog_fingerprint", "settings_fingerprint"]
 PACKAGE = Path(grader.__file__).resolve().parent
 PACKAGE_SUFFIXES = (".py", ".toml", ".j2")
-MISTAKE_MODELS = CATALOG_PATH.with_name("mistake_models.py")
 
 
 def _digest(files: list[Path], extra: bytes = b"") -> str:
     digest = hashlib.sha256(extra)
     for file in files:
         digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def catalog_fingerprint(extra: Path | None = None) -> str:
-    """The catalog files, the mistake models and the reference code."""
-    files = [CATALOG_PATH, MISTAKE_MODELS, *([Path(extra)] if extra else []), *sorted(REFERENCE_FOLDER.glob("*.py"))]
-    digest = hashlib.sha256()
-    for file in files:  # by name only: the same catalog read from another folder is the same catalog
-        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -54,9 +46,12 @@ def _package_digest() -> str:
     return digest.hexdigest()
 
 
-def settings_fingerprint(lang: str, isolation: str, limits: Limits) -> str:
-    """The grader's version and own files, the language, the isolation asked for and the limits."""
+def settings_fingerprint(lang: str, isolation: str, limits: Limits, quiz: str = "") -> str:
+    """The grader's version and own files, the language, the isolation asked for, the limits and the quiz graded
+    (`quiz`: grader.quiz.assigned's fingerprint of the assignment's quiz and its bank)."""
     settings = {"lang": lang, "isolation": isolation, "limits": dataclasses.asdict(limits)}
+    if quiz:
+        settings["quiz"] = quiz
     digest = hashlib.sha256(_package_digest().encode() + b"\0")
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()[:16]

@@ -9,28 +9,29 @@ import datetime as dt
 import itertools
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
+from grader.behaviour import is_behaviour, judge
 from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
 from grader.diagnose import Observation, diagnose
-from grader.explain import explain_cascades, partly_notes
+from grader.explain import explain_cascades, mistake_notes
 from grader.errors import GradeError
-from grader.feedback import case_message, format_value, load_error_text, plain
+from grader.case_result import case_result, load_errors
 from grader.hidden import run_cases
 from grader.i18n import Messages
-from grader.loading_notes import (alias_advice, encoding_advice, missing_message, skipped_advice,
-                                  undecodable_error)
-from grader.results import (CaseResult, ExerciseResult, FileResult, Finding, MistakeNote, Status,
-                            SubmissionResult)
+from grader.kinds import FindingKind
+from grader.feedback import shown_output
+from grader.loading_notes import alias_advice, file_result, skipped_files, undecodable_error
+from grader.results import ExerciseResult, Finding, Status, SubmissionResult
 from grader.runner import CallOutcome, Limits, RunReport
-from grader.runner.job import ErrorInfo, UnitOutcome
-from grader.render.charts import plot_values as _plot
+from grader.runner.job import UnitOutcome
+from grader.render.chart_data import plot_values
 from grader.runner.launch import start_launcher
 from grader.scoring import exercise_score, exercise_status
 from grader.source_text import with_sources
@@ -62,15 +63,25 @@ class Grader:
     @property
     def launcher(self):
         """How workers start; made once, since it starts a fork server (and probes for Bubblewrap)."""
-        if self._launcher is None:
-            pending = self.pending_launcher or start_launcher(self.isolation)
-            self._launcher = pending.result()
-        return self._launcher
+        return self._start_launcher()
 
     def select(self, names: Iterable[str] | None) -> list[Exercise]:
         if not names:
             return list(self.catalog.exercises)
         return [self.catalog.find(name) for name in names]
+
+    def warm_up(self) -> None:
+        """Make what grading threads share before they start: every exercise's cases and the launcher (its
+        fork server). Made on first use, two threads could each make them, the fork server twice."""
+        for exercise in self.catalog.exercises:
+            self.prepare(exercise)
+        self._start_launcher()
+
+    def _start_launcher(self):
+        if self._launcher is None:
+            pending = self.pending_launcher or start_launcher(self.isolation)
+            self._launcher = pending.result()
+        return self._launcher
 
     def prepare(self, exercise: Exercise) -> PreparedExercise:
         if exercise.id not in self._prepared:
@@ -85,6 +96,7 @@ class Grader:
         report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
+        labels = {unit.name: unit.path for unit in reversed(submission.units)}  # a name's first file
         for name, text in decoded.items():  # a file that is not text never reached the worker
             if text.text is None:
                 report.units[name] = UnitOutcome(name, [undecodable_error(files[name], text, messages)])
@@ -98,11 +110,10 @@ class Grader:
             lang=lang,
             graded_at=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
             seconds=round(time.monotonic() - started, 3),
-            files=[_file_result(submission, name, report, messages, self.limits, decoded.get(name))
-                   for name in [u.name for u in submission.units]],
-            output=report.output.shown(lambda count: messages.t("output.more-bytes", count=count)),
-            skipped=[replace(s, message=messages.t(f"intake.skipped-{s.reason}", path=s.path, count=s.count))
-                     for s in submission.skipped],
+            files=[file_result(labels[unit.name], report.units.get(unit.name), decoded.get(unit.name), messages,
+                               self.limits) for unit in submission.units],
+            output=shown_output(report.output, messages, "bytes"),
+            skipped=skipped_files(submission.skipped, messages),
         )
 
     def grade_batch(self, paths: Iterable[Path], jobs: int = 2, lang: str = "en",
@@ -113,10 +124,7 @@ class Grader:
         Threads suffice: they spend their time waiting on workers, with the GIL released.
         `students` names each path's student (default: the file or folder name).
         """
-        for exercise in self.catalog.exercises:  # shared caches are filled before the threads start
-            for case in self.prepare(exercise).cases:
-                case.shown_inputs, case.shown_expected
-        self.launcher  # start the fork server once, here, not in every thread
+        self.warm_up()
         students = students or {}
         jobs = max(1, jobs)
         # A few submissions queued per thread, not the whole class: a finished result is handed over
@@ -148,12 +156,12 @@ class Grader:
         observations = [_observe(exercise, case, outcome, report) for case, outcome in zip(prepared.cases, outcomes)]
         diagnosis = diagnose(self.catalog, exercise, observations)
         cases = [
-            _case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
+            case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
             for observation, outcome, mistakes in zip(observations, outcomes, diagnosis.cases)
         ]
         mistakes = list(dict.fromkeys(m for case in cases for m in case.mistakes))
         lang = messages.lang
-        result = ExerciseResult(
+        return ExerciseResult(
             id=exercise.id,
             status=exercise_status(cases),
             score=exercise_score(exercise.points, cases),
@@ -162,15 +170,13 @@ class Grader:
             cases=cases,
             title=exercise.title(lang),
             summary=exercise.summary(lang),
-            file=f"{exercise.module}.py",
-            diagnoses=[_note(self.catalog, m, lang) for m in mistakes] + partly_notes(self.catalog, diagnosis, messages),
-            plot=_plot(exercise, prepared, outcomes, lang),
+            file=_file_of(exercise, files),
+            diagnoses=mistake_notes(self.catalog, mistakes, diagnosis, messages),
+            plot=plot_values(exercise, prepared, outcomes, lang),
             advice=alias_advice(exercise.id, report, messages),
             rtol=exercise.rtol,
             atol=exercise.atol,
         )
-        result.file = _file_of(exercise, files)
-        return result
 
 
 def _file_of(exercise: Exercise, files: dict[str, str]) -> str:
@@ -180,21 +186,10 @@ def _file_of(exercise: Exercise, files: dict[str, str]) -> str:
     return next(iter(files.values())) if len(files) == 1 else f"{exercise.module}.py"
 
 
-def _note(catalog: Catalog, mistake_id: str, lang: str) -> MistakeNote:
-    mistake = catalog.mistake(mistake_id)
-    return MistakeNote(mistake_id, mistake.name(lang), mistake.hint(lang)) if mistake else MistakeNote(mistake_id, mistake_id, "")
-
-
-def _load_errors(exercise: Exercise, report: RunReport) -> list[tuple[str, ErrorInfo]]:
-    """Files that failed to load, the exercise's own stub file first."""
-    failed = [(name, unit.errors[0]) for name, unit in report.units.items() if unit.errors]
-    return sorted(failed, key=lambda item: item[0] != exercise.module)
-
-
 def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunReport) -> Observation:
     observation = Observation(prepared=prepared, status=Status.ERROR, error=outcome.error)
     if outcome.status == "missing":
-        failed = _load_errors(exercise, report) if exercise.id not in report.ambiguous else []
+        failed = load_errors(exercise, report) if exercise.id not in report.ambiguous else []
         observation.status = Status.ERROR if failed else Status.MISSING
         observation.error = failed[0][1] if failed else None
     elif outcome.status == "returned":
@@ -202,13 +197,17 @@ def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunRepo
         if outcome.value is None:
             observation.status = Status.NOT_IMPLEMENTED
             return observation
-        observation.finding = compare(
-            prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
-            prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
+        if is_behaviour(prepared.case):  # judged by properties, not by equality with the reference
+            observation.finding = judge(prepared.case.check, list(prepared.case.args), prepared.inputs, outcome,
+                                        exercise.returns)
+        else:
+            observation.finding = compare(
+                prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
+                prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
         changed = _changed_arguments(prepared, outcome)
         observation.mutated = bool(changed)
         if observation.finding is None and changed:
-            observation.finding = Finding("mutated", part=changed[0])
+            observation.finding = Finding(FindingKind.MUTATED, part=changed[0])
         observation.status = Status.FAILED if observation.finding else Status.PASSED
     elif outcome.status == "raised":
         is_stub = outcome.error is not None and outcome.error.type == "NotImplementedError"
@@ -228,56 +227,3 @@ def _changed_arguments(prepared, outcome: CallOutcome) -> list[str]:
             if not same:
                 changed.append(name)
     return changed
-
-
-def _case_result(exercise: Exercise, observation: Observation, outcome: CallOutcome, mistakes: list[str],
-                 report: RunReport, messages: Messages, limits: Limits, files: dict[str, str]) -> CaseResult:
-    case = observation.prepared.case
-    lang = messages.lang
-    result = CaseResult(
-        name=case.name.en, title=case.name(lang), status=observation.status, message="", mistakes=mistakes,
-        weight=case.weight, hidden=case.hidden, error=observation.error, seconds=round(outcome.seconds, 4),
-        output=outcome.output.shown(lambda count: messages.t("output.more-chars", count=count)),
-    )
-    # A warning beside a correct result is advice; beside a wrong one it is a clue to the cause.
-    key = "advice.warning" if observation.status == Status.PASSED else "advice.warned"
-    result.advice = [messages.t(key, warning=plain(w)) for w in outcome.warnings]
-    if case.hidden:  # nothing the student's code printed, raised or warned is shown for a hidden case
-        result.output, result.error = "", None
-        result.advice = [messages.t("intake.hidden-warning")] if outcome.warnings else []
-    if observation.status == Status.PASSED:
-        return result
-    result.message = _message(exercise, observation, outcome, report, messages, limits, files)
-    if case.hidden:
-        result.message = messages.t("case.hidden-failed")
-        return result
-    result.finding = observation.finding
-    result.given = dict(observation.prepared.shown_inputs)
-    result.expected = format_value(observation.prepared.expected, exercise.returns)
-    if outcome.status == "returned":
-        result.got = format_value(outcome.value, exercise.returns)
-    return result
-
-
-def _message(exercise: Exercise, observation: Observation, outcome: CallOutcome, report: RunReport,
-             messages: Messages, limits: Limits, files: dict[str, str]) -> str:
-    load_error = None
-    if outcome.status == "missing" and observation.status != Status.MISSING:  # a file failed to load
-        name, error = _load_errors(exercise, report)[0]
-        load_error = (files.get(name, name), load_error_text(messages, error, limits.load_seconds))
-    missing = missing_message(exercise.id, report, messages) if observation.status == Status.MISSING else None
-    return case_message(exercise.id, observation.status, outcome, observation.finding, load_error, messages, limits,
-                        exercise.rtol, exercise.atol, missing)
-
-
-def _file_result(submission: Submission, name: str, report: RunReport, messages: Messages, limits: Limits,
-                 decoded=None) -> FileResult:
-    unit = report.units.get(name)
-    label = next((u.path for u in submission.units if u.name == name), name)
-    advice = encoding_advice(label, decoded, messages)
-    if unit is None:
-        return FileResult(label, ok=True, advice=advice)
-    return FileResult(label, ok=unit.ok, errors=unit.errors,
-                      messages=[load_error_text(messages, error, limits.load_seconds) for error in unit.errors],
-                      output=unit.output.shown(lambda count: messages.t("output.more-chars", count=count)),
-                      advice=advice + skipped_advice(unit, messages, limits))

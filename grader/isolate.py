@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from grader.behaviour import is_behaviour
 from grader.cases import fresh_copy, reference_function
 from grader.catalog import Exercise
 from grader.compare import compare
@@ -28,7 +29,8 @@ def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exe
 
     `names` are the names A calls B by (its id, or an alias the student used)."""
     prepared = grader.prepare(exercise)
-    cases = [case for case in prepared.cases if not case.case.hidden]
+    # A behaviour check has no expected value to stand in with: nothing to say about it here.
+    cases = [case for case in prepared.cases if not case.case.hidden and not is_behaviour(case.case)]
     if not cases:
         return None
     table = _table(grader, exercise, callee, [case.inputs for case in cases])
@@ -54,7 +56,7 @@ def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exe
 
 def _table(grader, exercise: Exercise, callee: Exercise, inputs: list[tuple]) -> list:
     """[[encoded args, encoded expected result], ...] for B's shown cases and the leading args of A's."""
-    reference = reference_function(grader.catalog, callee)
+    reference = _callee(grader.catalog, callee)
     own = [case.inputs for case in grader.prepare(callee).cases if not case.case.hidden]
     arities = {len(args) for args in own}
     candidates = own + [args[:n] for args in inputs for n in sorted(arities) if n <= len(args)]
@@ -71,6 +73,16 @@ def _table(grader, exercise: Exercise, callee: Exercise, inputs: list[tuple]) ->
             continue
         table.append([[codec.encode(a) for a in args], codec.encode(value)])
     return table
+
+
+def _callee(catalog, callee: Exercise):
+    """B's right results: its reference function, or in a student kit a lookup in B's frozen table (a miss
+    raises, as a call the reference refuses does, and the arguments are left out of the table)."""
+    from grader.kit.frozen import frozen_folder, stand_in_value
+
+    if frozen_folder(catalog) is None:
+        return reference_function(catalog, callee)
+    return lambda *args: stand_in_value(catalog, callee, args)
 
 
 def _same(a: tuple, b: tuple) -> bool:

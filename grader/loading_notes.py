@@ -1,4 +1,4 @@
-"""What a student reads about loading their files: skipped lines, encodings, other names, near misses.
+"""What a student reads about loading their files: how each went, skipped lines, encodings, near misses.
 
 The worker reports facts (a statement's line, why it stopped, the functions a file defines); this module
 words them with the `loading.*` messages. Nothing here knows an exercise: names come from the run.
@@ -8,8 +8,11 @@ from __future__ import annotations
 import difflib
 import re
 
-from grader.feedback import error_text, exit_text, plain
+from dataclasses import replace
+
+from grader.feedback import error_text, exit_text, load_error_text, plain, shown_output
 from grader.i18n import Messages
+from grader.results import FileResult, SkippedFile
 from grader.runner.job import ErrorInfo, Limits, RunReport, SkippedStatement, UnitOutcome
 from grader.runner.supervise import INTERFERED
 from grader.source_text import Decoded
@@ -78,6 +81,24 @@ def _reason(skipped: SkippedStatement, messages: Messages, limits: Limits) -> st
     if error.type in NETWORK_ERRORS or "name resolution" in error.message or "Network is unreachable" in error.message:
         return messages.t("loading.reason-network", error=text)
     return messages.t("loading.reason-error", error=text)
+
+
+def file_result(label: str, unit: UnitOutcome | None, decoded: Decoded | None, messages: Messages,
+                limits: Limits) -> FileResult:
+    """A file of the submission as the report shows it (`label`, its path): whether it loaded, why not, what it
+    printed while loading and what was skipped. A file the worker never saw (`unit` None) is listed as read."""
+    advice = encoding_advice(label, decoded, messages)
+    if unit is None:
+        return FileResult(label, ok=True, advice=advice)
+    return FileResult(label, ok=unit.ok, errors=unit.errors,
+                      messages=[load_error_text(messages, error, limits.load_seconds) for error in unit.errors],
+                      output=shown_output(unit.output, messages),
+                      advice=advice + skipped_advice(unit, messages, limits))
+
+
+def skipped_files(skipped: list[SkippedFile], messages: Messages) -> list[SkippedFile]:
+    """The entries of the submission that were not read, each with why in the report's language."""
+    return [replace(s, message=messages.t(f"intake.skipped-{s.reason}", path=s.path, count=s.count)) for s in skipped]
 
 
 def encoding_advice(file: str, decoded: Decoded | None, messages: Messages) -> list[str]:

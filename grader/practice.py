@@ -2,7 +2,8 @@
 
 A small SQLite file in the user's data folder (platformdirs; `GRADE_DATA_DIR` overrides it) records
 every check of every exercise and how far into its hints the student has gone. Stubs are restored
-and solutions shown from the copies shipped with the package.
+and solutions shown from the course's folders (course.toml's `stubs` and `reference`; the built-in
+course's ship with the package).
 """
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.catalog import Catalog, Exercise
+from grader.course import Course, builtin_course
 from grader.errors import GradeError
 from grader.results import Status, SubmissionResult
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-STUBS = PACKAGE_ROOT / "exercises"
-REFERENCE = PACKAGE_ROOT / "reference"
+
+def _stubs(course: Course | None) -> list[Path]:
+    """The course's stub files (none when it has no stubs folder)."""
+    folder = (course or builtin_course()).stubs
+    return sorted(folder.glob("*.py")) if folder is not None else []
 
 
 def data_dir() -> Path:
@@ -81,10 +85,6 @@ class PracticeLog:
                          (exercise.id, level))
         return level
 
-    def passed(self, exercise_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM checks WHERE exercise = ? AND status = 'passed' LIMIT 1",
-                                (exercise_id,)).fetchone() is not None
-
     def summary(self, catalog: Catalog, lang: str) -> list[ExerciseProgress]:
         rows = []
         for exercise in catalog.exercises:
@@ -101,25 +101,33 @@ class PracticeLog:
         return rows
 
 
+def progress_json(rows: list[ExerciseProgress]) -> str:
+    """`grade progress --json`: the rows as a JSON list, Hangul kept."""
+    import dataclasses
+    import json
+
+    return json.dumps([dataclasses.asdict(row) for row in rows], ensure_ascii=False, indent=2)
+
+
 def _local_time(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
 
 
-def find_exercise_folder(path: Path | None, cwd: Path | None = None) -> Path:
+def find_exercise_folder(path: Path | None, cwd: Path | None = None, course: Course | None = None) -> Path:
     """The folder a student works in: `path` when given; else the current folder when it holds one of the
     stubs' files (after `grade init hw; cd hw`); else `exercises/` (the checkout's layout)."""
     if path is not None:
         return Path(path)
     cwd = Path(cwd or Path.cwd())
-    if any((cwd / stub.name).is_file() for stub in STUBS.glob("*.py")):
+    if any((cwd / stub.name).is_file() for stub in _stubs(course)):
         return Path(".")
     return Path("exercises")
 
 
-def init_exercises(target: Path, force: bool = False) -> list[Path]:
-    """Fresh copies of the stubs in `target`; an existing stub is overwritten only with `force`."""
+def init_exercises(target: Path, force: bool = False, course: Course | None = None) -> list[Path]:
+    """Fresh copies of the course's stubs in `target`; an existing stub is overwritten only with `force`."""
     target = Path(target)
-    stubs = sorted(STUBS.glob("*.py"))
+    stubs = _stubs(course)
     clashes = [target / stub.name for stub in stubs if (target / stub.name).exists()]
     if clashes and not force:
         raise GradeError("error.init-exists", path=clashes[0])
@@ -149,17 +157,18 @@ def function_source(file: Path, name: str) -> str | None:
     return "".join(text.splitlines(keepends=True)[first - 1: last])
 
 
-def reset_exercise(exercise: Exercise, folder: Path) -> tuple[Path, Path | None]:
+def reset_exercise(exercise: Exercise, folder: Path, course: Course | None = None) -> tuple[Path, Path | None]:
     """Put the stub of one function back in the student's file, keeping their version in a backup.
 
     Every definition of the function in the file goes (a redefinition further down would win over
     the stub); the stub takes the place of the first. Returns the file and the backup (None when
     there was nothing of theirs to keep).
     """
-    stub_file = STUBS / f"{exercise.module}.py"
+    stubs = (course or builtin_course()).stubs
+    stub_file = (stubs or Path(".")) / f"{exercise.module}.py"
     target = Path(folder) / stub_file.name
-    stub = function_source(stub_file, exercise.id)
-    if stub is None:  # the package's own stubs always hold every exercise
+    stub = function_source(stub_file, exercise.id) if stub_file.is_file() else None
+    if stub is None:  # `grade course check` sees that a course's stubs hold every exercise
         raise GradeError("error.catalog", reason=f"no stub for {exercise.id}")
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -192,5 +201,10 @@ def ast_error(text: str) -> bool:
     return False
 
 
-def reference_source(exercise: Exercise) -> str:
-    return function_source(REFERENCE / f"{exercise.module}.py", exercise.id) or ""
+def reference_source(exercise: Exercise, course: Course | None = None) -> str:
+    """The reference solution's source; empty when the course (a student kit) has none."""
+    reference = (course or builtin_course()).reference
+    file = reference / f"{exercise.module}.py" if reference is not None else None
+    if file is None or not file.is_file():
+        return ""
+    return function_source(file, exercise.id) or ""

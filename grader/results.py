@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from grader.kinds import FindingKind, PlotKind
 from grader.runner.job import ErrorInfo
 
 SCHEMA = "grade-results/1"
@@ -62,8 +63,7 @@ class WorstElement:
 class Finding:
     """The first difference between what came back and what was expected, in comparison order."""
 
-    kind: str
-    """type, length, shape, non-finite, values, gradient or mutated."""
+    kind: FindingKind
     part: str = ""
     """Which part of a tuple result ("A2"), or the argument changed in place; empty for a whole value."""
     expected_type: ValueType | None = None
@@ -74,6 +74,10 @@ class Finding:
     size: int = 0
     """How many elements were compared."""
     worst: WorstElement | None = None
+    facts: dict[str, str] = field(default_factory=dict)
+    """For a behaviour finding (`part` names the property): the values its message states, as text."""
+    properties: list[str] = field(default_factory=list)
+    """For a behaviour finding: every property that failed, the one `part` names first."""
 
 
 @dataclass
@@ -115,8 +119,7 @@ class Plot:
     A value that is missing, of the wrong shape or not finite is None: drawn as a gap, never invented.
     """
 
-    kind: str
-    """`curve` (y over x, one line each) or `bars` (one row per value, expected and got side by side)."""
+    kind: PlotKind
     labels: list[str]
     x: list[float]
     expected: list[float | None]

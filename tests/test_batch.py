@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import discover, in_shard, parse_shard
+from grader.class_folder import discover, in_shard, parse_shard
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from helpers import copy_reference, grade_here

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader import batch_run
-from grader.batch import Entry, student_id
+from grader.class_folder import Entry, student_id
 from grader.batch_run import ClassOptions, grade_class, run_batch
 from grader.gradebook import Gradebook
 from grader.grading import BatchItem, Grader

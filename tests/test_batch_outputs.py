@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import discover
+from grader.class_folder import discover
 from grader.render.grades_csv import csv_cell
 from grader.render.safe import terminal_text
 from tests.test_batch import grade, read_grades, reference_student

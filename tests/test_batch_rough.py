@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from grader import fingerprint
-from grader.batch import discover
+from grader.class_folder import discover
 from grader.batch_run import run_batch
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
@@ -89,7 +89,7 @@ def test_a_rerun_with_other_settings_grades_again(small_class, tmp_path, option)
 
 
 @pytest.mark.parametrize("part", ["locales/ko.toml", "locales/en/batch.toml", "templates/report.html.j2",
-                                  "catalog/mistake_models.py", "compare.py"])
+                                  "courses/nn/mistake_models.py", "compare.py"])
 def test_the_settings_fingerprint_covers_the_graders_own_files(tmp_path, monkeypatch, part):
     copy = tmp_path / "grader"
     shutil.copytree(fingerprint.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
@@ -106,15 +106,21 @@ def test_the_settings_fingerprint_covers_the_graders_own_files(tmp_path, monkeyp
 
 
 def test_the_catalog_fingerprint_covers_the_mistake_models_and_the_extra_catalog(tmp_path, monkeypatch):
+    import dataclasses
+
+    from grader.catalog import load_catalog
+
+    catalog = load_catalog()
     models = tmp_path / "mistake_models.py"
-    models.write_text(fingerprint.MISTAKE_MODELS.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(fingerprint, "MISTAKE_MODELS", models)
-    before = fingerprint.catalog_fingerprint()
+    models.write_text(catalog.files.mistake_models.read_text(encoding="utf-8"), encoding="utf-8")
+    copied = dataclasses.replace(catalog, files=dataclasses.replace(catalog.files, mistake_models=models))
+    before = fingerprint.catalog_fingerprint(copied)
+    assert before == fingerprint.catalog_fingerprint(catalog)  # by name and content, not by folder
     models.write_text(models.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    assert fingerprint.catalog_fingerprint() != before
+    assert fingerprint.catalog_fingerprint(copied) != before
     extra = tmp_path / "extra.toml"
     extra.write_text(EXTRA, encoding="utf-8")
-    assert fingerprint.catalog_fingerprint(extra) != fingerprint.catalog_fingerprint()
+    assert fingerprint.catalog_fingerprint(load_catalog(extra=extra)) != fingerprint.catalog_fingerprint(catalog)
     assert fingerprint.settings_fingerprint("en", "auto", Limits()) != fingerprint.settings_fingerprint(
         "en", "process", Limits())
 

@@ -6,9 +6,10 @@ import pytest
 
 from conftest import ROOT
 from grader.catalog import load_catalog
-from grader.catalog import mistake_models
+from grader.catalog.solutions import mistake_models_module
 
 CATALOG = load_catalog()
+mistake_models = mistake_models_module(CATALOG.files.mistake_models)
 CONTRACT_MISTAKES = {
     "sigmoid-sign", "sigmoid-nan-extreme", "sigmoid-grad-missing-factor", "tanh-overflow", "relu-wrong-negative",
     "step-at-zero", "numpy-removed-alias", "leaky-alpha-ignored", "softmax-overflow", "softmax-axis",
@@ -154,7 +155,7 @@ def test_case_weights_split_the_points(tmp_path):
 
 
 @pytest.mark.parametrize("broken, words", [
-    ("[[exercises]]\nid = 'x'\n", "`module` is missing"),
+    ("schema = 'grade-catalog/1'\n[[exercises]]\nid = 'x'\n", "`module` is missing"),
     ("[[exercises]\n", "catalog"),
     (SMALL_CATALOG.replace('ko = "렐루"', 'ko = ""'), "both languages"),
 ])
@@ -164,3 +165,19 @@ def test_a_malformed_catalog_names_what_is_wrong(tmp_path, broken, words):
     (tmp_path / "catalog.toml").write_text(broken, encoding="utf-8")
     with pytest.raises(CatalogError, match=re.escape(words) if words != "catalog" else "catalog.toml"):
         load_catalog(tmp_path / "catalog.toml")
+
+
+@pytest.mark.parametrize("first_line", ['schema = "grade-catalog/2"', "", 'schema = 1'])
+def test_a_catalog_of_another_schema_version_is_refused_in_one_line(tmp_path, first_line):
+    from grader.errors import GradeError
+    from grader.i18n import Messages
+
+    (tmp_path / "catalog.toml").write_text(SMALL_CATALOG.replace('schema = "grade-catalog/1"', first_line),
+                                           encoding="utf-8")
+    with pytest.raises(GradeError) as raised:
+        load_catalog(tmp_path / "catalog.toml")
+    assert raised.value.key == "course.catalog-schema"
+    for lang in ("en", "ko"):
+        line = Messages(lang).t(raised.value.key, **raised.value.params)
+        assert "\n" not in line and "grade-catalog/1" in line and str(tmp_path / "catalog.toml") in line
+

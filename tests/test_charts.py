@@ -1,4 +1,4 @@
-"""grader/render/charts.py on its own: where curves and bars land, and gaps where a value is missing or not finite.
+"""grader/render/charts.py and chart_data.py alone: where curves and bars land, gaps where a value is missing.
 
 The plotting area of a curve chart is x 44..508, y 12..232 (SVG y grows downwards); a bar chart's bars run
 over x 210..460. The value range is the reference's widened by 8 % of its span on each side, so for a reference
@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from grader.render.charts import BarChart, BarRow, CurveChart, Tick, bar_chart, chart, curve_chart, nice_ticks, \
-    plot_values
+from grader.render.chart_data import plot_values
+from grader.render.charts import BarChart, BarRow, CurveChart, Tick, bar_chart, chart, curve_chart, nice_ticks
 from grader.results import Plot
 from grader.runner.job import CallOutcome
 

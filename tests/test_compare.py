@@ -178,8 +178,6 @@ def test_a_complex_value_off_by_its_imaginary_part_is_a_wrong_value():
     assert (finding.kind, finding.count, finding.size, finding.worst.index) == ("values", 1, 2, [1])
 
 
-@pytest.mark.xfail(strict=True, reason="_element drops the imaginary part before measuring the difference, "
-                                       "so the worst element reads 'off by 0' (reported to the lead)")
 def test_the_worst_complex_element_reports_the_modulus_of_its_difference():
     finding = compare(np.array([1.0]), np.array([1.0 + 1j]), RTOL, ATOL)
     assert finding.worst.abs_error == 1.0

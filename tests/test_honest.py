@@ -112,7 +112,7 @@ def test_without_aliases_a_missing_function_names_the_closest_ones(tmp_path):
 
 
 def test_aliases_are_checked_when_the_catalog_is_read(tmp_path):
-    text = (HONEST.parent.parent.parent / "grader" / "catalog" / "exercises.toml").read_text(encoding="utf-8")
+    text = (HONEST.parent.parent.parent / "grader" / "courses" / "nn" / "exercises.toml").read_text(encoding="utf-8")
     clash = tmp_path / "clash.toml"
     clash.write_text(text.replace('aliases = ["ReLU",', 'aliases = ["sigmoid", "ReLU",', 1), encoding="utf-8")
     with pytest.raises(CatalogError, match="alias 'sigmoid' of relu"):

@@ -63,7 +63,7 @@ def every_output(result, folder: Path) -> str:
     return result.to_json() + "".join(p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()))
 
 
-REFERENCE_UNITS = ["activations.py", "backprop.py", "losses.py", "network.py", "perceptron.py"]
+REFERENCE_UNITS = sorted(path.name for path in (Path(__file__).resolve().parent.parent / "reference").glob("[!_]*.py"))
 
 
 # --- links to another student's files -------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from conftest import ROOT
-from grader.batch import gradescope_results
+from grader.render.student_files import gradescope_results
 from grader.catalog import load_catalog
 from grader.grading import Grader
 from grader.render.reports import write_reports

@@ -27,7 +27,7 @@ CLASS_ZIP_MEMBERS = 50_000
 @dataclass
 class ClassInput:
     folder: Path
-    """A class folder for `grader.batch.discover`: one entry per student, named by student id."""
+    """A class folder for `grader.class_folder.discover`: one entry per student, named by student id."""
     layout: str
     linking: Linking | None = None
     skipped: list[str] = field(default_factory=list)

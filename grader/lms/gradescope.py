@@ -121,6 +121,23 @@ exec ${{GRADE_COMMAND:-/autograder/venv/bin/grade}} submit --gradescope --lang {
 """
 
 
+def autograde(grade, messages: Messages) -> tuple[Path, str | None]:
+    """`grade submit --gradescope`: /autograder/submission graded by `grade(path)` into results.json, always,
+    even for an upload that cannot be read (a zero, and why). Returns (results.json, None) or (results.json, why)."""
+    import time
+
+    from grader.errors import GradeError
+
+    root = autograder_root()
+    started = time.monotonic()
+    try:
+        result = grade(submission_path(root))
+    except GradeError as error:
+        reason = messages.t(error.key, **error.params)
+        return write_results(root, unreadable_json(reason, time.monotonic() - started)), reason
+    return write_results(root, results_json(result, time.monotonic() - started)), None
+
+
 def build_zip(out: Path, wheel: Path, lang: str, catalog: Path | None = None) -> Path:
     """The autograder zip: setup.sh, run_autograder (executable), the grade wheel and the course's catalog."""
     out = Path(out)

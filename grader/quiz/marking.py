@@ -15,6 +15,7 @@ from pathlib import Path
 
 from grader.errors import GradeError
 from grader.i18n import Messages
+from grader.quiz.kinds import QuestionRow, QuestionStatus, QuestionType
 from grader.quiz.sheet import Sheet, SheetQuestion, show_number
 
 MAX_ANSWERS_BYTES = 256 * 1024
@@ -33,8 +34,7 @@ class Answers:
 class QuestionResult:
     id: str
     number: int
-    status: str
-    """correct, partial, wrong, unanswered or invalid (an answer of the wrong type)."""
+    status: QuestionStatus
     score: float
     max_score: float
     prompt: str = ""
@@ -43,6 +43,11 @@ class QuestionResult:
     explanation: str = ""
     problem: str = ""
     """Why an answer could not be read, in the report's language."""
+
+    @property
+    def shows_answer(self) -> bool:
+        """Whether a report shows the right answer and why: for a question graded and not answered right."""
+        return self.status not in (QuestionStatus.CORRECT, QuestionStatus.NOT_GRADED)
 
 
 @dataclass
@@ -54,6 +59,9 @@ class QuizResult:
     questions: list[QuestionResult]
     ignored: list[str] = field(default_factory=list)
     """Question ids in the answers file that this quiz does not have."""
+    problem: str = ""
+    """Why the answers file was not graded (unreadable, or for another quiz), in the report's language; every
+    question is then not graded, for no points."""
 
     @property
     def score(self) -> float:
@@ -71,9 +79,20 @@ class QuizResult:
 
     def to_json(self) -> str:
         data = self.summary()
-        data.update(title=self.title, lang=self.lang, ignored=self.ignored,
+        data.update(title=self.title, lang=self.lang, ignored=self.ignored, problem=self.problem,
                     questions=[asdict(q) for q in self.questions])
         return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def rows(self) -> tuple[QuestionRow, ...]:
+        """The questions as the gradebook keeps them."""
+        return tuple(QuestionRow(q.id, q.status, q.score, q.max_score) for q in self.questions)
+
+
+def not_graded(sheet: Sheet, problem: str, lang: str) -> QuizResult:
+    """The result of an answers file that cannot be graded for this sheet's quiz: no points, and why."""
+    questions = [QuestionResult(item.question.id, item.number, QuestionStatus.NOT_GRADED, 0.0, item.question.points,
+                                prompt=item.prompt(lang)) for item in sheet.questions]
+    return QuizResult(sheet.student, sheet.quiz.id, sheet.quiz.title(lang), lang, questions, problem=problem)
 
 
 def read_answers(path: Path) -> Answers:
@@ -100,113 +119,88 @@ def parse_answers(data: bytes, path: Path | str) -> Answers:
 
 
 def grade_answers(sheet: Sheet, answers: Answers, lang: str) -> QuizResult:
+    """Every question of the sheet marked; a sheet from a bank without answers (a student kit) is refused."""
+    if not sheet.has_answers:
+        raise GradeError("quiz.marked-by-instructor", quiz=sheet.quiz.id)
     messages = Messages(lang)
     results = [_grade_one(q, answers.answers.get(q.question.id), messages) for q in sheet.questions]
     ignored = sorted(key for key in answers.answers if sheet.question(key) is None)
     return QuizResult(sheet.student, sheet.quiz.id, sheet.quiz.title(lang), lang, results, ignored)
 
 
-class _Invalid(ValueError):
-    pass
+class Invalid(ValueError):
+    """An answer of the wrong type; its argument names the expected type (a key under quiz.invalid-)."""
 
 
 def _grade_one(item: SheetQuestion, given: object, messages: Messages) -> QuestionResult:
     question = item.question
-    result = QuestionResult(question.id, item.number, "unanswered", 0.0, question.points, prompt=item.prompt(messages.lang),
+    result = QuestionResult(question.id, item.number, QuestionStatus.UNANSWERED, 0.0, question.points,
+                            prompt=item.prompt(messages.lang),
                             expected=show_answer(item.answer), explanation=item.explanation(messages.lang))
     if given is None:
         return result
     result.given = _printable(given)
     try:
         share = _share(item, given)
-    except _Invalid as problem:
-        result.status, result.problem = "invalid", messages.t(f"quiz.invalid-{problem}")
+    except Invalid as problem:
+        result.status, result.problem = QuestionStatus.INVALID, messages.t(f"quiz.invalid-{problem}")
         return result
     result.score = round(question.points * share, 2)
-    result.status = "correct" if share == 1 else "partial" if share > 0 else "wrong"
+    result.status = (QuestionStatus.CORRECT if share == 1 else QuestionStatus.PARTIAL if share > 0
+                     else QuestionStatus.WRONG)
     return result
 
 
 def _share(item: SheetQuestion, given: object) -> float:
-    """The fraction of the points earned; raises _Invalid (naming the expected type) for a wrong type."""
+    """The fraction of the points earned; raises Invalid (naming the expected type) for a wrong type."""
     kind = item.question.type
-    if kind == "single":
+    if kind == QuestionType.SINGLE:
         if not isinstance(given, str) or given.strip().upper() not in {letter for letter, _ in item.choices}:
-            raise _Invalid("letter")
+            raise Invalid("letter")
         return float(given.strip().upper() == item.answer)
-    if kind == "multiple":
-        picks = _letters(given, {letter for letter, _ in item.choices})
+    if kind == QuestionType.MULTIPLE:
+        picks = read_letters(given, {letter for letter, _ in item.choices})
         right = set(item.answer)
         return max(0.0, (len(picks & right) - len(picks - right)) / len(right))
-    if kind == "truefalse":
-        return float(_truth(given) == item.answer)
-    value = _number(given)
+    if kind == QuestionType.TRUEFALSE:
+        return float(read_truth(given) == item.answer)
+    value = read_number(given)
     expected = float(item.answer)
     tolerance = item.question.abs_tolerance + item.question.rel_tolerance * abs(expected)
     return float(abs(value - expected) <= tolerance + 1e-12)
 
 
-# The Korean 2-beolsik layout: with the Korean input on, the key for A types ㅁ. Letters and true/false
-# typed that way are read as the Latin letters on the same keys (shifted jamo too: ㅃ is Q).
-DUBEOLSIK = str.maketrans({
-    "ㅂ": "Q", "ㅈ": "W", "ㄷ": "E", "ㄱ": "R", "ㅅ": "T", "ㅛ": "Y", "ㅕ": "U", "ㅑ": "I", "ㅐ": "O", "ㅔ": "P",
-    "ㅁ": "A", "ㄴ": "S", "ㅇ": "D", "ㄹ": "F", "ㅎ": "G", "ㅗ": "H", "ㅓ": "J", "ㅏ": "K", "ㅣ": "L",
-    "ㅋ": "Z", "ㅌ": "X", "ㅊ": "C", "ㅍ": "V", "ㅠ": "B", "ㅜ": "N", "ㅡ": "M",
-    "ㅃ": "Q", "ㅉ": "W", "ㄸ": "E", "ㄲ": "R", "ㅆ": "T", "ㅒ": "O", "ㅖ": "P",
-})
-
-
-def parse_typed_answer(item: SheetQuestion, text: str) -> object:
-    """What a student typed in the terminal, as the answers file keeps it; raises ValueError(problem key)."""
-    kind = item.question.type
-    if kind in ("single", "multiple") or (kind == "truefalse" and text.strip().lower() not in TRUE_WORDS | FALSE_WORDS):
-        text = text.translate(DUBEOLSIK)
-    letters = {letter for letter, _ in item.choices}
-    try:
-        if kind == "single":
-            if text.strip().upper() not in letters:
-                raise _Invalid("letter")
-            return text.strip().upper()
-        if kind == "multiple":
-            return sorted(_letters(text, letters))
-        if kind == "truefalse":
-            return _truth(text)
-        return _number(text)
-    except _Invalid as problem:
-        raise ValueError(f"quiz.invalid-{problem}") from None
-
-
-def _letters(given: object, allowed: set[str]) -> set[str]:
+def read_letters(given: object, allowed: set[str]) -> set[str]:
     if isinstance(given, str):
         parts = given.replace(",", " ").split()
         parts = parts if len(parts) > 1 else list(given.strip())
     elif isinstance(given, list) and all(isinstance(item, str) for item in given):
         parts = given
     else:
-        raise _Invalid("letters")
+        raise Invalid("letters")
     picks = {part.strip().upper() for part in parts if part.strip()}
     if not picks or not picks <= allowed:
-        raise _Invalid("letters")
+        raise Invalid("letters")
     return picks
 
 
-def _truth(given: object) -> bool:
+def read_truth(given: object) -> bool:
     if isinstance(given, bool):
         return given
     if isinstance(given, str) and given.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return given.strip().lower() in TRUE_WORDS
-    raise _Invalid("truth")
+    raise Invalid("truth")
 
 
-def _number(given: object) -> float:
+def read_number(given: object) -> float:
     if isinstance(given, bool):
-        raise _Invalid("number")
+        raise Invalid("number")
     try:
         value = float(given.strip()) if isinstance(given, str) else float(given)
     except (TypeError, ValueError):
-        raise _Invalid("number") from None
+        raise Invalid("number") from None
     if not math.isfinite(value):
-        raise _Invalid("number")
+        raise Invalid("number")
     return value
 
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from typing import Any
-
-import numpy as np
-
+from grader.kinds import PlotKind
 from grader.results import Plot
 
 WIDTH, HEIGHT = 520, 260
@@ -69,7 +66,7 @@ class BarChart:
 def chart(plot: Plot | None, rtol: float = 1e-5, atol: float = 1e-8) -> CurveChart | BarChart | None:
     if plot is None or not plot.expected:
         return None
-    return curve_chart(plot) if plot.kind == "curve" else bar_chart(plot, rtol, atol)
+    return curve_chart(plot) if plot.kind == PlotKind.CURVE else bar_chart(plot, rtol, atol)
 
 
 def _finite(values) -> list[float]:
@@ -158,45 +155,3 @@ def bar_chart(plot: Plot, rtol: float, atol: float) -> BarChart:
                            got_text=_label(got) if got is not None else "—", close=close))
     return BarChart(width=WIDTH, height=16 + len(rows) * ROW, label_width=LABEL_WIDTH, zero_x=sx(0.0), rows=rows,
                     more=max(0, len(plot.expected) - MAX_ROWS))
-
-
-def plot_values(exercise, prepared, outcomes, lang: str) -> Plot | None:
-    """The values of an exercise's cases marked `plot` (a catalog Exercise, its PreparedExercise and the
-    CallOutcomes): the student's where they line up with the reference's."""
-    if exercise.plot is None:
-        return None
-    labels: list[str] = []
-    x: list[float] = []
-    expected: list[float | None] = []
-    got: list[float | None] = []
-    for case, outcome in zip(prepared.cases, outcomes):
-        if not case.case.plot:
-            continue
-        want = _elements(case.expected, exercise.returns)
-        have = _elements(outcome.value, exercise.returns) if outcome.status == "returned" else []
-        have_values = [v for _, v in have] if [n for n, _ in have] == [n for n, _ in want] else [None] * len(want)
-        if exercise.plot == "curve":
-            x += [v for _, v in _elements(case.inputs[0], ())]
-        else:
-            title = case.case.name(lang)
-            labels += [title if len(want) == 1 else f"{name}" for name, _ in want]
-        expected += [v for _, v in want]
-        got += have_values
-    if exercise.plot == "curve" and len(x) != len(expected):
-        return None
-    return Plot(exercise.plot, labels, [v if v is not None else 0.0 for v in x], expected, got)
-
-
-def _elements(value: Any, parts: tuple[str, ...]) -> list[tuple[str, float | None]]:
-    """(label, number) for every element of a number, an array or a tuple of them; None if not finite."""
-    if isinstance(value, tuple):
-        named = [(parts[i] if i < len(parts) else f"[{i}]", item) for i, item in enumerate(value)]
-        return [(f"{name}{label}", number) for name, item in named for label, number in _elements(item, ())]
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return []
-    if array.ndim == 0:
-        return [("", float(array) if np.isfinite(array) else None)]
-    return [(str(list(index)) if array.ndim > 1 else f"[{index[0]}]", float(number) if np.isfinite(number) else None)
-            for index, number in np.ndenumerate(array)]

@@ -9,6 +9,7 @@ from rich.text import Text
 from grader.catalog import Catalog, Exercise
 from grader.feedback import labelled
 from grader.i18n import Messages
+from grader.quiz.kinds import QuestionStatus
 from grader.render.progress import batch_progress  # noqa: F401 - moved there, still importable from here
 from grader.results import ExerciseResult, Status, SubmissionResult
 
@@ -172,7 +173,8 @@ def progress_table(rows, messages: Messages) -> Table:
     return table
 
 
-QUIZ_STYLES = {"correct": "green", "partial": "yellow", "wrong": "red", "unanswered": "dim", "invalid": "red"}
+QUIZ_STYLES = {QuestionStatus.CORRECT: "green", QuestionStatus.PARTIAL: "yellow", QuestionStatus.WRONG: "red",
+               QuestionStatus.UNANSWERED: "dim", QuestionStatus.INVALID: "red", QuestionStatus.NOT_GRADED: "dim"}
 
 
 def quiz_table(result, messages: Messages) -> Group:
@@ -187,10 +189,12 @@ def quiz_table(result, messages: Messages) -> Group:
     for q in result.questions:
         table.add_row(str(q.number), q.id, Text(messages.t(f"quiz.status-{q.status}"), style=QUIZ_STYLES[q.status]),
                       f"{_score(q.score)} / {_score(q.max_score)}")
-        if q.status != "correct":
+        if q.status != QuestionStatus.CORRECT and not result.problem:
             given = (q.given or "—") + (f" ({q.problem})" if q.problem else "")
             notes.append(Text.assemble((f"{q.number}. {q.id}", "bold"), f"  {messages.t('quiz.your-answer')}: {given}"
                                        f" · {messages.t('quiz.right-answer')}: {q.expected}\n   {q.explanation}"))
+    if result.problem:
+        notes.append(Text(result.problem, style="red"))
     if result.ignored:
         notes.append(Text(messages.t("quiz.ignored", ids=", ".join(result.ignored)), style="yellow"))
     return Group(table, *notes)

@@ -1,28 +1,18 @@
-"""Grading a whole class: find the students, grade what changed, keep every attempt, export grades.
+"""A class folder: its students, one entry each, and the shard of the class a machine grades.
 
 A class folder's entries are its students: a folder, a `.py`, an `.ipynb` or a `.zip` each, named
-after the student. Each student's reports are written, then the attempt is stored in the gradebook,
-so a batch stopped at any moment is finished by running it again: what was graded and has not
-changed since is kept, the rest is graded.
+after the student. Grading them is grader.batch_run's job.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from grader.errors import GradeError
-from grader.gradebook import QuizRow
-from grader.i18n import Messages
 from grader.submission import SUBMISSION_SUFFIXES
-
-if TYPE_CHECKING:  # the quiz modules load NumPy, the reports Jinja: not imported for a class where nothing changed
-    from grader.results import SubmissionResult
-    from grader.quiz.bank import Bank
-    from grader.quiz.marking import QuizResult
 
 IGNORED_NAMES = {"__MACOSX", "__pycache__", "Thumbs.db", "desktop.ini"}
 
@@ -107,60 +97,3 @@ def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
         return True
     k, n = shard
     return int(hashlib.sha256(student.encode("utf-8")).hexdigest(), 16) % n == k - 1
-
-
-def gradescope_results(result: SubmissionResult, quiz: QuizResult | None = None) -> dict:
-    """Gradescope's autograder results format: one test per exercise, and one for the quiz if any."""
-    t = Messages(result.lang).t
-    tests = []
-    for number, exercise in enumerate(result.exercises, start=1):
-        lines = [f"{case.title}: {t(f'status.{case.status}')}" + (f" — {case.message}" if case.message else "")
-                 for case in exercise.cases]
-        lines += [f"{note.name}: {note.hint}" for note in exercise.diagnoses]
-        tests.append({
-            "name": f"{exercise.title} ({exercise.id})",
-            "number": str(number),
-            "score": exercise.score,
-            "max_score": exercise.max_score,
-            "status": "passed" if exercise.status == "passed" else "failed",
-            "output": "\n".join(lines),
-            "visibility": "visible",
-        })
-    if quiz is not None:
-        tests.append({
-            "name": f"{quiz.title} ({quiz.quiz})", "number": str(len(tests) + 1), "score": quiz.score,
-            "max_score": quiz.max_score, "status": "passed" if quiz.score == quiz.max_score else "failed",
-            "output": "\n".join(f"{q.number}. {q.id}: {t(f'quiz.status-{q.status}')}" for q in quiz.questions),
-            "visibility": "visible",
-        })
-    score = round(sum(test["score"] for test in tests), 2)
-    return {"score": score, "max_score": round(sum(test["max_score"] for test in tests), 2), "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": tests}
-
-
-def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | None = None,
-                  results_json: str | None = None) -> None:
-    """A student's report.html, report.md, results.json and gradescope.json (which counts the quiz too).
-
-    `results_json` is the result already serialised (a batch serialises once, for the file and the gradebook).
-    """
-    from grader.render.reports import write_atomically, write_reports
-
-    write_reports(result, folder, results_json)
-    write_atomically(folder / "gradescope.json",
-                     json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))
-
-
-def grade_quiz(student: str, answers: tuple[str, bytes], bank: Bank, lang: str) -> tuple[QuizResult | None, QuizRow]:
-    """A student's answers file graded against their own sheet (built from the batch's student id)."""
-    from grader.quiz.marking import grade_answers, parse_answers
-    from grader.quiz.sheet import build_sheet
-
-    name, data = answers
-    try:
-        parsed = parse_answers(data, name)
-        result = grade_answers(build_sheet(bank, parsed.quiz, student), parsed, lang)
-    except GradeError as error:
-        return None, QuizRow("", 0.0, 0.0, Messages(lang).t(error.key, **error.params))
-    return result, QuizRow(result.quiz, result.score, result.max_score, None,
-                           tuple((q.id, q.status, q.score, q.max_score) for q in result.questions))
