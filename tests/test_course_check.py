@@ -1,8 +1,6 @@
 """`grade course new` and `grade course check`: a new pack of either kind passes; each way of breaking a
 pack gives its own problem line and exit 1; a pack's reference is out of reach of student code."""
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,13 +8,13 @@ import pytest
 from grader.course import load_course
 from grader.course.new import TEMPLATE
 from grader.errors import GradeError
+from helpers import grade_here
 
 pytestmark = pytest.mark.slow  # grades the pack's reference, stubs and models with workers
 
 
-def grade_cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+def grade_cli(*args):
+    return grade_here(*args)
 
 
 def edit(folder: Path, name: str, old: str, new: str) -> None:
