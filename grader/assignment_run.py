@@ -31,7 +31,8 @@ def choose(course: Path | None = None, assignment: str | None = None, extra: Pat
     assignment is the user's error, naming the ones there are, before anything runs."""
     loaded = load_course(course)
     chosen = loaded.assignment(assignment)
-    return Chosen(loaded, chosen, loaded.catalog(extra))
+    catalog = loaded.catalog(extra)  # graded by default: the first assignment's; here every exercise, as documented
+    return Chosen(loaded, chosen, replace(catalog, exercises=catalog.all_exercises))
 
 
 def make_grader(catalog: Catalog, isolation: str = "auto", limits=None, warm=None):
