@@ -102,10 +102,10 @@ def submit(
 @command("list")
 def list_exercises(lang: LangOption = None, course: CourseOption = None) -> None:
     """List the exercises in teaching order, with their points."""
-    from grader.course import load_course
+    from grader.assignment_run import choose
     from grader.render.terminal import exercise_list
 
-    show([exercise_list(load_course(course).catalog(), Messages(lang))])
+    show([exercise_list(choose(course).catalog, Messages(lang))])  # every assignment's exercises
 
 
 @command()
