@@ -251,3 +251,14 @@ def test_what_the_worker_could_not_carry_fails_a_property_and_never_the_grader()
     assert _judge(check, (W1, b1, W2, b2, [[0.3], [0.2, 0.1], 0.01])).part == "history-type"
     assert _judge(check, (W1, "b1", W2, b2, [0.3, 0.2, 0.01])).part == "forward"
     assert _judge(check, (W1, b1, W2, b2, [0.3, 0.2, 1e400])).part == "history-finite"
+
+
+def test_the_further_calls_run_in_the_bubblewrap_sandbox_too():
+    """The repeat and the changed-lr call are ordinary calls of the plan: same sandbox, same limits."""
+    grader = Grader(catalog=load_course().catalog(assignment="nn-2"), isolation="bwrap",
+                    limits=Limits(call_seconds=5.0, load_seconds=3.0))
+    assert grader.launcher.isolation == "bwrap"
+    for fixture, mistakes in (("lr-ignored.py", ["training-lr-ignored"]), ("correct-another-init.py", [])):
+        with open_submission(TRAINING / fixture) as submission:
+            result = grader.grade(submission)
+        assert result.isolation == "bwrap" and result.exercises[0].mistakes == mistakes
