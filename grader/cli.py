@@ -102,10 +102,10 @@ def submit(
 @command("list")
 def list_exercises(lang: LangOption = None, course: CourseOption = None) -> None:
     """List the exercises in teaching order, with their points."""
-    from grader.assignment_run import choose
+    from grader.course import load_course
     from grader.render.terminal import exercise_list
 
-    show([exercise_list(choose(course).catalog, Messages(lang))])  # every assignment's exercises
+    show([exercise_list(load_course(course).catalog().whole(), Messages(lang))])
 
 
 @command()
@@ -176,7 +176,7 @@ def progress(lang: LangOption = None, json_output: ProgressJson = False,
 
     chosen = choose(course, assignment)
     with PracticeLog() as log:  # the whole course, unless an assignment is named
-        rows = log.summary(chosen.assigned if assignment else chosen.catalog, lang)
+        rows = log.summary(chosen.assigned if assignment else chosen.catalog.whole(), lang)
     from grader.render.terminal import progress_table
 
     show([progress_json(rows)] if json_output else [progress_table(rows, Messages(lang))])
