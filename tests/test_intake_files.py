@@ -6,7 +6,6 @@ Sizes are made with sparse files, which take no disk space.
 """
 import json
 import os
-import shutil
 import socket
 import stat
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 from conftest import ROOT
 from grader.intake import MAX_DEPTH, MAX_FILES, MAX_NOTEBOOK_BYTES, MAX_SOURCE_BYTES, MAX_SUBMISSION_BYTES, MAX_UNITS
 from grader.render.reports import write_reports
+from helpers import copy_reference as reference_folder
 
 PROBE = r"""
 import json, resource, sys
@@ -49,14 +49,6 @@ def probe(path: Path, follow: bool = True) -> dict:
                          text=True, timeout=30, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout)
-
-
-def reference_folder(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for source in (ROOT / "reference").glob("*.py"):
-        if source.name != "__init__.py":
-            shutil.copy(source, target / source.name)
-    return target
 
 
 def sparse(path: Path, size: int) -> Path:

@@ -6,9 +6,6 @@ no explanation, and lists the choices in an order that does not give the right o
 right choice first); with it a sheet renders and a quiz is taken, the key is refused and a taken quiz is left
 to the instructor.
 """
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from grader.quiz.marking import answers_toml, grade_answers, parse_answers, show
 from grader.quiz.sheet import build_sheet
 from grader.quiz.take import take_quiz
 from grader.render.quiz import render_sheet
+from helpers import grade_here
 
 FULL = load_bank()
 STUDENTS = ("2024001", "김민준", "a b")
@@ -141,9 +139,7 @@ def test_the_quiz_commands_with_a_student_kit(tmp_path):
     assert tomllib.loads((student_kit / "quiz.toml").read_text(encoding="utf-8"))["has_answers"] is False
 
     def quiz(*args, input=None, kit=student_kit):
-        return subprocess.run([sys.executable, "-m", "grader", "quiz", *map(str, args)], capture_output=True,
-                              text=True, input=input, timeout=120,
-                              env=dict(os.environ, LANG="C.UTF-8", COLUMNS="140", GRADE_COURSE=str(kit)))
+        return grade_here("quiz", *args, input=input, env={"LANG": "C.UTF-8", "COLUMNS": "140", "GRADE_COURSE": str(kit)})
 
     sheet = quiz("sheet", "--student", "2024001", "--lang", "en", "--out", tmp_path / "sheet")
     assert sheet.returncode == 0 and "Compute σ(" in (tmp_path / "sheet.md").read_text(encoding="utf-8")
