@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from grader.cases import relative_error
-from grader.kinds import FindingKind
+from grader.kinds import Bound, FindingKind, ValueKind
 from grader.results import Finding, ValueType, WorstElement
 from grader.runner.codec import Unsupported
 
@@ -25,18 +25,18 @@ def is_number_or_array(value: Any) -> bool:
 def value_type(value: Any) -> ValueType:
     """What kind of thing a value is, for "expected X, got Y" findings."""
     if value is None:
-        return ValueType("none")
+        return ValueType(ValueKind.NONE)
     if isinstance(value, Unsupported):
-        return ValueType("unsupported", detail=value.description)
+        return ValueType(ValueKind.UNSUPPORTED, detail=value.description)
     if isinstance(value, (tuple, list)):
-        return ValueType(type(value).__name__, length=len(value))
+        return ValueType(ValueKind.LIST if isinstance(value, list) else ValueKind.TUPLE, length=len(value))
     if isinstance(value, (bool, np.bool_)):
-        return ValueType("bool")
+        return ValueType(ValueKind.BOOL)
     if isinstance(value, np.ndarray):
-        return ValueType("array", shape=list(value.shape)) if value.ndim else ValueType("number")
+        return ValueType(ValueKind.ARRAY, shape=list(value.shape)) if value.ndim else ValueType(ValueKind.NUMBER)
     if isinstance(value, (int, float, np.number)):
-        return ValueType("number")
-    return ValueType("unsupported", detail=type(value).__name__)
+        return ValueType(ValueKind.NUMBER)
+    return ValueType(ValueKind.UNSUPPORTED, detail=type(value).__name__)
 
 
 def compare(expected: Any, got: Any, rtol: float, atol: float, names: tuple[str, ...] = (),
@@ -116,7 +116,7 @@ def _compare_gradient(numerical: np.ndarray, got: Any, max_rel_error: float, par
                                                    numerical.shape))
     expected_value, got_value = numerical[index], g[index]
     worst = WorstElement(list(index), _real(expected_value), _real(got_value), _difference(got_value, expected_value),
-                         _real(errors[index]), max_rel_error, "gradient")
+                         _real(errors[index]), max_rel_error, Bound.GRADIENT)
     return Finding(FindingKind.GRADIENT, part, count=int(wrong.sum()), size=int(numerical.size), worst=worst)
 
 
@@ -127,7 +127,7 @@ def _element(e: np.ndarray, g: np.ndarray, index: tuple, rtol: float, atol: floa
     scaled = rtol * abs(expected)
     rel_error = difference / abs(expected) if expected != 0 and np.isfinite(expected) else None
     return WorstElement(list(index), expected, got, difference, rel_error, atol + scaled,
-                        "rtol" if scaled >= atol else "atol")
+                        Bound.RTOL if scaled >= atol else Bound.ATOL)
 
 
 def _difference(got, expected) -> float:

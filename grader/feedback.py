@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from grader.i18n import Messages
-from grader.kinds import FindingKind
+from grader.kinds import Bound, FindingKind, ValueKind
 from grader.results import Finding, Status, ValueType, WorstElement
 from grader.runner.codec import Unsupported
 from grader.runner.job import ErrorInfo, Output
@@ -86,11 +86,11 @@ def _short(value: float) -> str:
 
 def type_text(messages: Messages, value: ValueType) -> str:
     """"숫자 하나", "형태가 (3,)인 배열", "a tuple of 4 values", ... in the reader's language."""
-    if value.kind == "array":
+    if value.kind == ValueKind.ARRAY:
         return messages.t("type.array", shape=shape_text(value.shape))
-    if value.kind in ("tuple", "list"):
+    if value.kind in (ValueKind.TUPLE, ValueKind.LIST):
         return messages.t(f"type.{value.kind}", count=value.length)
-    if value.kind == "unsupported":
+    if value.kind == ValueKind.UNSUPPORTED:
         for pattern, key in UNSUPPORTED:
             match = pattern.match(value.detail)
             if match:
@@ -117,7 +117,8 @@ def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: fl
                           got=type_text(messages, got), expected_count=expected.length, got_count=got.length)
     if finding.kind == FindingKind.SHAPE:
         expected, got = finding.expected_type, finding.got_type
-        key = ("shape-number" if got.kind == "number" else "shape-array" if expected.kind == "number" else "shape")
+        key = ("shape-number" if got.kind == ValueKind.NUMBER else "shape-array" if expected.kind == ValueKind.NUMBER
+               else "shape")
         if key != "shape" and math.prod(expected.shape if key == "shape-number" else got.shape) == 1:
             key += "-one"  # one value either way: an axis too many or too few, not a constant or a missing sum
         return messages.t(f"finding.{key}", part=part, expected=shape_text(expected.shape), got=shape_text(got.shape))
@@ -135,7 +136,7 @@ def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: fl
 
 def tolerance_text(messages: Messages, worst: WorstElement, rtol: float, atol: float) -> str:
     """Why the difference is too large, with the error measured as the tolerance measures it."""
-    if worst.bound == "rtol" and worst.rel_error is not None:
+    if worst.bound == Bound.RTOL and worst.rel_error is not None:
         return messages.t("finding.over-rtol", rel_error=_short(worst.rel_error), rtol=f"{rtol:g}")
     return messages.t("finding.over-atol", abs_error=_short(worst.abs_error), allowed=_short(worst.allowed),
                       atol=f"{atol:g}")

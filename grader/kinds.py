@@ -27,6 +27,29 @@ VALUE_FINDINGS = frozenset({FindingKind.VALUES, FindingKind.NON_FINITE, FindingK
 """The right type and shape came back and the numbers differ: what a mistake model can explain."""
 
 
+class ValueKind(StrEnum):
+    """What kind of thing a value is, for "expected X, got Y" findings (worded as the message `type.{kind}`)."""
+
+    NONE = "none"
+    NUMBER = "number"
+    BOOL = "bool"
+    ARRAY = "array"
+    TUPLE = "tuple"
+    LIST = "list"
+    UNSUPPORTED = "unsupported"
+    """Something the worker could not send as a value (its description says what)."""
+
+
+class Bound(StrEnum):
+    """Which limit a worst element broke."""
+
+    RTOL = "rtol"
+    """rtol·|expected| is most of the allowance."""
+    ATOL = "atol"
+    GRADIENT = "gradient"
+    """The largest relative error of a gradient checked numerically."""
+
+
 class PlotKind(StrEnum):
     """How a report draws an exercise's cases marked `plot` (the catalog's `plot`)."""
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from grader.kinds import FindingKind, PlotKind
+from grader.kinds import Bound, FindingKind, PlotKind, ValueKind
 from grader.runner.job import ErrorInfo
 
 SCHEMA = "grade-results/1"
@@ -29,8 +29,7 @@ class Status(StrEnum):
 class ValueType:
     """What kind of thing a value is, as data: the report words it in the reader's language."""
 
-    kind: str
-    """none, number, bool, array, tuple, list or unsupported."""
+    kind: ValueKind
     shape: list[int] = field(default_factory=list)
     """An array's shape."""
     length: int = 0
@@ -55,8 +54,9 @@ class WorstElement:
     allowed: float
     """The largest difference the tolerance allows here (atol + rtol·|expected|), or for a gradient the
     largest relative error."""
-    bound: str = "rtol"
-    """The bound that failed: `rtol` when rtol·|expected| is most of the allowance, else `atol`."""
+    bound: Bound = Bound.RTOL
+    """The bound that failed: `rtol` when rtol·|expected| is most of the allowance, else `atol`; `gradient` for
+    a gradient checked numerically."""
 
 
 @dataclass

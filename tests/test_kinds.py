@@ -2,9 +2,13 @@
 results.json and the catalog read as before, and every kind the catalog accepts has its code."""
 import json
 
+import numpy as np
+
 from grader import detectors
 from grader.catalog import DETECTORS, PLOT_KINDS, load_catalog
-from grader.kinds import VALUE_FINDINGS, Detector, FindingKind, PlotKind
+from grader.compare import compare, value_type
+from grader.i18n import Messages
+from grader.kinds import VALUE_FINDINGS, Bound, Detector, FindingKind, PlotKind, ValueKind
 from grader.results import (CaseResult, ExerciseResult, Finding, Plot, Status, SubmissionResult, WorstElement)
 
 
@@ -40,3 +44,18 @@ def test_every_detector_the_catalog_accepts_has_code_and_the_catalog_reads_kinds
     assert detected and all(type(d) is Detector for d in detected)
     plotted = [e.plot for e in catalog.exercises if e.plot is not None]
     assert {PlotKind.CURVE, PlotKind.BARS} <= set(plotted) and all(type(p) is PlotKind for p in plotted)
+
+
+def test_value_kinds_and_bounds_serialise_as_before_and_each_kind_is_worded():
+    assert [value_type(v).kind for v in (None, 2.0, True, np.zeros(3), (1, 2), [1], object())] == [
+        "none", "number", "bool", "array", "tuple", "list", "unsupported"]
+    assert all(type(value_type(v).kind) is ValueKind for v in (None, (1,), [1]))
+    for lang in ("en", "ko"):
+        assert all(Messages(lang).has(f"type.{kind}") for kind in ValueKind)
+    finding = compare(np.array([1.0, 2.0]), np.array([1.0, 3.0]), 1e-5, 1e-8)
+    assert finding.worst.bound is Bound.RTOL
+    data = json.loads(SubmissionResult("ann", "process", [ExerciseResult("relu", Status.FAILED, 0.0, 1.0, [], [
+        CaseResult("small", Status.FAILED, "", finding=finding)])]).to_json())
+    assert data["exercises"][0]["cases"][0]["finding"]["worst"]["bound"] == "rtol"
+    shape = compare(np.zeros(3), 1.0, 1e-5, 1e-8)
+    assert (shape.kind, shape.expected_type.kind, shape.got_type.kind) == ("shape", "array", "number")
