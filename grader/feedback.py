@@ -105,6 +105,8 @@ def finding_message(messages: Messages, finding: Finding, rtol: float, atol: flo
 
 
 def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: float) -> str:
+    if finding.kind == FindingKind.BEHAVIOUR:  # a property of a behaviour check (grader/behaviour.py)
+        return messages.t(f"behaviour.{finding.part}", **finding.facts)
     mutated = finding.kind == FindingKind.MUTATED
     part = messages.t("finding.part", part=finding.part) if finding.part and not mutated else ""
     if mutated:

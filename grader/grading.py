@@ -5,8 +5,10 @@ prepares each exercise's inputs and expected values once and reuses them for eve
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
+from grader.behaviour import is_behaviour, judge
 from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
@@ -58,6 +61,8 @@ class Grader:
     """A launcher being made in the background (see grader.runner.launch.start_launcher)."""
     _prepared: dict[str, PreparedExercise] = field(default_factory=dict, repr=False)
     _launcher: Any = field(default=None, repr=False)
+    _running: Any = field(default=None, repr=False)
+    """In a batch, a semaphore of `jobs` slots: at most that many submissions run in workers at once."""
 
     @property
     def launcher(self):
@@ -92,7 +97,8 @@ class Grader:
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
         units, decoded = with_sources(submission.root, submission.units)
-        report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
+        with self._running or contextlib.nullcontext():
+            report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
         labels = {unit.name: unit.path for unit in reversed(submission.units)}  # a name's first file
@@ -129,10 +135,12 @@ class Grader:
         # A few submissions queued per thread, not the whole class: a finished result is handed over
         # and forgotten, so memory stays flat however large the class.
         queue = iter(paths)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        # Twice as many threads as workers: while `jobs` submissions run, others are read or judged.
+        self._running = threading.BoundedSemaphore(jobs)
+        with ThreadPoolExecutor(max_workers=2 * jobs) as pool:
             pending = set()
             while True:
-                for path in itertools.islice(queue, 2 * jobs - len(pending)):
+                for path in itertools.islice(queue, 3 * jobs - len(pending)):
                     pending.add(pool.submit(self._grade_path, Path(path), lang, students.get(path)))
                 if not pending:
                     return
@@ -196,9 +204,13 @@ def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunRepo
         if outcome.value is None:
             observation.status = Status.NOT_IMPLEMENTED
             return observation
-        observation.finding = compare(
-            prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
-            prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
+        if is_behaviour(prepared.case):  # judged by properties, not by equality with the reference
+            observation.finding = judge(prepared.case.check, list(prepared.case.args), prepared.inputs, outcome,
+                                        exercise.returns)
+        else:
+            observation.finding = compare(
+                prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
+                prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
         changed = _changed_arguments(prepared, outcome)
         observation.mutated = bool(changed)
         if observation.finding is None and changed:

@@ -22,7 +22,7 @@ def test_kinds_serialise_to_the_strings_they_replaced():
     assert data["cases"][0]["finding"]["kind"] == "values" and data["plot"]["kind"] == "bars"
     assert FindingKind(data["cases"][0]["finding"]["kind"]) is FindingKind.VALUES  # and back
     assert [str(kind) for kind in FindingKind] == ["type", "length", "shape", "non-finite", "values", "gradient",
-                                                   "mutated"]
+                                                   "mutated", "behaviour"]
     assert f"finding.{FindingKind.NON_FINITE}" == "finding.non-finite"  # message keys are built from kinds
 
 
