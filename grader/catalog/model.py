@@ -179,6 +179,10 @@ class Catalog:
         every = self.all_exercises
         return replace(self, exercises=tuple(self.find(i) for i in exercise_ids), everything=every)
 
+    def whole(self) -> "Catalog":
+        """This catalog with every exercise of the course as the ones listed (`grade list`, `grade progress`)."""
+        return replace(self, exercises=self.all_exercises, everything=())
+
     @property
     def ids(self) -> list[str]:
         return [exercise.id for exercise in self.exercises]
