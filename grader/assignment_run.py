@@ -5,7 +5,7 @@ and `batch`, the exercises graded are those of the assignment (`--assignment`, e
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.catalog import Catalog
@@ -17,22 +17,15 @@ class Chosen:
     course: Course
     assignment: Assignment
     catalog: Catalog
-    """Every exercise of the course, with the instructor's overlay (`--catalog`) laid over them."""
-
-    @property
-    def assigned(self) -> Catalog:
-        """The catalog of the assignment's exercises alone, in its order: what a grade is out of."""
-        exercises = tuple(self.catalog.find(exercise_id) for exercise_id in self.assignment.exercises)
-        return self.catalog if exercises == self.catalog.exercises else replace(self.catalog, exercises=exercises)
-
+    """The course's catalog with the instructor's overlay (`--catalog`): the assignment's exercises are the ones
+    graded and counted (Catalog.only); any exercise of the course is still found by name."""
 
 def choose(course: Path | None = None, assignment: str | None = None, extra: Path | None = None) -> Chosen:
     """The course (`--course`, else GRADE_COURSE, else the built-in one) and its assignment; an unknown
     assignment is the user's error, naming the ones there are, before anything runs."""
     loaded = load_course(course)
     chosen = loaded.assignment(assignment)
-    catalog = loaded.catalog(extra)  # graded by default: the first assignment's; here every exercise, as documented
-    return Chosen(loaded, chosen, replace(catalog, exercises=catalog.all_exercises))
+    return Chosen(loaded, chosen, loaded.catalog(extra, chosen.id))
 
 
 def make_grader(catalog: Catalog, isolation: str = "auto", limits=None, warm=None):

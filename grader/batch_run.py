@@ -204,7 +204,7 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
 
     chosen = choose(options.course, options.assignment, options.catalog)
     assigned = AssignedQuiz.of(chosen.course, options.assignment)
-    exercises = chosen.assigned  # the assignment's exercises: what the class's grades are out of
+    exercises = chosen.catalog  # the assignment's exercises: what the class's grades are out of
     slice_ = parse_shard(options.shard)
     folder = discover(submissions, modules=[e.module for e in exercises.exercises])
     entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]

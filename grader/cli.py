@@ -78,14 +78,14 @@ def submit(
     if gradescope:
         from grader.lms.gradescope import autograde
 
-        written, reason = autograde(lambda upload: grade_path(chosen.assigned, upload, lang, isolation, bounds,
+        written, reason = autograde(lambda upload: grade_path(chosen.catalog, upload, lang, isolation, bounds,
                                                              ctx.obj), messages)
         typer.echo(reason, err=True) if reason else typer.echo(messages.t("table.written", path=written))
         return  # Gradescope shows results.json: a score, or a zero and why
     from grader.render.reports import environment, write_reports
 
     environment()  # compiled while the worker starts, not after grading
-    result = grade_path(chosen.assigned, _folder(path, chosen.course), lang, isolation, bounds, ctx.obj, student=student)
+    result = grade_path(chosen.catalog, _folder(path, chosen.course), lang, isolation, bounds, ctx.obj, student=student)
     results_json = result.to_json()
     written = write_reports(result, out, results_json)
     if json_output:
@@ -122,7 +122,7 @@ def check(
     chosen = choose(course, assignment)
     if exercise and path is None and Path(exercise).exists() and exercise not in chosen.catalog.ids:
         exercise, path = None, Path(exercise)  # `grade check hw`: a folder, not an exercise
-    catalog = chosen.catalog if exercise else chosen.assigned  # any exercise by name; else the assignment's
+    catalog = chosen.catalog  # the assignment's exercises; any exercise of the course by name
     result = grade_path(catalog, _folder(path, chosen.course), lang, isolation, warm=ctx.obj,
                         only=[exercise] if exercise else None)
     show(check_views(result, catalog, exercise, Messages(lang)))
@@ -162,7 +162,7 @@ def watch(
     path = _folder(path, chosen.course)
     with open_submission(path):  # a missing or empty folder is an error before the screen clears
         pass
-    grader = make_grader(chosen.assigned, isolation, warm=ctx.obj)
+    grader = make_grader(chosen.catalog, isolation, warm=ctx.obj)
     with PracticeLog() as log:
         watch_loop(grader, path, Messages(lang), log)
 
@@ -176,7 +176,7 @@ def progress(lang: LangOption = None, json_output: ProgressJson = False,
 
     chosen = choose(course, assignment)
     with PracticeLog() as log:  # the whole course, unless an assignment is named
-        rows = log.summary(chosen.assigned if assignment else chosen.catalog.whole(), lang)
+        rows = log.summary(chosen.catalog if assignment else chosen.catalog.whole(), lang)
     from grader.render.terminal import progress_table
 
     show([progress_json(rows)] if json_output else [progress_table(rows, Messages(lang))])

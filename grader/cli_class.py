@@ -48,7 +48,7 @@ def batch(
         run = grade_class(given.folder, out, options, progress=lambda total: batch_progress(total, messages),
                           on_folder=lambda folder: _notes(folder_notes(folder, messages)),
                           on_graded=lambda book, *hashes: record_missing(given, book, shard, hashes,
-                                                                         chosen.assigned.max_score, messages),
+                                                                         chosen.catalog.max_score, messages),
                           title=Path(submissions).resolve().name)
     summary = run.summary
     typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
@@ -77,7 +77,7 @@ def merge(
     from grader.assignment_run import choose
     from grader.merge import merge_class
 
-    copied, (csv_path, index) = merge_class(folders, out, lang, choose(course, assignment, catalog).assigned,
+    copied, (csv_path, index) = merge_class(folders, out, lang, choose(course, assignment, catalog).catalog,
                                             allow_mixed=allow_mixed)
     messages = Messages(lang)
     typer.echo(messages.t("batch.merged", count=copied, folders=len(folders)))

@@ -83,7 +83,6 @@ def _grade(only: list[str] | None, student: str = "notebook") -> SubmissionResul
     if shell is None:
         raise GradeError("workflow.nb-no-kernel")
     grader = _grader()
-    only = only or list(_chosen().assignment.exercises)  # any exercise by name; else the assignment's
     grader.select(only)  # an unknown exercise is one line before anything runs
     unit = notebook_unit(executed_sources(shell), grader_names(shell.user_ns, {__name__, "grader.notebook.magic"}))
     with tempfile.TemporaryDirectory(prefix="grade-notebook-") as root:  # nothing written next to the notebook
