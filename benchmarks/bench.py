@@ -63,6 +63,45 @@ def single_submission(runs: int, isolation: str) -> None:
     shutil.rmtree(out, ignore_errors=True)
 
 
+def course_kit(runs: int, isolation: str) -> None:
+    """Student kits (issue 15): `grade course build` of the built-in course (target < 5 s), and grading with the
+    student kit next to grading with the full course (target: no slower), interleaved, in fresh processes."""
+    script = Path(sys.executable).with_name("grade")
+    grade = str(script) if script.exists() else shutil.which("grade") or sys.exit("install first: pip install -e .")
+    from grader.course import builtin_course
+
+    work = Path(tempfile.mkdtemp(prefix="grade-bench-kit-"))
+    builds = []
+    for run in range(max(3, runs // 3)):
+        builds.append(seconds([grade, "course", "build", str(builtin_course().root), "--out", str(work / f"d{run}")]))
+    student = work / "d0" / "student"
+    prepare = ("from grader.course import load_course; from grader.cases import prepare_exercise; "
+               "catalog = load_course().catalog(); [prepare_exercise(catalog, e) for e in catalog.exercises]")
+    out = work / "out"
+    commands = {
+        "prepare every exercise": [sys.executable, "-c", prepare],
+        "grade submit reference/": [grade, "submit", str(ROOT / "reference"), "--out", str(out), "--json",
+                                    "--isolation", isolation],
+        "grade check (stubs)": [grade, "check", "--path", str(ROOT / "exercises"), "--isolation", isolation],
+    }
+    samples: dict[tuple[str, str], list[float]] = {}
+    environments = {"full course": dict(os.environ), "student kit": {**os.environ, "GRADE_COURSE": str(student)}}
+    for _ in range(runs):  # interleaved, so that load on the machine falls on both alike
+        for name, command in commands.items():
+            for course, environment in environments.items():
+                started = time.perf_counter()
+                subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+                samples.setdefault((name, course), []).append(time.perf_counter() - started)
+    print(f"\nStudent kits ({runs} interleaved runs each, isolation {isolation})")
+    print(f"  grade course build (built-in course): median {statistics.median(builds):.2f} s of {len(builds)}"
+          f" (target < 5 s)")
+    print(f"  {'command':28} {'full course s':>14} {'student kit s':>14} {'kit / full':>11}")
+    for name in commands:
+        full, kit = (statistics.median(samples[(name, course)]) for course in environments)
+        print(f"  {name:28} {full:14.3f} {kit:14.3f} {kit / full:11.2f}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def make_class(folder: Path, size: int) -> list[Path]:
     """`size` submissions: mostly correct, about a third with one known mistake, a few hostile.
 
@@ -220,6 +259,8 @@ def main() -> None:
                 engine_batch(paths, options.jobs, options.isolation, baseline)
             if "command" in parts:
                 command_batch(folder, options.batch, options.jobs, options.isolation, baseline)
+    if "kit" in parts:
+        course_kit(options.runs, options.isolation)
     if options.rerun_batch and "rerun" in parts:
         with tempfile.TemporaryDirectory(prefix="grade-class-") as tmp:
             folder = Path(tmp) / "class"

@@ -18,25 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from grader.class_failures import describe, not_graded_result
 from grader.class_folder import ClassFolder, Entry, discover, in_shard, parse_shard
+from grader.class_hashes import content_hashes
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.i18n import Messages
 from grader.quiz.assigned import AssignedQuiz, quiz_row as quiz_row_of
 from grader.render.student_files import write_student
-from grader.signature import stat_signature
-from grader.runner.job import ErrorInfo, Limits, WorkerFailed
+from grader.runner.job import Limits
 
 OnDone = Callable[[str, object, "str | None"], None]
 """Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
-
-
-def content_hash(path: Path) -> str:
-    """grader.intake's fingerprint of what is read from a submission (imported when first needed: it loads NumPy)."""
-    from grader.intake import content_hash as fingerprint
-
-    return fingerprint(path)
 
 
 def find_answers(path: Path) -> tuple[str, bytes] | None:
@@ -82,33 +76,8 @@ class ClassRun:
     summary: BatchSummary
     written: list[Path]
     """grades.csv and index.html."""
-
-
-def describe(error: BaseException, messages: Messages) -> str:
-    """Why a submission could not be graded, in the report's language, from whatever was raised."""
-    if isinstance(error, GradeError):
-        return messages.t(error.key, **error.params)
-    if isinstance(error, RecursionError):
-        return messages.t("class_batch.too-deep")
-    if isinstance(error, MemoryError):
-        return messages.t("class_batch.too-large")
-    if isinstance(error, WorkerFailed):
-        return messages.t("class_batch.worker-failed", reason=str(error))
-    if isinstance(error, OSError):
-        return messages.t("class_batch.unreadable-file", reason=error.strerror or str(error))
-    return messages.t("class_batch.internal", kind=type(error).__name__)
-
-
-def not_graded_result(student: str, entry_name: str, reason: str, catalog, lang: str):
-    """A report that says why a submission was not graded: every exercise 0, the reason at the top."""
-    from grader.results import ExerciseResult, FileResult, Status, SubmissionResult
-
-    exercises = [ExerciseResult(id=e.id, status=Status.ERROR, score=0.0, max_score=e.points, mistakes=[], cases=[],
-                                title=e.title(lang), summary=e.summary(lang), file=f"{e.module}.py")
-                 for e in catalog.exercises]
-    error = ErrorInfo(Messages(lang).t("class_batch.not-graded"), reason)
-    return SubmissionResult(student=student, isolation="-", exercises=exercises, lang=lang,
-                            files=[FileResult(entry_name, ok=False, errors=[error])])
+    assignment: str = ""
+    """The assignment graded (its quiz is the one answers files were graded for)."""
 
 
 def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook, catalog_hash: str,
@@ -125,7 +94,7 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
     messages = Messages(lang)
     latest = gradebook.latest_keys()
     todo: dict[Path, Entry] = {}
-    hashes = _content_hashes(entries, gradebook)
+    hashes = content_hashes(entries, gradebook)
     for entry in entries:
         kept = latest.get(entry.student)
         if (kept is not None and hashes[entry.student] and kept[:3] == (hashes[entry.student], catalog_hash, settings_hash)
@@ -151,27 +120,6 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
                     messages, summary, on_done, quiz)
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def _content_hashes(entries: list[Entry], gradebook: Gradebook) -> dict[str, str]:
-    """Each student's content hash: remembered when their files' stat signature is the one it was taken
-    with (grader.signature), computed otherwise; "" when the files cannot be read now."""
-    known = gradebook.signatures()
-    hashes, fresh = {}, []
-    for entry in entries:
-        signature = stat_signature(entry.path)  # before hashing: a change in between shows next time
-        remembered = known.get(entry.student)
-        if signature is not None and remembered is not None and remembered[0] == signature:
-            hashes[entry.student] = remembered[1]
-            continue
-        try:
-            hashes[entry.student] = content_hash(entry.path)
-        except Exception:  # noqa: BLE001 - unreadable now: graded below, where the reason is found and kept
-            hashes[entry.student] = ""
-        if signature is not None and hashes[entry.student]:
-            fresh.append((entry.student, signature, hashes[entry.student]))
-    gradebook.remember_signatures(fresh)
-    return hashes
 
 
 def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
@@ -250,13 +198,13 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     catalog hash, settings hash)` may record more students (a roster's without a submission) and returns
     them, for grades.csv and index.html; `title` names the class when `submissions` is a temporary folder.
     """
-    from grader.course import load_course
+    from grader.assignment_run import choose
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
     from grader.render.class_report import exports_current, write_class_exports
 
-    course = load_course(options.course)
-    assigned = AssignedQuiz.of(course, options.assignment)
-    exercises = course.catalog(options.catalog)
+    chosen = choose(options.course, options.assignment, options.catalog)
+    assigned = AssignedQuiz.of(chosen.course, options.assignment)
+    exercises = chosen.assigned  # the assignment's exercises: what the class's grades are out of
     slice_ = parse_shard(options.shard)
     folder = discover(submissions, modules=[e.module for e in exercises.exercises])
     entries = [entry for entry in folder.entries if in_shard(entry.student, slice_)]
@@ -291,4 +239,4 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
         if is_output_failure(error):
             raise output_failure(error, out) from None
         raise
-    return ClassRun(folder, entries, summary, written)
+    return ClassRun(folder, entries, summary, written, assigned.assignment)

@@ -5,6 +5,7 @@ shows nothing its code printed, raised or warned, and neither its inputs nor its
 """
 from __future__ import annotations
 
+from grader.behaviour import is_behaviour
 from grader.catalog import Exercise
 from grader.diagnose import Observation
 from grader.feedback import case_message, format_value, shown_output, warning_advice
@@ -41,6 +42,9 @@ def case_result(exercise: Exercise, observation: Observation, outcome: CallOutco
     result.expected = format_value(observation.prepared.expected, exercise.returns)
     if outcome.status == "returned":
         result.got = format_value(outcome.value, exercise.returns)
+    if is_behaviour(case):  # no single right value: the failed property's own expected and got
+        facts = observation.finding.facts if observation.finding is not None else {}
+        result.expected, result.got = facts.get("expected"), facts.get("got")
     return result
 
 

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from grader.catalog import Case, Catalog, Exercise, solutions
+from grader.catalog.behaviour import BehaviourCheck
 from grader.errors import CatalogError
 from grader.feedback import format_value
 from grader.kit.frozen import frozen_folder
@@ -69,6 +70,10 @@ def build_value(spec: Any) -> Any:
     raise CatalogError(f"not a value spec: {spec!r}")
 
 
+NOT_APPLICABLE = object()
+"""What a mistake model "returns" on inputs its formula does not apply to (grader/diagnose.py)."""
+
+
 @dataclass(frozen=True)
 class PreparedCase:
     case: Case
@@ -78,6 +83,8 @@ class PreparedCase:
     """For a numerical-gradient check: output index -> the central-difference gradient."""
     models: dict[str, Any] | None = None
     """In a student kit: each mistake model's frozen output on these inputs (None: models are called)."""
+    extra_inputs: tuple[tuple[Any, ...], ...] = ()
+    """For a behaviour check: the inputs of the further calls (see extra_inputs)."""
 
     @functools.cached_property
     def shown_inputs(self) -> dict[str, str]:
@@ -96,6 +103,16 @@ def fresh_copy(values: tuple) -> tuple:
     return copy.deepcopy(values)
 
 
+def extra_inputs(check: BehaviourCheck, names: list[str], inputs: tuple) -> tuple[tuple, ...]:
+    """The further calls of a behaviour check: the same inputs again, then one argument changed per `responds`."""
+    calls = [inputs] if check.repeat else []
+    for name, spec in check.responds:
+        changed = list(inputs)
+        changed[names.index(name)] = build_value(spec)
+        calls.append(tuple(changed))
+    return tuple(calls)
+
+
 def reference_function(catalog: Catalog, exercise: Exercise, name: str | None = None) -> Callable:
     """The reference function, from the folder the catalog's course names (grader.catalog.solutions)."""
     return solutions.reference_function(catalog, exercise, name)
@@ -108,6 +125,10 @@ def prepare_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
     cases = []
     for case in exercise.cases:
         inputs = tuple(build_value(spec) for spec in case.args.values())
+        if isinstance(case.check, BehaviourCheck):  # judged by properties: no reference value to compute
+            cases.append(PreparedCase(case, inputs, None, {},
+                                      extra_inputs=extra_inputs(case.check, list(case.args), inputs)))
+            continue
         if case.expected is not None:
             expected = build_value(case.expected)
         else:
@@ -129,7 +150,8 @@ def _frozen_exercise(catalog: Catalog, exercise: Exercise) -> PreparedExercise:
     cases = []
     for case in exercise.cases:
         frozen = frozen_case(catalog, exercise, case)
-        cases.append(PreparedCase(case, frozen.inputs, frozen.expected, frozen.gradients, frozen.models))
+        cases.append(PreparedCase(case, frozen.inputs, frozen.expected, frozen.gradients, models=frozen.models,
+                                  extra_inputs=frozen.extra_inputs))  # a behaviour check's further calls, frozen too
     return PreparedExercise(exercise, tuple(cases))
 
 

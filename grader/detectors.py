@@ -116,3 +116,7 @@ DETECTORS: dict[Detector, Callable] = {
     Detector.TAGGED_CASES_FAIL: _tagged_cases_fail,
     Detector.CONSTANT: _constant,
 }
+
+from grader.behaviour_mistakes import BEHAVIOUR_DETECTORS  # noqa: E402  (training functions' detectors)
+
+DETECTORS.update(BEHAVIOUR_DETECTORS)

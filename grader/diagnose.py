@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from grader.cases import PreparedCase, fresh_copy
+from grader.cases import NOT_APPLICABLE, PreparedCase, fresh_copy
 from grader.catalog import Catalog, Exercise, Mistake
 from grader.catalog import solutions
 from grader.compare import same_values, same_values_any_shape
@@ -30,8 +30,6 @@ from grader.kinds import VALUE_FINDINGS, FindingKind
 from grader.results import Finding, Status
 from grader.runner.job import ErrorInfo
 
-NOT_APPLICABLE = object()
-"""What a model "returns" on inputs its formula does not apply to."""
 
 
 @dataclass

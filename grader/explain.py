@@ -22,7 +22,8 @@ BROKEN = (Status.FAILED, Status.ERROR, Status.TIMEOUT, Status.NOT_IMPLEMENTED)
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 
-def mistake_notes(catalog: Catalog, mistakes: list[str], diagnosis: Diagnosis, messages: Messages) -> list[MistakeNote]:
+def mistake_notes(catalog: Catalog, mistakes: list[str], diagnosis: Diagnosis,
+                  messages: Messages) -> list[MistakeNote]:
     """Each diagnosed mistake with its name and hint in the report's language, then the partial ones."""
     notes = []
     for mistake_id in mistakes:

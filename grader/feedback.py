@@ -105,8 +105,11 @@ def finding_message(messages: Messages, finding: Finding, rtol: float, atol: flo
 
 
 def _finding_message(messages: Messages, finding: Finding, rtol: float, atol: float) -> str:
-    part = messages.t("finding.part", part=finding.part) if finding.part and finding.kind != FindingKind.MUTATED else ""
-    if finding.kind == FindingKind.MUTATED:
+    if finding.kind == FindingKind.BEHAVIOUR:  # a property of a behaviour check (grader/behaviour.py)
+        return messages.t(f"behaviour.{finding.part}", **finding.facts)
+    mutated = finding.kind == FindingKind.MUTATED
+    part = messages.t("finding.part", part=finding.part) if finding.part and not mutated else ""
+    if mutated:
         return messages.t("finding.mutated", argument=finding.part)
     if finding.kind in (FindingKind.TYPE, FindingKind.LENGTH):
         expected, got = finding.expected_type, finding.got_type

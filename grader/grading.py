@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
+from grader.behaviour import is_behaviour, judge
 from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
@@ -203,9 +204,13 @@ def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunRepo
         if outcome.value is None:
             observation.status = Status.NOT_IMPLEMENTED
             return observation
-        observation.finding = compare(
-            prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
-            prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
+        if is_behaviour(prepared.case):  # judged by properties, not by equality with the reference
+            observation.finding = judge(prepared.case.check, list(prepared.case.args), prepared.inputs, outcome,
+                                        exercise.returns)
+        else:
+            observation.finding = compare(
+                prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
+                prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
         changed = _changed_arguments(prepared, outcome)
         observation.mutated = bool(changed)
         if observation.finding is None and changed:

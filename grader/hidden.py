@@ -26,8 +26,10 @@ def run_cases(root: Path, units: list[SourceUnit], prepared: list[PreparedExerci
     visible, hidden = [], []
     for p in prepared:
         for number, case in enumerate(p.cases):
-            call = Call(p.exercise.id, p.exercise.module, case.inputs, p.exercise.id, p.exercise.aliases)
-            (hidden if case.case.hidden else visible).append((p.exercise.id, number, call))
+            # A behaviour check calls again (the same seed, an argument changed) right after, in the same worker.
+            for again, inputs in enumerate((case.inputs, *case.extra_inputs)):
+                call = Call(p.exercise.id, p.exercise.module, inputs, p.exercise.id, p.exercise.aliases)
+                (hidden if case.case.hidden else visible).append((p.exercise.id, (number, again), call))
     started = time.monotonic()
     report = run_submission(root, units, [call for *_, call in visible], limits, launcher)
     outcomes = {(group, number): outcome for (group, number, _), outcome in zip(visible, report.calls)}
@@ -49,7 +51,15 @@ def run_cases(root: Path, units: list[SourceUnit], prepared: list[PreparedExerci
                                 replace(limits, submission_seconds=remaining), launcher)
         for (group, number, _), outcome in zip(runnable, secret.calls):
             outcomes[group, number] = keep_for_grading(outcome)
-    return report, [[outcomes[p.exercise.id, number] for number in range(len(p.cases))] for p in prepared]
+    return report, [[_with_extra(outcomes, p.exercise.id, number, len(case.extra_inputs))
+                      for number, case in enumerate(p.cases)] for p in prepared]
+
+
+def _with_extra(outcomes: dict, group: str, number: int, extra: int) -> CallOutcome:
+    outcome = outcomes[group, (number, 0)]
+    if extra:
+        outcome = replace(outcome, extra=[outcomes[group, (number, again)] for again in range(1, extra + 1)])
+    return outcome
 
 
 def keep_for_grading(outcome: CallOutcome) -> CallOutcome:

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from grader.behaviour import is_behaviour
 from grader.cases import fresh_copy, reference_function
 from grader.catalog import Exercise
 from grader.compare import compare
@@ -28,7 +29,8 @@ def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exe
 
     `names` are the names A calls B by (its id, or an alias the student used)."""
     prepared = grader.prepare(exercise)
-    cases = [case for case in prepared.cases if not case.case.hidden]
+    # A behaviour check has no expected value to stand in with: nothing to say about it here.
+    cases = [case for case in prepared.cases if not case.case.hidden and not is_behaviour(case.case)]
     if not cases:
         return None
     table = _table(grader, exercise, callee, [case.inputs for case in cases])

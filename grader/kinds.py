@@ -19,6 +19,8 @@ class FindingKind(StrEnum):
     GRADIENT = "gradient"
     MUTATED = "mutated"
     """Right values, but an argument was changed in place."""
+    BEHAVIOUR = "behaviour"
+    """A property of a behaviour check failed (grader/behaviour.py); `part` names the property."""
 
 
 VALUE_FINDINGS = frozenset({FindingKind.VALUES, FindingKind.NON_FINITE, FindingKind.GRADIENT})
@@ -42,3 +44,7 @@ class Detector(StrEnum):
     ERROR_MESSAGE = "error-message"
     CONSTANT = "constant"
     SIGNATURE = "signature"
+    PROPERTY_FAILED = "property-failed"
+    LOSS_GROWS = "loss-grows"
+    LOSS_EXPLAINED_BY = "loss-explained-by"
+    """The three above judge functions under a behaviour check (grader/behaviour_mistakes.py)."""

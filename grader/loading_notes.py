@@ -92,7 +92,8 @@ def file_result(label: str, unit: UnitOutcome | None, decoded: Decoded | None, m
         return FileResult(label, ok=True, advice=advice)
     return FileResult(label, ok=unit.ok, errors=unit.errors,
                       messages=[load_error_text(messages, error, limits.load_seconds) for error in unit.errors],
-                      output=shown_output(unit.output, messages), advice=advice + skipped_advice(unit, messages, limits))
+                      output=shown_output(unit.output, messages),
+                      advice=advice + skipped_advice(unit, messages, limits))
 
 
 def skipped_files(skipped: list[SkippedFile], messages: Messages) -> list[SkippedFile]:

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
+from grader.catalog import Catalog
 from grader.class_output import exclusive, student_folder
 from grader.errors import GradeError
 from grader.gradebook import FILENAME as GRADEBOOK_FILE
@@ -47,13 +48,12 @@ def merge_folders(folders: Iterable[Path], out: Path, allow_mixed: bool = False)
         return copied, merged.latest_attempts()
 
 
-def merge_class(folders: list[Path], out: Path, lang: str, catalog: Path | None = None,
+def merge_class(folders: list[Path], out: Path, lang: str, exercises: Catalog,
                 allow_mixed: bool = False) -> tuple[int, list[Path]]:
-    """`grade merge`: the shards merged into `out`, then its grades.csv and index.html, holding `out` throughout."""
-    from grader.catalog import load_catalog
+    """`grade merge`: the shards merged into `out`, then its grades.csv and index.html (the columns of
+    `exercises`), holding `out` throughout."""
     from grader.render.class_report import write_class_exports
 
-    exercises = load_catalog(extra=catalog)
     for folder in folders:  # before anything is created in `out`
         if not (Path(folder) / GRADEBOOK_FILE).is_file():
             raise GradeError("error.no-gradebook", path=folder)

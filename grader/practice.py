@@ -85,10 +85,6 @@ class PracticeLog:
                          (exercise.id, level))
         return level
 
-    def passed(self, exercise_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM checks WHERE exercise = ? AND status = 'passed' LIMIT 1",
-                                (exercise_id,)).fetchone() is not None
-
     def summary(self, catalog: Catalog, lang: str) -> list[ExerciseProgress]:
         rows = []
         for exercise in catalog.exercises:
@@ -103,6 +99,14 @@ class PracticeLog:
                 seconds_spent=round(end - checks[0][0], 1) if checks else 0.0,
                 hint_level=self.hint_level(exercise.id)))
         return rows
+
+
+def progress_json(rows: list[ExerciseProgress]) -> str:
+    """`grade progress --json`: the rows as a JSON list, Hangul kept."""
+    import dataclasses
+    import json
+
+    return json.dumps([dataclasses.asdict(row) for row in rows], ensure_ascii=False, indent=2)
 
 
 def _local_time(timestamp: float) -> str:

@@ -74,6 +74,10 @@ class Finding:
     size: int = 0
     """How many elements were compared."""
     worst: WorstElement | None = None
+    facts: dict[str, str] = field(default_factory=dict)
+    """For a behaviour finding (`part` names the property): the values its message states, as text."""
+    properties: list[str] = field(default_factory=list)
+    """For a behaviour finding: every property that failed, the one `part` names first."""
 
 
 @dataclass

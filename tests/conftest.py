@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true", dest="regen_golden",
+                     help="rewrite the golden files (tests/test_golden.py) from what the code gives now")
+
+
 @pytest.fixture(scope="session")
 def grader() -> Grader:
     # Short call limits keep the hang tests quick; nothing honest comes close to them.
@@ -50,12 +55,18 @@ def isolated_grade(request):
 @pytest.fixture
 def reference_copy(tmp_path):
     """A writable copy of the reference as a loose folder, to break one piece of it."""
-    target = tmp_path / "submission"
-    target.mkdir()
-    for source in (ROOT / "reference").glob("*.py"):
-        if source.name != "__init__.py":
-            (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    return target
+    from helpers import copy_reference
+
+    return copy_reference(tmp_path / "submission")
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory) -> Path:
+    """The project's wheel, built from a clean copy of the checkout once per run."""
+    from helpers import build_wheel, made_once
+
+    (wheel,) = made_once(tmp_path_factory, "wheel", build_wheel).glob("grade-*.whl")
+    return wheel
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -72,7 +83,7 @@ def private_practice_log(tmp_path_factory):
 # SLOW_NAMES. Everything else must run without a worker, so the fast part takes seconds.
 SLOW_FILES = ("test_browser.py", "test_hostile.py", "test_isolation.py", "test_fork_server.py", "test_sandbox_*.py",
               "test_batch*.py")
-SLOW_FIXTURES = {"grader", "grade", "isolated_grade"}
+SLOW_FIXTURES = {"grader", "grade", "isolated_grade", "built_wheel"}
 SLOW_NAMES = {"subprocess", "pexpect", "multiprocessing", "Popen", "Grader", "Launcher", "ForkServer",
               "start_launcher", "run_batch", "grade_class", "CliRunner", "NotebookClient", "KernelManager"}
 TESTS = Path(__file__).resolve().parent
@@ -112,6 +123,12 @@ def _is_slow(item) -> bool:
     return any(function is not None and _starts_processes(function, seen) for function in functions)
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: two test processes per core, as the tests mostly wait (workers, kernels, browsers, timeouts)."""
+    return 2 * (len(os.sched_getaffinity(0)) or 1)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_slow(item):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import nbformat
 
+from helpers import copy_reference as reference_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert(1)</script> ```x``` **bold** [link](http://x) # heading | cell |"
 
@@ -52,14 +54,6 @@ def backprop_gradients(x, t, W1, W2):
     return loss, dW1 * 1.5, dW2
 ''',
 }
-
-
-def reference_folder(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for source in (ROOT / "reference").glob("*.py"):
-        if source.name != "__init__.py":
-            (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    return target
 
 
 def failing_folder(target: Path) -> Path:

@@ -1,7 +1,6 @@
 """Grading a class with `grade batch`: every student once, nothing lost, nothing graded twice for nothing."""
 import csv
 import json
-import os
 import shutil
 import signal
 import sqlite3
@@ -15,24 +14,20 @@ import pytest
 from grader.class_folder import discover, in_shard, parse_shard
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
+from helpers import copy_reference, grade_here
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def grade(*args, check=True, **kwargs):
-    run = subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                         env=dict(os.environ, LANG="C.UTF-8"), timeout=300, **kwargs)
+def grade(*args, check=True, cwd=None):
+    run = grade_here(*args, cwd=cwd, env={"LANG": "C.UTF-8"})
     if check:
         assert run.returncode == 0, run.stderr
     return run
 
 
 def reference_student(folder: Path, name: str, extra: str = "") -> Path:
-    target = folder / name
-    target.mkdir(parents=True)
-    for source in (ROOT / "reference").glob("*.py"):
-        if source.name != "__init__.py":
-            shutil.copy(source, target / source.name)
+    target = copy_reference(folder / name)
     if extra:
         with open(target / "activations.py", "a", encoding="utf-8") as handle:
             handle.write("\n\n" + extra)

@@ -1,22 +1,20 @@
 """The `grade` command as a user meets it: exit codes, files written, one-line errors, no tracebacks."""
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from conftest import FIXTURES, ROOT
+from helpers import grade_command, grade_here
 
 
-def grade(*args, cwd=None, lang="C.UTF-8", **environ):
-    env = dict(os.environ, LANG=lang, LC_ALL="", LC_MESSAGES="", COLUMNS="120", **environ)
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+def grade(*args, cwd=None, lang="C.UTF-8", real=False, **environ):
+    """`grade` in this process (helpers.grade_here), or with real=True as a command of its own."""
+    env = dict(LANG=lang, LC_ALL="", LC_MESSAGES="", COLUMNS="120", **environ)
+    return (grade_command if real else grade_here)(*args, cwd=cwd, env=env)
 
 
 def test_submit_reference_scores_100_and_writes_both_reports(tmp_path):
-    run = grade("submit", ROOT / "reference", "--out", tmp_path / "out")
+    run = grade("submit", ROOT / "reference", "--out", tmp_path / "out", real=True)
     assert run.returncode == 0, run.stderr
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["schema"] == "grade-results/1" and results["score"] == 100.0 and results["max_score"] == 100.0
@@ -37,7 +35,9 @@ def test_submit_untouched_stubs_scores_0_with_not_implemented_everywhere(tmp_pat
 
 
 def test_results_follow_the_contract_shape(tmp_path):
-    results = json.loads(grade("submit", FIXTURES / "mistakes" / "mse-mean.py", "--json", "--out", tmp_path).stdout)
+    run = grade("submit", FIXTURES / "mistakes" / "mse-mean.py", "--json", "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)
     assert list(results)[:6] == ["schema", "student", "score", "max_score", "isolation", "exercises"]
     mse = next(e for e in results["exercises"] if e["id"] == "mean_squared_error")
     assert mse["status"] == "failed" and mse["mistakes"] == ["mse-mean"]
@@ -52,12 +52,12 @@ def test_student_name_and_korean_report(tmp_path):
 
 
 def test_korean_is_the_default_under_a_korean_locale(tmp_path):
-    run = grade("submit", ROOT / "exercises", "--out", tmp_path, lang="ko_KR.UTF-8")
-    assert "총점" in run.stdout
+    run = grade("submit", ROOT / "exercises", "--out", tmp_path, lang="ko_KR.UTF-8", real=True)
+    assert run.returncode == 0 and "총점" in run.stdout
 
 
 def test_fail_under_exits_1_below_the_threshold(tmp_path):
-    assert grade("submit", ROOT / "exercises", "--fail-under", "50", "--out", tmp_path).returncode == 1
+    assert grade("submit", ROOT / "exercises", "--fail-under", "50", "--out", tmp_path, real=True).returncode == 1
     assert grade("submit", ROOT / "reference", "--fail-under", "50", "--out", tmp_path).returncode == 0
 
 
@@ -119,12 +119,14 @@ def test_unknown_language_is_a_usage_error(tmp_path):
 @pytest.mark.parametrize("mode", ["bwrap", "process"])
 def test_isolation_is_chosen_and_reported(tmp_path, mode):
     run = grade("submit", ROOT / "reference", "--isolation", mode, "--json", "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)
     assert results["isolation"] == mode and results["score"] == 100
 
 
 def test_auto_isolation_uses_bubblewrap_where_it_works(tmp_path):
-    assert json.loads(grade("submit", ROOT / "reference", "--json", "--out", tmp_path).stdout)["isolation"] == "bwrap"
+    run = grade("submit", ROOT / "reference", "--json", "--out", tmp_path)
+    assert run.returncode == 0 and json.loads(run.stdout)["isolation"] == "bwrap", run.stderr
 
 
 def test_unknown_isolation_is_a_usage_error(tmp_path):
@@ -134,8 +136,9 @@ def test_unknown_isolation_is_a_usage_error(tmp_path):
 
 def test_the_call_time_limit_is_an_option(tmp_path):
     (tmp_path / "activations.py").write_text("import time\n\ndef relu(x):\n    time.sleep(1.5)\n    return x * (x > 0)\n")
-    slow = json.loads(grade("submit", tmp_path / "activations.py", "--call-timeout", "0.5", "--json",
-                            "--out", tmp_path / "a").stdout)
+    run = grade("submit", tmp_path / "activations.py", "--call-timeout", "0.5", "--json", "--out", tmp_path / "a")
+    assert run.returncode == 0, run.stderr
+    slow = json.loads(run.stdout)
     assert next(e for e in slow["exercises"] if e["id"] == "relu")["status"] == "timeout"
 
 
@@ -150,20 +153,12 @@ def test_an_output_path_that_is_a_file_is_one_line_not_a_traceback(tmp_path, com
     assert last.startswith(str(blocker)) and "folder you may write to" in last
 
 
-def test_the_wheel_holds_every_data_file_of_the_package(tmp_path):
+def test_the_wheel_holds_every_data_file_of_the_package(built_wheel):
     """A normal install (`pip install .`, a wheel in Colab) once lacked the quiz bank: every non-Python file
     under grader/ must be in the wheel, or `grade batch` and `grade quiz` break outside a checkout."""
-    import shutil
     import zipfile
 
-    # From a clean copy: setuptools reuses a build/ folder left in the checkout, which hides a missing file.
-    source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".git",
-                                                                ".pytest_cache", "grade-report"))
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(source)],
-                           capture_output=True, text=True, timeout=300)
-    assert build.returncode == 0, build.stderr
-    (wheel,) = tmp_path.glob("grade-*.whl")
+    wheel = built_wheel  # built from a clean copy of the checkout
     packaged = set(zipfile.ZipFile(wheel).namelist())
     data = {path.relative_to(ROOT).as_posix() for path in (ROOT / "grader").rglob("*")
             if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts}
@@ -174,7 +169,7 @@ def test_the_wheel_holds_every_data_file_of_the_package(tmp_path):
 def test_version():
     from importlib.metadata import version
 
-    run = grade("--version")
+    run = grade("--version", real=True)
     assert run.returncode == 0 and run.stdout.strip() == f"grade {version('grade')}"
 
 
@@ -219,9 +214,9 @@ def test_reset_inside_the_folder_leaves_no_stray_exercises_folder(initialised):
 def test_the_nudge_shown_by_check_counts_so_the_first_hint_command_shows_the_next(initialised):
     data = {"GRADE_DATA_DIR": str(initialised.parent / "data")}
     shown = grade("check", "relu", cwd=initialised, **data)
-    assert "1/3" in shown.stdout and "2/3" not in shown.stdout
+    assert shown.returncode == 0 and "1/3" in shown.stdout and "2/3" not in shown.stdout
     after = grade("hint", "relu", cwd=initialised, **data)
-    assert "2/3" in after.stdout
+    assert after.returncode == 0 and "2/3" in after.stdout
 
 
 def _commands(group, path=()):

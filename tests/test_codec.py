@@ -150,10 +150,44 @@ def test_nesting_deeper_than_four_is_refused():
     assert trip(((((1.0,),),),)) == ((((1.0,),),),)
 
 
-def test_more_than_64_items_are_refused():
+def test_more_than_64_items_are_refused_unless_all_are_plain_numbers():
     assert trip(tuple(range(64))) == tuple(range(64))
-    assert trip(tuple(range(65))) == Unsupported("a tuple of 65 items")
-    assert trip([0.0] * 65) == Unsupported("a list of 65 items")
+    assert trip((np.zeros(1),) * 65) == Unsupported("a tuple of 65 items")
+    assert trip([0.0] * 64 + ["x"]) == Unsupported("a list of 65 items")
+    assert trip([10**400] * 65) == Unsupported("a list of 65 items")
+
+
+def test_a_long_list_of_numbers_comes_back_as_python_floats_of_the_same_kind():
+    """A loss history appended epoch by epoch: floats, NumPy scalars, ints, NaN."""
+    losses = [0.25, np.float64(0.125), np.float32(0.5), 3, float("nan")] * 40
+    back = trip(losses)
+    assert type(back) is list and all(type(v) is float for v in back)
+    assert np.array_equal(back, [float(v) for v in losses], equal_nan=True)
+    assert type(trip(tuple(losses))) is tuple
+
+
+def test_a_long_list_of_float_subclasses_is_refused_without_running_their_code():
+    ran = []
+
+    class Loud(float):
+        def __float__(self):
+            ran.append(True)
+            return 0.0
+
+    assert trip([Loud(1.0)] * 65) == Unsupported("a list of 65 items")
+    assert ran == []
+
+
+@pytest.mark.parametrize("data", [
+    {"t": "numbers", "list": True, "b64": b64(b"\0" * 12)},
+    {"t": "numbers", "list": True, "b64": "not base64!"},
+    {"t": "numbers", "list": True},
+])
+def test_decoding_refuses_a_malformed_list_of_numbers(data):
+    with pytest.raises((ValueError, KeyError)):
+        decode(data)
+    with pytest.raises(Interference):
+        protocol_value(data)
 
 
 # --- refusals when decoding ---------------------------------------------------------------------------------------

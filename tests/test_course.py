@@ -8,6 +8,7 @@ import pytest
 from grader.catalog.fingerprint import catalog_fingerprint
 from grader.catalog.solutions import model_function, reference_function
 from grader.course import BUILTIN, builtin_course, load_course
+from grader.course.check import Problem, check_course
 from grader.course.new import TEMPLATE
 from grader.errors import GradeError
 from grader.i18n import Messages
@@ -86,12 +87,16 @@ def test_the_environment_names_the_course_when_no_path_is_given(pack, monkeypatc
 ])
 def test_every_problem_with_a_pack_is_one_line(pack, breaking, key):
     breaking(pack)
-    if key == "course.catalog-schema":
+    if key in ("course.catalog-schema", "course.unknown-quiz"):  # found when the catalog or the quiz is read
         with pytest.raises(GradeError) as raised:
-            load_course(pack).catalog()
+            course = load_course(pack)
+            course.check_quizzes()
+            course.catalog()
         assert raised.value.key == key
+        assert check_course(pack).problems == [Problem(key, raised.value.params)]
     else:
         assert refused(pack).key == key
+        assert check_course(pack).problems == [Problem(key, refused(pack).params)]
 
 
 def test_the_missing_path_names_the_key_and_the_folder(pack):

@@ -1,7 +1,13 @@
-"""Golden reports: a fixed result rendered to Markdown in both languages must equal the stored file, so any
-change of wording or layout is seen in review. `GRADE_UPDATE_GOLDEN=1 pytest tests/test_golden.py` rewrites
-them after a deliberate change."""
-import os
+"""Golden files, in the style of Exercism's test runner, so any change of grading, wording or layout is seen in review.
+
+- Each fixture submission under tests/fixtures/ (a .py file, a notebook or a folder) has an `*.expected.json`
+  beside it: per exercise its status, score and mistakes, per case its status, as `grade` gives them in English.
+- A fixed result rendered to Markdown in both languages must equal tests/golden/report.{ko,en}.md.
+
+After a deliberate change, `pytest --regen-golden tests/test_golden.py` rewrites them all (never a failing test
+on its own); review the diff with `git diff tests/` before committing it.
+"""
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +21,53 @@ from grader.results import CaseResult, ExerciseResult, MistakeNote, Status, Subm
 from grader.runner.job import ErrorInfo, Frame
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SUBMISSIONS = ("mistakes", "diagnosis", "honest", "training")
+"""Fixture folders each of whose files is a submission; alternatives/ is one submission, a folder; lms/ holds CSV."""
+
+
+def fixture_submissions() -> list[Path]:
+    files = [entry for group in SUBMISSIONS for entry in (FIXTURES / group).iterdir()
+             if entry.suffix in (".py", ".ipynb")]
+    return sorted(files) + [FIXTURES / "alternatives"]
+
+
+def expected_file(submission: Path) -> Path:
+    return submission.with_suffix(".expected.json")
+
+
+def summary(result) -> dict:
+    """What the golden file keeps of a result: total, and per exercise status, score, mistakes and case statuses."""
+    return {"score": result.score, "max_score": result.max_score,
+            "exercises": [{"id": e.id, "status": str(e.status), "score": e.score, "mistakes": list(e.mistakes),
+                           "cases": {c.name: str(c.status) for c in e.cases}} for e in result.exercises]}
+
+
+def golden_json(data: dict) -> str:
+    """One exercise a line, so a change shows as the lines of the exercises it changed."""
+    def line(value):
+        return json.dumps(value, ensure_ascii=False)
+
+    head = ", ".join(f"{line(key)}: {line(value)}" for key, value in data.items() if key != "exercises")
+    rows = ",\n".join(f"  {line(exercise)}" for exercise in data["exercises"])
+    return f'{{{head}, "exercises": [\n{rows}\n]}}\n'
+
+
+@pytest.mark.parametrize("submission", fixture_submissions(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_each_fixture_grades_as_its_expected_file_says(grade, submission, request):
+    text = golden_json(summary(grade(submission)))
+    expected = expected_file(submission)
+    if request.config.getoption("regen_golden"):
+        expected.write_text(text, encoding="utf-8")
+    assert expected.exists(), f"{expected.name} is missing: `pytest --regen-golden tests/test_golden.py` writes it"
+    assert json.loads(text) == json.loads(expected.read_text(encoding="utf-8"))
+
+
+def test_every_expected_file_belongs_to_a_fixture():
+    """No expected file outlives its fixture (each fixture having one is checked above)."""
+    expected = {p for folder in (FIXTURES, *(FIXTURES / group for group in SUBMISSIONS))
+                for p in folder.glob("*.expected.json")}
+    assert expected and expected <= {expected_file(s) for s in fixture_submissions()}
 
 
 def fixed_result(lang):
@@ -48,9 +101,9 @@ def fixed_result(lang):
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_report_md_matches_its_golden_file(lang):
+def test_report_md_matches_its_golden_file(lang, request):
     text = render_markdown(fixed_result(lang))
     golden = GOLDEN / f"report.{lang}.md"
-    if os.environ.get("GRADE_UPDATE_GOLDEN"):
+    if request.config.getoption("regen_golden"):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 
 from conftest import ROOT
+from helpers import grade_here
 
 HIDDEN_CATALOG = """
 [[exercises]]
@@ -24,11 +25,10 @@ hidden = true
 
 
 def grade(*args, root=None, **environ):
-    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="", COLUMNS="120", **environ)
+    env = dict(LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="", COLUMNS="120", **environ)
     if root is not None:
         env["GRADESCOPE_ROOT"] = str(root)
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return grade_here(*args, env=env)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ Sizes are made with sparse files, which take no disk space.
 """
 import json
 import os
-import shutil
 import socket
 import stat
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 from conftest import ROOT
 from grader.intake import MAX_DEPTH, MAX_FILES, MAX_NOTEBOOK_BYTES, MAX_SOURCE_BYTES, MAX_SUBMISSION_BYTES, MAX_UNITS
 from grader.render.reports import write_reports
+from helpers import copy_reference as reference_folder
 
 PROBE = r"""
 import json, resource, sys
@@ -51,14 +51,6 @@ def probe(path: Path, follow: bool = True) -> dict:
     return json.loads(run.stdout)
 
 
-def reference_folder(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for source in (ROOT / "reference").glob("*.py"):
-        if source.name != "__init__.py":
-            shutil.copy(source, target / source.name)
-    return target
-
-
 def sparse(path: Path, size: int) -> Path:
     with open(path, "wb") as handle:
         handle.truncate(size)
@@ -71,7 +63,7 @@ def every_output(result, folder: Path) -> str:
     return result.to_json() + "".join(p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()))
 
 
-REFERENCE_UNITS = ["activations.py", "backprop.py", "losses.py", "network.py", "perceptron.py"]
+REFERENCE_UNITS = sorted(path.name for path in (Path(__file__).resolve().parent.parent / "reference").glob("[!_]*.py"))
 
 
 # --- links to another student's files -------------------------------------------------------

@@ -36,7 +36,9 @@ def test_patching_numpy_and_builtins_at_import_earns_nothing(isolated_grade, ref
 def test_sabotaging_the_worker_can_only_lower_the_saboteurs_score(isolated_grade, reference_copy):
     replace_function(reference_copy, "activations.py", "leaky_relu", "def leaky_relu(x, alpha=0.01):\n    return x * 3\n")
     (reference_copy / "cheat.py").write_text("import builtins\nbuiltins.isinstance = lambda *a: True\n")
-    assert isolated_grade(reference_copy).score <= 98
+    result = isolated_grade(reference_copy)
+    assert {e.id: e.status for e in result.exercises if e.status != Status.PASSED} == {"leaky_relu": Status.FAILED}
+    assert result.score == 98
 
 
 def test_an_endless_loop_costs_only_its_exercise(isolated_grade, reference_copy):

@@ -21,8 +21,8 @@ from grader.kit.toml_write import dumps
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-SUBMISSIONS = sorted(p for folder in ("mistakes", "diagnosis", "honest", "alternatives")
-                     for p in (FIXTURES / folder).iterdir() if p.suffix in (".py", ".ipynb"))
+SUBMISSIONS = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".py", ".ipynb"))
+ASSIGNMENT = {"training": "nn-2"}  # the folder of train_xor's fixtures; every other fixture is nn-1's
 
 
 @pytest.fixture(scope="module")
@@ -149,12 +149,15 @@ def test_hidden_cases_stay_out_of_the_student_kit(tmp_path):
 def test_frozen_values_come_back_exactly(kits):
     student, _ = kits
     full, kit = load_catalog(), kit_catalog(student)
-    for exercise in full.exercises:
+    assert [e.id for e in full.all_exercises] == [e.id for e in kit.all_exercises] and len(full.all_exercises) > 17
+    for exercise in full.all_exercises:
         live, frozen = prepare_exercise(full, exercise), prepare_exercise(kit, kit.exercise(exercise.id))
-        for a, b in zip(live.cases, frozen.cases, strict=True):
+        public = [case for case in live.cases if not case.case.hidden]  # a kit has none of the hidden ones
+        for a, b in zip(public, frozen.cases, strict=True):
             assert identical(a.inputs, b.inputs) and identical(a.expected, b.expected), (exercise.id, a.case.name)
             assert a.gradients.keys() == b.gradients.keys()
             assert all(identical(a.gradients[k], b.gradients[k]) for k in a.gradients)
+            assert identical(getattr(a, "extra_inputs", ()), getattr(b, "extra_inputs", ()))
             assert b.models is not None and a.models is None
 
 
@@ -176,6 +179,7 @@ CORRUPTIONS = {
     "bytes that do not fill the shape": lambda text: text.replace('"shape":[3]', '"shape":[4]', 1),
     "another exercise's file": lambda text: text.replace('"exercise":"sigmoid"', '"exercise":"relu"'),
     "a value that is not a number": lambda text: text.replace('"t":"ndarray"', '"t":"unsupported"', 1),
+    "a stand-in that is not a pair": lambda text: text.replace('"stand_ins":[[', '"stand_ins":[7,[', 1),
 }
 
 
@@ -192,6 +196,24 @@ def test_a_corrupt_frozen_file_is_one_clear_error(kits, tmp_path, corruption):
     with pytest.raises(GradeError) as raised:
         prepare_exercise(catalog, catalog.exercise("sigmoid"))
     assert raised.value.key == "course.kit.corrupt" and str(copy / "sigmoid.json") == raised.value.params["file"]
+
+
+def test_a_corrupt_stand_in_value_is_one_clear_error_when_it_is_asked_for(kits, tmp_path):
+    from grader.kit.frozen import stand_in_value
+
+    student, _ = kits
+    copy = tmp_path / "frozen"
+    copy.mkdir()
+    data = json.loads((student / "frozen" / "sigmoid.json").read_text(encoding="utf-8"))
+    args, value = data["stand_ins"][0]
+    data["stand_ins"][0][1] = {**value, "dtype": "|O"}
+    (copy / "sigmoid.json").write_text(json.dumps(data), encoding="utf-8")
+    catalog = with_frozen(kit_catalog(student), copy)
+    from grader.runner import codec
+
+    with pytest.raises(GradeError) as raised:
+        stand_in_value(catalog, catalog.exercise("sigmoid"), tuple(codec.decode(a) for a in args))
+    assert raised.value.key == "course.kit.corrupt"
 
 
 def test_a_frozen_file_that_is_a_link_is_refused(kits, tmp_path):
@@ -267,9 +289,9 @@ def test_a_stub_keeps_signatures_and_docstrings_and_loses_every_body_line():
     stub = make_stub(REFERENCE)
     assert 'import numpy as np\n\nSCALE = 2.0' in stub
     assert ('@staticmethod\ndef relu(x,\n         alpha=0.0):  # the signature\'s own comment stays\n'
-            '    """ReLU."""\n    raise NotImplementedError("relu")\n') in stub
-    assert 'def plain(x):\n    raise NotImplementedError("plain")\n' in stub
-    assert '        """A step."""\n        raise NotImplementedError("step")\n' in stub
+            '    """ReLU."""\n    raise NotImplementedError\n') in stub
+    assert 'def plain(x):\n    raise NotImplementedError\n' in stub
+    assert '        """A step."""\n        raise NotImplementedError\n' in stub
     for secret in ("max with 0", "np.maximum", "x * SCALE", "y = x + 1", "self.w - lr"):
         assert secret not in stub
     ast.parse(stub)
@@ -287,7 +309,14 @@ def test_solution_markers_replace_only_what_they_enclose():
 
 def test_a_marker_inside_a_string_is_not_a_marker():
     source = 'def f():\n    """# BEGIN SOLUTION"""\n    return 1\n'
-    assert make_stub(source) == 'def f():\n    """# BEGIN SOLUTION"""\n    raise NotImplementedError("f")\n'
+    assert make_stub(source) == 'def f():\n    """# BEGIN SOLUTION"""\n    raise NotImplementedError\n'
+
+
+def test_only_the_named_functions_lose_their_bodies_and_a_one_line_function_gets_a_line_of_its_own():
+    source = "def f(x): return x * 2  # secret\n\n\ndef g(x):\n    return x\n\n\ndef h(x):\n    \"\"\"Doc.\"\"\"\n"
+    assert make_stub(source, names={"f", "h"}) == ("def f(x):\n    raise NotImplementedError\n\n\ndef g(x):\n"
+                                                   "    return x\n\n\ndef h(x):\n    \"\"\"Doc.\"\"\"\n"
+                                                   "    raise NotImplementedError\n")
 
 
 def test_unpaired_markers_are_a_catalog_error():
@@ -317,13 +346,21 @@ def test_the_toml_writer_round_trips_the_catalog_and_the_quiz_bank():
 
 @pytest.fixture(scope="module")
 def graders(kits):
-    """A grader of the full course and one of its student kit, with the limits of tests/conftest.py."""
+    """Per assignment, a grader of the full course and one of its student kit (the limits of tests/conftest.py,
+    longer calls for training), sharing one fork server."""
     from grader.grading import Grader
     from grader.runner import Limits
 
-    limits = Limits(call_seconds=2.0, load_seconds=3.0)
-    full = Grader(isolation="process", limits=limits)
-    return full, Grader(catalog=kit_catalog(kits[0]), isolation="process", limits=limits, _launcher=full.launcher)
+    full_course, kit_course = builtin_course(), load_course(kits[0])
+    made = {}
+    for assignment in ("nn-1", "nn-2"):
+        limits = Limits(call_seconds=2.0 if assignment == "nn-1" else 5.0, load_seconds=3.0)
+        launcher = {"_launcher": made["nn-1"][0].launcher} if made else {}
+        full = Grader(catalog=full_course.catalog(assignment=assignment), isolation="process", limits=limits,
+                      **launcher)
+        made[assignment] = full, Grader(catalog=kit_course.catalog(assignment=assignment), isolation="process",
+                                        limits=limits, _launcher=full.launcher)
+    return made
 
 
 def stable(value):
@@ -341,14 +378,23 @@ def test_a_student_kit_grades_every_fixture_like_the_full_course(graders, submis
     from grader.submission import open_submission
 
     results = []
-    for grader in graders:
+    for grader in graders[ASSIGNMENT.get(submission.parent.name, "nn-1")]:
         with open_submission(submission) as opened:
             results.append(stable(grader.grade(opened, lang="ko").to_dict()))
     full, kit = results
+    if any(case["hidden"] for exercise in full["exercises"] for case in exercise["cases"]):
+        # nn-2 has a hidden case, which a student kit never holds: the public cases and the mistakes named agree
+        full, kit = public(full), public(kit)
     assert [(e["id"], e["status"], e["score"], e["mistakes"]) for e in kit["exercises"]] == \
         [(e["id"], e["status"], e["score"], e["mistakes"]) for e in full["exercises"]]
     # every case's status, mistakes, message, values shown and diagnosis too (as JSON, where NaN equals NaN)
     assert json.dumps(kit, default=str, ensure_ascii=False) == json.dumps(full, default=str, ensure_ascii=False)
+
+
+def public(result: dict) -> dict:
+    """A result without its hidden cases and what they decide (statuses and scores)."""
+    return {"exercises": [{"id": e["id"], "status": None, "score": None, "mistakes": e["mistakes"],
+                           "cases": [c for c in e["cases"] if not c["hidden"]]} for e in result["exercises"]]}
 
 
 CASCADE = '''import numpy as np
@@ -382,7 +428,7 @@ def test_a_student_kit_judges_a_cascade_from_frozen_data_alone(graders, tmp_path
 
     path = tmp_path / "solution.py"
     path.write_text(CASCADE, encoding="utf-8")
-    full, kit = graders
+    full, kit = graders["nn-1"]
     only = ["backprop_gradients", "backprop_step"]
     with open_submission(path) as opened:
         expected = stable(full.grade(opened, lang="en", only=only).to_dict())
@@ -399,3 +445,71 @@ def test_a_student_kit_judges_a_cascade_from_frozen_data_alone(graders, tmp_path
     assert step["mistakes"][0] == "calls-failing-exercise"
     assert "`backprop_step` itself is right" in step["diagnoses"][0]["hint"]
     assert json.dumps(got, default=str) == json.dumps(expected, default=str)
+
+
+# --- the commands -----------------------------------------------------------------------------------------------
+
+def test_grade_course_build_writes_both_kits_and_says_where(tmp_path):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    result = CliRunner().invoke(app, ["course", "build", str(builtin_course().root), "--out", str(tmp_path),
+                                      "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (f"Built the course kits: {tmp_path / 'student'} (for students: no solutions, no "
+                                     f"answers, no hidden cases) and {tmp_path / 'grading'} (for grading: everything).")
+    again = CliRunner().invoke(app, ["course", "build", str(builtin_course().root), "--out", str(tmp_path),
+                                     "--lang", "ko"])
+    assert again.exit_code == 2 and len(again.output.strip().splitlines()) == 1 and "이미" in again.output
+
+
+@pytest.mark.parametrize("command, message", [
+    (["solution", "relu", "--force"], "course.kit.no-solutions"),
+    (["quiz", "key", "--student", "kim", "--out", "KEY"], "quiz.no-key"),  # the quiz work's own words
+])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path, monkeypatch, command, message,
+                                                                  lang):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+    from grader.i18n import Messages
+
+    monkeypatch.setenv("GRADE_COURSE", str(kits[0]))
+    key = tmp_path / "key.toml"
+    result = CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command] + ["--lang", lang])
+    assert result.exit_code != 0
+    assert result.output.strip() == Messages(lang).t(message)
+    assert not key.exists()
+    monkeypatch.setenv("GRADE_COURSE", str(kits[1]))  # the grading kit has them
+    assert CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command]).exit_code == 0
+
+
+
+def test_grading_commands_read_a_student_kit_and_a_damaged_one_is_one_line(kits, tmp_path, monkeypatch):
+    """`grade submit` with GRADE_COURSE naming a student kit grades from its frozen data (the same JSON as the full
+    course), and the same kit with one damaged file is one line on stderr, exit 2, nothing graded."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    submission = str(FIXTURES / "mistakes" / "sigmoid-sign.py")
+    command = ["submit", submission, "--json", "--isolation", "process", "--out", str(tmp_path / "out"), "--lang", "en"]
+    full = CliRunner().invoke(app, command)
+    monkeypatch.setenv("GRADE_COURSE", str(kits[0]))
+    kit = CliRunner().invoke(app, command)
+    assert full.exit_code == kit.exit_code == 0, kit.output
+    assert json.dumps(stable(json.loads(kit.stdout))) == json.dumps(stable(json.loads(full.stdout)))
+    damaged = tmp_path / "damaged"
+    shutil.copytree(kits[0], damaged)
+    (damaged / "frozen" / "relu.json").write_text('{"format": "grade-frozen/1", "exercise": "relu", "cases": [',
+                                                  encoding="utf-8")
+    monkeypatch.setenv("GRADE_COURSE", str(damaged))
+    broken = CliRunner().invoke(app, command)
+    assert broken.exit_code == 2 and broken.stdout == ""
+    assert broken.stderr.strip().splitlines() == [
+        f"The course kit's file {damaged / 'frozen' / 'relu.json'} is damaged (not JSON (JSONDecodeError)). Build the kit"
+        " again with `grade course build`, or ask your instructor for a fresh copy."]

@@ -1,8 +1,6 @@
 """The LMS in and out: rosters, Moodle's and Canvas's download layouts, and the grade files each imports."""
 import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from grader.lms.export import FORMATS, export_grades
 from grader.lms.layouts import detect
 from grader.lms.roster import Claim, read_roster
 from grader.results import ExerciseResult, Status, SubmissionResult
+from helpers import grade_here
 
 GOLDEN = FIXTURES / "lms"
 STUBS = ROOT / "exercises"
@@ -23,9 +22,7 @@ REFERENCE = ROOT / "reference"
 
 
 def grade(*args, cwd=None):
-    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="", COLUMNS="120")
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=300)
+    return grade_here(*args, cwd=cwd, env={"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "COLUMNS": "120"})
 
 
 def roster_file(tmp_path, text=None):

@@ -2,13 +2,14 @@
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pexpect
 import pytest
+
+from helpers import grade_here
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG_STEP = "\n\ndef step_function(x):\n    return np.array(x >= 0, dtype=int)\n"
@@ -26,8 +27,7 @@ def student(tmp_path, monkeypatch):
 
 
 def grade(*args, check=True):
-    run = subprocess.run([sys.executable, "-m", "grader", *map(str, args), "--lang", "en"], capture_output=True,
-                         text=True, timeout=120, env=dict(os.environ, COLUMNS="120"))
+    run = grade_here(*args, "--lang", "en", env={"COLUMNS": "120"})
     if check:
         assert run.returncode == 0, run.stderr
     return run
@@ -58,9 +58,8 @@ def test_hints_are_revealed_one_level_at_a_time_and_remembered(student):
     grade("hint", "sigmoid")
     last = grade("hint", "sigmoid").stdout
     assert "Hint 3/3" in last and "That was the last hint" in last
-    korean = subprocess.run([sys.executable, "-m", "grader", "hint", "relu", "--lang", "ko"], capture_output=True,
-                            text=True, check=True).stdout
-    assert "힌트 1/3" in korean
+    korean = grade_here("hint", "relu", "--lang", "ko")
+    assert korean.returncode == 0 and "힌트 1/3" in korean.stdout
     assert json.loads(grade("progress", "--json").stdout)[1]["hint_level"] == 3
 
 

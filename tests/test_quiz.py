@@ -2,10 +2,7 @@
 import csv
 import json
 import math
-import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -15,14 +12,14 @@ import pytest
 from grader.quiz.bank import TYPES, load_bank
 from grader.quiz.marking import Answers, grade_answers
 from grader.quiz.sheet import build_sheet
+from helpers import grade_here
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank()
 
 
 def grade(*args, check=True, input=None, cwd=None):
-    run = subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                         input=input, cwd=cwd, timeout=120, env=dict(os.environ, LANG="C.UTF-8", COLUMNS="140"))
+    run = grade_here(*args, input=input, cwd=cwd, env={"LANG": "C.UTF-8", "COLUMNS": "140"})
     if check:
         assert run.returncode == 0, run.stderr
     return run

@@ -4,6 +4,7 @@ The project is installed NON-editably (a wheel, as `pip install .` does) into a 
 /tmp, the place whose private tmpfs used to hide the interpreter's NumPy from the workers.
 """
 import json
+import shutil
 import site
 import subprocess
 import sys
@@ -15,23 +16,30 @@ import pytest
 
 from test_isolation import replace_function
 
+# One worker builds the venv once and runs every test that uses it (pytest-xdist).
+pytestmark = pytest.mark.xdist_group("tmp_venv")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def tmp_venv():
-    """A venv under /tmp with grade installed from a wheel and its own NumPy; other dependencies by path."""
+def tmp_venv(built_wheel):
+    """A venv under /tmp with grade installed from a wheel and its own NumPy; other dependencies by path.
+
+    Its NumPy is a copy of this environment's installed files (the same wheel's, .pyc included), so it
+    lives under /tmp as a `pip install numpy` there would, without unpacking and compiling it again."""
     with tempfile.TemporaryDirectory(prefix="grade-venv-", dir="/tmp") as folder:
         venv = Path(folder) / "venv"
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
         python = venv / "bin" / "python"
-        wheels = Path(folder) / "wheels"
-        quiet = dict(check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)], **quiet)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", *map(str, wheels.glob("*.whl")),
-                        f"numpy=={numpy.__version__}"], **quiet)
+        subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+                        str(built_wheel)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         own_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                   capture_output=True, text=True, check=True).stdout.strip()
+        installed = Path(numpy.__file__).parent.parent
+        for name in ("numpy", "numpy.libs", f"numpy-{numpy.__version__}.dist-info"):
+            if (installed / name).exists():
+                shutil.copytree(installed / name, Path(own_site) / name, symlinks=True)
         # Typer, Jinja and the rest come from this test's environment, after the venv's own packages.
         (Path(own_site) / "zz-test-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
         yield python, own_site

@@ -21,11 +21,14 @@ def grade(isolation, path, **limits):
     return result
 
 
-FORKS = """    global _tried  # once per worker: the other cases of the exercise only check the result
+# The attack runs once per worker: the other cases of the exercise only check the result.
+ONCE = """    global _tried
     if '_tried' in globals():
         return np.where(x > 0, x, alpha * x)
     _tried = True
-    import os, time
+"""
+
+FORKS = ONCE + """    import os, time
     started = 0
     for _ in range(60):
         try:
@@ -41,11 +44,7 @@ FORKS = """    global _tried  # once per worker: the other cases of the exercise
     return np.where(x > 0, x, alpha * x)
 """
 
-POPENS = """    global _tried  # once per worker: the other cases of the exercise only check the result
-    if '_tried' in globals():
-        return np.where(x > 0, x, alpha * x)
-    _tried = True
-    import subprocess
+POPENS = ONCE + """    import subprocess
     started = []
     for _ in range(60):
         try:
@@ -70,11 +69,7 @@ def test_processes_are_bounded_for_the_whole_submission(reference_copy, isolatio
 
 
 # Three processes, each well within the per-process address-space limit, together above the limit.
-FORKED_MEMORY = """    global _tried  # once per worker: the other cases of the exercise only check the result
-    if '_tried' in globals():
-        return np.where(x > 0, x, alpha * x)
-    _tried = True
-    import os, time
+FORKED_MEMORY = ONCE + """    import os, time
     children = []
     for _ in range(3):
         pid = os.fork()
@@ -89,11 +84,7 @@ FORKED_MEMORY = """    global _tried  # once per worker: the other cases of the 
     return np.where(x > 0, x, alpha * x)
 """
 
-SPAWNED_MEMORY = """    global _tried  # once per worker: the other cases of the exercise only check the result
-    if '_tried' in globals():
-        return np.where(x > 0, x, alpha * x)
-    _tried = True
-    import subprocess, sys
+SPAWNED_MEMORY = ONCE + """    import subprocess, sys
     code = 'import time; block = bytearray(160 * 2**20); time.sleep(1.5)'
     children = [subprocess.Popen([sys.executable, '-I', '-S', '-c', code]) for _ in range(3)]
     held = sum(child.wait() == 0 for child in children)

@@ -5,12 +5,15 @@ error (GradeError), said in one line.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from grader.catalog.model import (CHECK_KINDS, DETECTORS, PLOT_KINDS, SCHEMA, Case, Catalog, CatalogFiles, Exercise,
                                   GradientCheck, Literal, Mistake, Text)
+from grader.catalog.behaviour import parse_behaviour
 from grader.catalog.overlay import lay_over
 from grader.errors import CatalogError, GradeError
 from grader.kinds import Detector, PlotKind
@@ -24,6 +27,7 @@ def load_catalog(path: Path | None = None, extra: Path | None = None, *, files: 
     Without a path this is the built-in course's catalog; without `files`, a catalog file borrows the
     built-in course's reference and mistake models (a test's or an overlay's small catalog).
     """
+    builtin_default = path is None
     if path is None or files is None:
         from grader.course import builtin_course
 
@@ -35,6 +39,7 @@ def load_catalog(path: Path | None = None, extra: Path | None = None, *, files: 
     data = read_toml(path)
     check_schema(data, path, required=True)
     if extra is not None:
+        data = copy.deepcopy(data)  # the overlay is laid over a copy, never over the shared parse
         overlay = read_toml(extra)
         check_schema(overlay, extra, required=False)
         lay_over(data, overlay, extra)
@@ -45,7 +50,12 @@ def load_catalog(path: Path | None = None, extra: Path | None = None, *, files: 
     if len(set(ids)) != len(ids):
         raise CatalogError(f"{path}: exercise ids must be unique")
     _check_aliases(exercises, path)
-    return Catalog(exercises=exercises, common_mistakes=common, files=files)
+    catalog = Catalog(exercises=exercises, common_mistakes=common, files=files)
+    if builtin_default:  # the built-in course's first assignment (nn-1), as `Course.catalog()` gives it
+        from grader.course import builtin_course
+
+        catalog = catalog.only(builtin_course().assignment().exercises)
+    return catalog
 
 
 def check_schema(data: dict, path: Path, required: bool) -> None:
@@ -58,10 +68,19 @@ def check_schema(data: dict, path: Path, required: bool) -> None:
 
 
 def read_toml(path: Path) -> dict:
+    """The parsed file, parsed once per version of it (a course's loader and the catalog's share it).
+
+    The dict is shared: a caller that changes it works on a copy (see load_catalog's overlay)."""
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        stat = Path(path).stat()
+        return _parsed(Path(path).resolve(), stat.st_mtime_ns, stat.st_size)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CatalogError(f"{path}: {error}") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, _mtime: int, _size: int) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:
@@ -120,7 +139,9 @@ def _parse_case(spec: dict, where: str) -> Case:
     if "name" not in spec or "args" not in spec:
         raise CatalogError(f"{where}: a case needs `name` and `args`")
     check = spec.get("check")
-    if check is not None:
+    if check is not None and check.get("kind") == "behaviour":
+        check = parse_behaviour(check, list(spec["args"]), f"{where}.check")
+    elif check is not None:
         if check.get("kind") != "numerical-gradient":
             raise CatalogError(f"{where}: check.kind must be one of {', '.join(CHECK_KINDS[1:])}")
         check = GradientCheck(
@@ -163,4 +184,5 @@ def _parse_mistake(mistake_id: str, spec: dict, where: str) -> Mistake:
         detect=Detector(detect) if detect is not None else None,
         tag=spec.get("tag"),
         pattern=spec.get("pattern"),
+        params=tuple(sorted(spec.get("params", {}).items())),
     )

@@ -5,16 +5,17 @@ catalog without knowing what a sigmoid is. Reading and checking the TOML is `gra
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from grader.catalog.behaviour import BehaviourCheck
 from grader.errors import CatalogError, GradeError
 from grader.kinds import Detector, PlotKind
 
 SCHEMA = "grade-catalog/1"
 DETECTORS = tuple(Detector)
-CHECK_KINDS = ("allclose", "numerical-gradient")
+CHECK_KINDS = ("allclose", "numerical-gradient", "behaviour")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ class Mistake:
     "non-finite": the tag of the cases (large inputs) among which a non-finite failure must be."""
     pattern: str | None = None
     """For "error-message": a regular expression searched in the exception's message."""
+    params: tuple[tuple[str, Any], ...] = ()
+    """A detector's other parameters, as written in the catalog (see grader/behaviour_mistakes.py)."""
+
+    def param(self, name: str, default: Any = None) -> Any:
+        return dict(self.params).get(name, default)
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ class Case:
     expected: Any = None
     """A literal expected value spec, or None: the reference computes it at grading time."""
     literals: tuple[Literal, ...] = ()
-    check: GradientCheck | None = None
+    check: GradientCheck | BehaviourCheck | None = None
     weight: float = 1.0
     hidden: bool = False
     """A hidden case shows its name and status, never its inputs or expected values."""
@@ -143,22 +149,39 @@ class Exercise:
 @dataclass(frozen=True)
 class Catalog:
     exercises: tuple[Exercise, ...]
+    """The exercises graded when none is named: one assignment's once `only` chose it, else every one."""
     common_mistakes: dict[str, Mistake]
     """Mistakes any exercise can show (missing, not-implemented, mutates-input, ...)."""
     files: CatalogFiles | None = None
     """Where the catalog and its reference and mistake models are (see CatalogFiles)."""
+    everything: tuple[Exercise, ...] = ()
+    """Every exercise of the catalog file, whatever the assignment: an exercise named by id is found here."""
+
+    @property
+    def all_exercises(self) -> tuple[Exercise, ...]:
+        return self.everything or self.exercises
 
     def exercise(self, exercise_id: str) -> Exercise:
-        for exercise in self.exercises:
+        for exercise in self.all_exercises:
             if exercise.id == exercise_id:
                 return exercise
         raise KeyError(exercise_id)
 
     def find(self, exercise_id: str) -> Exercise:
-        """The exercise a user named; an unknown name is their error, listing the names there are."""
-        if exercise_id not in self.ids:
-            raise GradeError("error.unknown-exercise", name=exercise_id, names=", ".join(self.ids))
+        """The exercise a user named (in any assignment); an unknown name is their error, listing the names."""
+        names = [exercise.id for exercise in self.all_exercises]
+        if exercise_id not in names:
+            raise GradeError("error.unknown-exercise", name=exercise_id, names=", ".join(names))
         return self.exercise(exercise_id)
+
+    def only(self, exercise_ids) -> "Catalog":
+        """This catalog with an assignment's exercises (`exercise_ids`, in that order) as the ones graded."""
+        every = self.all_exercises
+        return replace(self, exercises=tuple(self.find(i) for i in exercise_ids), everything=every)
+
+    def whole(self) -> "Catalog":
+        """This catalog with every exercise of the course as the ones listed (`grade list`, `grade progress`)."""
+        return replace(self, exercises=self.all_exercises, everything=())
 
     @property
     def ids(self) -> list[str]:
@@ -171,7 +194,7 @@ class Catalog:
     def mistake(self, mistake_id: str) -> Mistake | None:
         if mistake_id in self.common_mistakes:
             return self.common_mistakes[mistake_id]
-        for exercise in self.exercises:
+        for exercise in self.all_exercises:
             for mistake in exercise.mistakes:
                 if mistake.id == mistake_id:
                     return mistake

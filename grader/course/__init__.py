@@ -86,17 +86,24 @@ class Course:
         raise GradeError("course.unknown-assignment", name=assignment_id,
                          names=", ".join(a.id for a in self.assignments))
 
+    def check_quizzes(self) -> None:
+        """A GradeError when an assignment names a quiz the bank lacks (the bank is read only for this)."""
+        from grader.course.pack import check_quizzes
+
+        check_quizzes(self)
+
     def catalog_files(self, extra: Path | None = None) -> CatalogFiles:
         return CatalogFiles(self.catalog_file, extra, self.reference, self.mistake_models, self.frozen,
                             self.course_file)
 
-    def catalog(self, extra: Path | None = None) -> Catalog:
-        """The course's exercises, with an instructor's overlay file (`--catalog`) laid over them."""
+    def catalog(self, extra: Path | None = None, assignment: str | None = None) -> Catalog:
+        """The course's exercises, with an instructor's overlay file (`--catalog`) laid over them; those
+        graded when none is named are the assignment's (None: the course's first). Any is found by name."""
         catalog = load_catalog(self.catalog_file, extra, files=self.catalog_files(extra))
-        if self.policies.aliases:
-            return catalog
-        exercises = tuple(dataclasses.replace(exercise, aliases=()) for exercise in catalog.exercises)
-        return dataclasses.replace(catalog, exercises=exercises)
+        if not self.policies.aliases:
+            exercises = tuple(dataclasses.replace(exercise, aliases=()) for exercise in catalog.exercises)
+            catalog = dataclasses.replace(catalog, exercises=exercises)
+        return catalog.only(self.assignment(assignment).exercises)
 
 
 def builtin_course() -> Course:

@@ -27,6 +27,8 @@ def new_course(target: Path, source: str = "template") -> Path:
         raise GradeError("course.new-exists", path=target)
     if source == "template":
         shutil.copytree(TEMPLATE, target, ignore=IGNORED, dirs_exist_ok=True)
+        course_file = target / "course.toml"
+        course_file.write_text(_with_id(course_file.read_text(encoding="utf-8"), target), encoding="utf-8")
         return target
     builtin = load_course(BUILTIN)
     target.mkdir(parents=True, exist_ok=True)
@@ -45,10 +47,14 @@ def new_course(target: Path, source: str = "template") -> Path:
 def _own_course_file(text: str, target: Path) -> str:
     """The template's course.toml (every field explained, every path at its default) with the built-in
     course's id, title and assignments."""
-    own = (TEMPLATE / "course.toml").read_text(encoding="utf-8")
-    course_id = re.sub(r"[^A-Za-z0-9_-]+", "-", target.resolve().name).strip("-") or "course"
+    own = _with_id((TEMPLATE / "course.toml").read_text(encoding="utf-8"), target)
     title = re.search(r"^title = .*$", text, re.M).group(0)
-    own = re.sub(r'^id = ".*"$', f'id = "{course_id}"', own, count=1, flags=re.M)
     own = re.sub(r"^title = .*$", lambda _: title, own, count=1, flags=re.M)
     own = own[:own.index("[[assignments]]")] + text[text.index("[[assignments]]"):]
     return own
+
+
+def _with_id(text: str, target: Path) -> str:
+    """course.toml with the course's id made from the folder's name."""
+    course_id = re.sub(r"[^A-Za-z0-9_-]+", "-", target.resolve().name).strip("-") or "course"
+    return re.sub(r'^id = ".*"$', f'id = "{course_id}"', text, count=1, flags=re.M)

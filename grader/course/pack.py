@@ -47,7 +47,9 @@ def read_pack(folder: Path, builtin: bool = False) -> Course:
     file = folder / "course.toml"
     if not file.is_file():
         raise GradeError("course.no-course-file", path=folder)
-    return _read(file.resolve(), file.stat().st_mtime_ns, builtin)
+    course = _read(file.resolve(), file.stat().st_mtime_ns, builtin)
+    _check_exercises(course, file.resolve())
+    return course
 
 
 @functools.lru_cache(maxsize=16)
@@ -76,7 +78,9 @@ def _read(file: Path, _mtime: int, builtin: bool) -> Course:
                     reference=paths["reference"], mistake_models=paths["mistake_models"],
                     quiz_bank=paths["quiz_bank"], frozen=paths["frozen"], stubs=paths["stubs"], builtin=builtin,
                     policies=_policies(data.get("policies", {}), file))
-    _check_references(course, file)
+    seen = [a.id for a in course.assignments]
+    if len(set(seen)) != len(seen):
+        raise GradeError("course.duplicate-assignment", path=file)
     return course
 
 
@@ -142,30 +146,32 @@ def _assignment(spec: dict, position: int, file: Path) -> Assignment:
                       quiz, float(points) if points is not None else None)
 
 
-def _check_references(course: Course, file: Path) -> None:
-    """Every exercise and quiz an assignment names is in the course's catalog and quiz bank."""
+def _check_exercises(course: Course, file: Path) -> None:
+    """Every exercise an assignment names is in the course's catalog (parsed once, shared with load_catalog)."""
+    from grader.catalog.loading import read_toml
+    from grader.errors import CatalogError
+
     try:
-        catalog = tomllib.loads(course.catalog_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        catalog = read_toml(course.catalog_file)
+    except CatalogError as error:
         raise GradeError("course.bad-toml", path=course.catalog_file, reason=str(error).splitlines()[0]) from None
-    ids = [spec.get("id") for spec in catalog.get("exercises", []) if isinstance(spec, dict)]
-    quizzes = _quiz_ids(course.quiz_bank) if any(a.quiz for a in course.assignments) else []
+    ids = {spec.get("id") for spec in catalog.get("exercises", []) if isinstance(spec, dict)}
     for assignment in course.assignments:
         for exercise in assignment.exercises:
             if exercise not in ids:
                 raise GradeError("course.unknown-exercise", path=file, assignment=assignment.id, name=exercise)
+
+
+def check_quizzes(course: Course) -> None:
+    """Every quiz an assignment names is in the course's quiz bank. Not part of every load (the bank is
+    read only when a quiz is graded): `grade course check` and the quiz commands call it."""
+    quizzes: list[str] = []
+    if course.quiz_bank is not None and any(a.quiz for a in course.assignments):
+        try:
+            quizzes = list(tomllib.loads(course.quiz_bank.read_text(encoding="utf-8")).get("quizzes", {}))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise GradeError("course.bad-toml", path=course.quiz_bank, reason=str(error).splitlines()[0]) from None
+    for assignment in course.assignments:
         if assignment.quiz is not None and assignment.quiz not in quizzes:
-            raise GradeError("course.unknown-quiz", path=file, assignment=assignment.id, name=assignment.quiz)
-    seen = [a.id for a in course.assignments]
-    if len(set(seen)) != len(seen):
-        raise GradeError("course.duplicate-assignment", path=file)
-
-
-def _quiz_ids(bank: Path | None) -> list[str]:
-    if bank is None:
-        return []
-    try:
-        data = tomllib.loads(bank.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise GradeError("course.bad-toml", path=bank, reason=str(error).splitlines()[0]) from None
-    return list(data.get("quizzes", {}))
+            raise GradeError("course.unknown-quiz", path=course.course_file, assignment=assignment.id,
+                             name=assignment.quiz)

@@ -22,7 +22,6 @@ from grader.errors import CatalogError
 from grader.course import Course
 from grader.errors import GradeError
 from grader.kit.freeze import freeze_course
-from grader.kit.quiz import write_questions_only
 from grader.kit.stubs import make_stub
 from grader.kit.toml_write import dumps
 
@@ -74,7 +73,9 @@ def write_student_kit(course: Course, target: Path) -> None:
     _write_stubs(course, target / "exercises")
     freeze_course(course.catalog(), target / "frozen")
     if course.quiz_bank is not None and Path(course.quiz_bank).is_file():
-        write_questions_only(Path(course.quiz_bank), target / "quiz.toml")
+        from grader.quiz.kit import write_student_bank  # the quiz work's: questions, no answers, no explanations
+
+        write_student_bank(Path(course.quiz_bank), target / "quiz.toml")
         paths["quiz_bank"] = "quiz.toml"
     _write_course_toml(course, target, paths, STUDENT_HEADER)
 

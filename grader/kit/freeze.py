@@ -18,6 +18,7 @@ import numpy as np
 
 from grader.cases import PreparedCase, fresh_copy, prepare_exercise, reference_function
 from grader.catalog import Catalog, Exercise
+from grader.catalog.behaviour import BehaviourCheck
 from grader.errors import CatalogError
 from grader.kit.frozen import FORMAT, NOT_APPLICABLE_TAG, args_key, case_key, frozen_file
 from grader.runner import codec
@@ -26,10 +27,11 @@ from grader.runner import codec
 def freeze_course(catalog: Catalog, folder: Path) -> list[Path]:
     """Write `folder/<id>.json` for every exercise of a full course's catalog; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
-    prepared = {exercise.id: prepare_exercise(catalog, exercise) for exercise in catalog.exercises}
+    exercises = catalog.all_exercises  # every assignment's, not only the first's
+    prepared = {exercise.id: prepare_exercise(catalog, exercise) for exercise in exercises}
     public = {eid: [case for case in p.cases if not case.case.hidden] for eid, p in prepared.items()}
     written = []
-    for exercise in catalog.exercises:
+    for exercise in exercises:
         data = {
             "format": FORMAT,
             "exercise": exercise.id,
@@ -49,7 +51,8 @@ def model_names(catalog: Catalog, exercise: Exercise) -> list[str]:
 
 
 def _case(catalog: Catalog, exercise: Exercise, prepared: PreparedCase) -> dict:
-    from grader.diagnose import NOT_APPLICABLE, Observation, _model_output
+    from grader.cases import NOT_APPLICABLE
+    from grader.diagnose import Observation, _model_output
     from grader.results import Status
 
     where = f"{exercise.id}: {prepared.case.name.en}"
@@ -66,11 +69,15 @@ def _case(catalog: Catalog, exercise: Exercise, prepared: PreparedCase) -> dict:
         "gradients": {str(output): _exact(gradient, f"{where}: gradient")
                       for output, gradient in prepared.gradients.items()},
         "models": models,
+        "extra_inputs": [[_exact(value, f"{where}: input") for value in call]
+                         for call in getattr(prepared, "extra_inputs", ())],  # a behaviour check's further calls
     }
 
 
 def _stand_ins(catalog: Catalog, callee: Exercise, public: dict[str, list[PreparedCase]]) -> list:
     """The callee's right results for its own public inputs and the leading arguments of every exercise's."""
+    if all(isinstance(case.case.check, BehaviourCheck) for case in public[callee.id]):
+        return []  # judged by properties: no right result to stand in with (grader/behaviour.py)
     own = [case.inputs for case in public[callee.id]]
     arities = sorted({len(args) for args in own})
     candidates = own + [case.inputs[:n] for cases in public.values() for case in cases for n in arities

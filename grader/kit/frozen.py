@@ -4,14 +4,15 @@ One JSON file per exercise, `frozen/<exercise id>.json`, written by `grade cours
 
     {"format": "grade-frozen/1", "exercise": "sigmoid",
      "cases": [{"key": ..., "inputs": [...], "expected": ..., "gradients": {"2": ...},
-                "models": {"model name": value, or {"t": "not-applicable"}}}],
+                "models": {"model name": value, or {"t": "not-applicable"}}, "extra_inputs": [[...]]}],
      "stand_ins": [[[args...], value], ...]}
 
 Every value is in the wire format of grader/runner/codec.py (numbers, NumPy scalars, arrays as raw bytes
 with a whitelisted dtype, tuples): no pickle, no code, and a NumPy scalar or a tuple comes back as itself.
 A case is found by `key`, a digest of its spec, so a catalog and frozen data that do not belong together
 are an error, never a silent mismatch. The files are untrusted input: anything malformed is a GradeError
-naming the file (`course.kit.corrupt`), one line in the CLI.
+naming the file (`course.kit.corrupt`), one line in the CLI. Cases are checked when the file is read;
+a stand-in value (needed only by a cascade check) when it is asked for.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.catalog import Case, Catalog, Exercise
+from grader.catalog import Case, Catalog, Exercise, GradientCheck
 from grader.errors import GradeError
 from grader.runner import codec
 
@@ -63,19 +64,30 @@ class FrozenCase:
     expected: Any
     gradients: dict[int, np.ndarray]
     models: dict[str, Any]
-    """Model name -> what it returned on these inputs, or grader.diagnose.NOT_APPLICABLE."""
+    """Model name -> what it returned on these inputs, or grader.cases.NOT_APPLICABLE."""
+    extra_inputs: tuple[tuple, ...] = ()
+    """A behaviour check's further calls (the same seed again, an argument changed), frozen like the inputs."""
 
 
 @dataclass(frozen=True)
 class FrozenExercise:
     cases: dict[str, FrozenCase]
     stand_ins: dict[str, Any]
-    """args_key(args) -> what the reference returned for them (the cascade check's table)."""
+    """args_key(args) -> what the reference returned for them (the cascade check's table), still encoded."""
+
+
+def load_exercise(folder: Path, exercise_id: str) -> FrozenExercise:
+    """An exercise's frozen data, read once per version of its file (a kit rebuilt under `grade watch` is reread)."""
+    path = frozen_file(folder, exercise_id)
+    try:
+        version = os.stat(path)
+    except OSError:
+        version = None  # reported by the read below
+    return _load(path, exercise_id, version and (version.st_mtime_ns, version.st_size, version.st_ino))
 
 
 @functools.lru_cache(maxsize=256)
-def load_exercise(folder: Path, exercise_id: str) -> FrozenExercise:
-    path = frozen_file(folder, exercise_id)
+def _load(path: Path, exercise_id: str, _version: tuple | None) -> FrozenExercise:
     try:
         return _parse(_read(path), exercise_id)
     except CorruptKit as problem:
@@ -106,7 +118,7 @@ def _read(path: Path) -> Any:
 
 
 def _parse(data: Any, exercise_id: str) -> FrozenExercise:
-    from grader.diagnose import NOT_APPLICABLE
+    from grader.cases import NOT_APPLICABLE
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CorruptKit(f"not a {FORMAT} file")
@@ -126,13 +138,17 @@ def _parse(data: Any, exercise_id: str) -> FrozenExercise:
         models = {}
         for name, value in _dict(spec.get("models", {}), f"{where}.models").items():
             models[name] = NOT_APPLICABLE if value == NOT_APPLICABLE_TAG else _value(value, f"{where}.models.{name}")
-        cases[spec["key"]] = FrozenCase(inputs, _value(spec.get("expected"), f"{where}.expected"), gradients, models)
+        extra = tuple(tuple(_value(v, f"{where}.extra_inputs") for v in _list(call, f"{where}.extra_inputs"))
+                      for call in _list(spec.get("extra_inputs", []), f"{where}.extra_inputs"))
+        cases[spec["key"]] = FrozenCase(inputs, _value(spec.get("expected"), f"{where}.expected"), gradients, models,
+                                        extra)
     stand_ins = {}
     for position, entry in enumerate(_list(data.get("stand_ins", []), "stand_ins")):
-        if not isinstance(entry, list) or len(entry) != 2:
+        if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], list):
             raise CorruptKit(f"stand_ins[{position}]")
-        args = tuple(_value(v, f"stand_ins[{position}]") for v in _list(entry[0], f"stand_ins[{position}]"))
-        stand_ins[args_key(args)] = _value(entry[1], f"stand_ins[{position}]")
+        # Keyed by the arguments as written (the codec's own encoding, so args_key finds them); a value is
+        # decoded, and checked, when a cascade check asks for it: most gradings never do.
+        stand_ins[json.dumps(entry[0], sort_keys=True)] = entry[1]
     return FrozenExercise(cases, stand_ins)
 
 
@@ -184,12 +200,13 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
     path = frozen_file(folder, exercise.id)
     if frozen is None:
         raise GradeError("course.kit.missing-case", exercise=exercise.id, case=case.name.en, file=str(path))
-    if len(frozen.inputs) != len(case.args):
+    if any(len(call) != len(case.args) for call in (frozen.inputs, *frozen.extra_inputs)):
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: {len(frozen.inputs)} inputs")
-    wanted = set(case.check.outputs) if case.check else set()
+    check = case.check if isinstance(case.check, GradientCheck) else None  # a behaviour check freezes nothing
+    wanted = set(check.outputs) if check else set()
     if set(frozen.gradients) != wanted:
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradients")
-    for wrt, output in zip(case.check.wrt if case.check else (), case.check.outputs if case.check else ()):
+    for wrt, output in zip(check.wrt if check else (), check.outputs if check else ()):
         if np.shape(frozen.gradients[output]) != np.shape(frozen.inputs[wrt]):
             raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradient shape")
     return frozen
@@ -197,4 +214,9 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
 
 def stand_in_value(catalog: Catalog, callee: Exercise, args: tuple) -> Any:
     """What the reference returned for `args` as the callee's arguments; KeyError when it was not frozen."""
-    return load_exercise(frozen_folder(catalog), callee.id).stand_ins[args_key(args)]
+    folder = frozen_folder(catalog)
+    encoded = load_exercise(folder, callee.id).stand_ins[args_key(args)]
+    try:
+        return _value(encoded, "stand_ins")
+    except CorruptKit as problem:
+        raise GradeError("course.kit.corrupt", file=str(frozen_file(folder, callee.id)), reason=str(problem)) from None

@@ -6,6 +6,7 @@
     grade.hint("sigmoid")    # the next hint: a nudge, then the formula, then the NumPy idiom
     grade.lang("ko")         # feedback in Korean (default: the kernel's locale)
     grade.submit()           # writes grade-report/ (report.html, report.md, results.json); nothing else is written
+    grade.course("hw-pack", "nn-2")  # another course or assignment (default: GRADE_COURSE, else the built-in one)
     %grade sigmoid           # the magic: %grade, %grade all, %grade hint sigmoid, %grade submit
 
 The functions graded are the source of the cells the kernel has run (see grader.notebook.cells), never
@@ -22,25 +23,48 @@ from grader.notebook.cells import executed_sources, grader_names, notebook_unit
 from grader.notebook.view import feedback_html, show
 from grader.results import Status, SubmissionResult
 
-__all__ = ["check", "check_all", "hint", "lang", "submit", "load_ipython_extension"]
+__all__ = ["check", "check_all", "course", "hint", "lang", "submit", "load_ipython_extension"]
 
-_settings: dict = {"lang": None, "grader": None}
+_settings: dict = {"lang": None, "grader": None, "course": None, "assignment": None, "chosen": None}
 
 
 def lang(code: str | None = None) -> str:
     """Set the feedback's language (ko or en; kr, KO, Korean are understood); returns the one in use."""
     if code is not None:
-        from grader.cli import _language
+        from grader.cli_edge import language
 
-        _settings["lang"] = _language(code)
+        _settings["lang"] = language(code)
     return _settings["lang"] or detect_language()
+
+
+def course(path: str | Path | None = None, assignment: str | None = None) -> str | None:
+    """Grade another course pack or assignment (default: the GRADE_COURSE folder, else the built-in course,
+    and its first assignment); returns the assignment in use. An unknown one is one line, and nothing changes."""
+    def run() -> str:
+        from grader.assignment_run import choose
+
+        chosen = choose(Path(path) if path else None, assignment)
+        _settings.update(course=Path(path) if path else None, assignment=assignment, chosen=chosen, grader=None)
+        return chosen.assignment.id
+
+    return _friendly(run)
+
+
+def _chosen():
+    """The course and assignment graded (see `course`), read once."""
+    if _settings["chosen"] is None:
+        from grader.assignment_run import choose
+
+        _settings["chosen"] = choose(_settings["course"], _settings["assignment"])
+    return _settings["chosen"]
 
 
 def _grader():
     if _settings["grader"] is None:
         from grader.grading import Grader
 
-        _settings["grader"] = Grader(isolation="auto")  # Bubblewrap where it runs, else process isolation (Colab)
+        # Bubblewrap where it runs, else process isolation (Colab)
+        _settings["grader"] = Grader(catalog=_chosen().catalog, isolation="auto")
     return _settings["grader"]
 
 
@@ -59,6 +83,7 @@ def _grade(only: list[str] | None, student: str = "notebook") -> SubmissionResul
     if shell is None:
         raise GradeError("workflow.nb-no-kernel")
     grader = _grader()
+    only = only or list(_chosen().assignment.exercises)  # any exercise by name; else the assignment's
     grader.select(only)  # an unknown exercise is one line before anything runs
     unit = notebook_unit(executed_sources(shell), grader_names(shell.user_ns, {__name__, "grader.notebook.magic"}))
     with tempfile.TemporaryDirectory(prefix="grade-notebook-") as root:  # nothing written next to the notebook
@@ -83,9 +108,7 @@ def _file_problems(result: SubmissionResult) -> list[str]:
 
 
 def _hints(exercise_id: str, level: int, messages: Messages) -> tuple[list[str], str]:
-    from grader.catalog import load_catalog
-
-    target = load_catalog().exercise(exercise_id)
+    target = _chosen().catalog.exercise(exercise_id)
     lines = [f"{messages.t('practice.hint-level', level=n, total=len(target.hints))}: {text(messages.lang)}"
              for n, text in enumerate(target.hints[:level], start=1)]
     more = messages.t("workflow.nb-more-hints", exercise=exercise_id) if level < len(target.hints) else ""
@@ -105,9 +128,7 @@ def check(exercise: str | None = None) -> None:
             log.record(result)
             level = 0
             if shown.status != Status.PASSED:  # the nudge comes with a failure and counts as seen
-                from grader.catalog import load_catalog
-
-                level = log.hint_level(shown.id) or log.reveal_hint(load_catalog().exercise(shown.id))
+                level = log.hint_level(shown.id) or log.reveal_hint(_chosen().catalog.exercise(shown.id))
         hints, more = _hints(shown.id, level, messages) if level else ([], "")
         announce = ""
         if not pending:
@@ -133,11 +154,10 @@ def check_all() -> None:
 def hint(exercise: str) -> None:
     """Reveal the next hint of an exercise (the level reached is remembered, as with `grade hint`)."""
     def run() -> None:
-        from grader.catalog import load_catalog
         from grader.practice import PracticeLog
 
         messages = Messages(lang())
-        target = load_catalog().find(exercise)
+        target = _chosen().catalog.find(exercise)
         with PracticeLog() as log:
             before = log.hint_level(target.id)
             level = log.reveal_hint(target)

@@ -10,12 +10,11 @@ NumPy) are imported only when an answers file is graded.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.errors import CatalogError, GradeError
+from grader.errors import GradeError
 from grader.gradebook import QuizRow
 from grader.i18n import Messages
 
@@ -35,14 +34,12 @@ class AssignedQuiz:
 
     @classmethod
     def of(cls, course: Course, assignment_id: str | None = None) -> AssignedQuiz:
-        """The quiz of the course's assignment (its first without an id), checked against the bank's quizzes."""
+        """The quiz of the course's assignment (its first without an id); a pack's quizzes are checked against its
+        bank when it is read (grader.course.pack)."""
         assignment = course.assignment(assignment_id)
-        assigned = cls(assignment.id, assignment.quiz, course.quiz_bank)
-        if assigned.quiz is not None:
-            quizzes = assigned._quiz_ids()
-            if assigned.quiz not in quizzes:
-                raise GradeError("error.unknown-quiz", quiz=assigned.quiz, quizzes=", ".join(quizzes))
-        return assigned
+        if assignment.quiz is not None and course.quiz_bank is None:
+            raise GradeError("quiz.no-bank")
+        return cls(assignment.id, assignment.quiz, course.quiz_bank)
 
     def fingerprint(self) -> str:
         """What grading the quiz depends on besides the answers file: the assignment, its quiz, the bank's bytes."""
@@ -78,16 +75,14 @@ class AssignedQuiz:
             self._bank = load_bank(self.bank_path)
         return self._bank
 
-    def _quiz_ids(self) -> list[str]:
-        """The bank's quiz ids, read without loading the bank (which loads NumPy): a batch checks them first."""
-        if self.bank_path is None:
-            raise GradeError("quiz.no-bank")
-        try:
-            return list(tomllib.loads(Path(self.bank_path).read_text(encoding="utf-8")).get("quizzes", {}))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise CatalogError(f"{self.bank_path}: {error}") from None
-
 
 def quiz_row(result: QuizResult) -> QuizRow:
     """A graded quiz as the gradebook keeps it: the quiz, the points, why it was not graded, each question."""
     return QuizRow(result.quiz, result.score, result.max_score, result.problem or None, result.rows())
+
+
+def ignored_answers_note(assignment: str, students: list[str], messages: Messages) -> str | None:
+    """The batch summary's one line when an assignment without a quiz left answers files ungraded; None if none."""
+    if not students:
+        return None
+    return messages.t("quiz.no-quiz-answers", assignment=assignment, count=len(students), names=", ".join(sorted(students)))

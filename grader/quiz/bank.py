@@ -69,7 +69,7 @@ class Bank:
 def load_bank(path: Path = BANK_PATH) -> Bank:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CatalogError(f"{path}: {error}") from None
     has_answers = data.get("has_answers", True)
     if not isinstance(has_answers, bool):
@@ -123,7 +123,11 @@ def _question_only(spec: dict, where: str) -> Question:
     if spec["type"] not in TYPES:
         raise CatalogError(f"{where}: type must be one of {', '.join(TYPES)}")
     kind = QuestionType(spec["type"])
-    choices = tuple(Choice(c["id"], Text(c["en"], c["ko"])) for c in spec.get("choices", ()))
+    try:
+        choices = tuple(Choice(str(c["id"]), Text.parse({"en": c["en"], "ko": c["ko"]}, f"{where}.choices"))
+                        for c in spec.get("choices", ()))
+    except (KeyError, TypeError):
+        raise CatalogError(f"{where}: each choice needs id, en and ko") from None
     if kind.has_choices and len(choices) < 2:
         raise CatalogError(f"{where}: a {kind} question needs at least two choices")
     if len({choice.id for choice in choices}) < len(choices) or len({c.text for c in choices}) < len(choices):

@@ -140,6 +140,8 @@ class CallOutcome:
     seconds: float = 0.0
     reason: str = ""
     """For timeout, crashed and skipped: what happened, in the grader's words (a message key)."""
+    extra: list["CallOutcome"] = field(default_factory=list)
+    """A behaviour check's further calls of the same case (the repeat, then the changed arguments)."""
 
 
 @dataclass
