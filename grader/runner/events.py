@@ -5,11 +5,15 @@ Interference, never anything the grader would trip over later.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from grader.runner import protocol
 from grader.runner.job import CallOutcome, ErrorInfo, Frame, Output, SkippedStatement, UnitOutcome
 from grader.runner.protocol import Interference
 
 SKIP_REASONS = ("error", "timeout", "crashed", "exit")
+SAME = {"t": "same"}
+"""An array argument the call left as it was sent (worker.py sends this rather than the array again)."""
 
 
 def unit_name(event: dict, plan: dict) -> str:
@@ -46,7 +50,8 @@ def unit_outcome(name: str, event: dict) -> UnitOutcome:
                        protocol.texts(event, "functions", protocol.MAX_ITEMS, 300))
 
 
-def call_outcome(event: dict) -> CallOutcome:
+def call_outcome(event: dict, sent: tuple = ()) -> CallOutcome:
+    """A result report; `sent` are the call's arguments, which an argument reported `same` is a copy of."""
     status = protocol.field(event, "status", str)
     if status not in protocol.STATUSES:
         raise Interference("a result of no known status")
@@ -57,11 +62,22 @@ def call_outcome(event: dict) -> CallOutcome:
         warnings=protocol.texts(event, "warnings", 5, 500),
         output=output_of(event.get("output")),
         seconds=float(seconds) if seconds >= 0 else 0.0,
-        args_after=[protocol.value(a) if a is not None else None for a in protocol.field(event, "args_after", list, [])],
+        args_after=[argument_after(a, sent, n) for n, a in enumerate(protocol.field(event, "args_after", list, []))],
     )
     if status == "returned":
         return CallOutcome("returned", value=protocol.value(event.get("value")), **common)
     return CallOutcome("raised", error=error_info(event.get("error")), **common)
+
+
+def argument_after(data, sent: tuple, position: int):
+    """An array argument as the call left it: decoded, or (`same`) a copy of the array that was sent."""
+    if data is None:
+        return None
+    if data == SAME:
+        if position >= len(sent) or not isinstance(sent[position], np.ndarray):
+            raise Interference("an argument reported unchanged that was not an array")
+        return sent[position].copy()
+    return protocol.value(data)
 
 
 def error_info(data) -> ErrorInfo:

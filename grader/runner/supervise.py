@@ -162,7 +162,7 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
                 current = protocol.index(event, next_call)
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "result" and current is not None:
-                outcomes[protocol.index(event, current)] = events.call_outcome(event)
+                outcomes[protocol.index(event, current)] = events.call_outcome(event, calls[current].args)
                 current, next_call, statement = None, current + 1, None
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "done" and current is None and loading is None and next_call == len(calls):

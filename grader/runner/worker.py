@@ -143,8 +143,24 @@ def load_units(plan, protocol, capture_chars):
     return loaded
 
 
+def _before(arg):
+    return (arg.dtype, arg.shape, arg.tobytes()) if type(arg) is np.ndarray else None
+
+
+def _after(arg, before):
+    """An array argument as the function left it: `same` when untouched (the usual case, and far cheaper
+    to send than the array), else its encoding; None for anything else. The grader compares it anyway."""
+    if not isinstance(arg, np.ndarray):
+        return None
+    if (before is not None and type(arg) is np.ndarray and (arg.dtype, arg.shape) == before[:2]
+            and arg.tobytes() == before[2]):
+        return {"t": "same"}
+    return codec.encode(arg)
+
+
 def run_call(call, module, root, capture_chars, name=None):
     args = [codec.decode(arg) for arg in call["args"]]
+    before = [_before(arg) for arg in args]
     output = BoundedText(capture_chars)
     result = {}
     sys.stdout = sys.stderr = output
@@ -167,7 +183,7 @@ def run_call(call, module, root, capture_chars, name=None):
             messages.append(text)
     result["warnings"] = messages[:5]
     # The arguments as the function left them: the grader compares them with what it sent.
-    result["args_after"] = [codec.encode(arg) if isinstance(arg, np.ndarray) else None for arg in args]
+    result["args_after"] = [_after(arg, was) for arg, was in zip(args, before)]
     result["output"] = output.summary()
     return result
 

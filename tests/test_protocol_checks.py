@@ -1,4 +1,4 @@
-"""The nesting cap on a worker's reports, checked without starting a worker (runner/protocol.py)."""
+"""Checks on a worker's reports that need no worker: the nesting cap (protocol.py), unchanged arguments (events.py)."""
 import json
 
 import pytest
@@ -33,3 +33,16 @@ def test_nesting_through_objects_counts_like_lists():
         value = {"k": [value]}
     with pytest.raises(protocol.Interference, match="nested too deep"):
         protocol.parse(json.dumps({"event": "result", "value": value}).encode())
+
+
+def test_an_argument_reported_unchanged_is_a_copy_of_what_was_sent_and_only_for_arrays():
+    import numpy as np
+
+    from grader.runner import events
+
+    sent = (np.arange(3.0), 2.5)
+    after = events.argument_after({"t": "same"}, sent, 0)
+    assert np.array_equal(after, sent[0]) and after is not sent[0]
+    for position in (1, 2):  # a number, and no argument at all: a forged report
+        with pytest.raises(protocol.Interference):
+            events.argument_after({"t": "same"}, sent, position)
