@@ -8,7 +8,7 @@ import typer
 
 from grader.cli import app, command
 from grader.cli_edge import edge
-from grader.cli_options import CourseOption, LangOption, RosterOption, out_option
+from grader.cli_options import AssignmentOption, CourseOption, LangOption, RosterOption, out_option
 from grader.i18n import Messages
 
 ExportOut = out_option("The file to write (default: in FOLDER).")
@@ -49,12 +49,13 @@ def gradescope_build(
         "--wheel", help="The grade wheel to install (default: built from this checkout).")] = None,
     lang: LangOption = None,
     course: CourseOption = None,
+    assignment: AssignmentOption = None,
 ) -> None:
     """Write autograder.zip (setup.sh, run_autograder, the grade wheel) for a Gradescope programming assignment."""
-    from grader.course import load_course
-    from grader.lms.gradescope import build_zip, find_wheel
+    from grader.assignment_run import choose
+    from grader.lms.gradescope import build_zip, find_wheel, shipped_course
 
-    if catalog is not None:
-        load_course(course).catalog(catalog)  # a broken catalog is an error here, not on every student's upload
-    written = build_zip(out, find_wheel(wheel), lang, catalog)
+    # A broken course, catalog or assignment is an error here, not on every student's upload.
+    chosen = choose(course, assignment, catalog)
+    written = build_zip(out, find_wheel(wheel), lang, catalog, shipped_course(chosen.course), assignment)
     typer.echo(Messages(lang).t("workflow.gradescope-built", path=written))

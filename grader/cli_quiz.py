@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli import LangOption, _language, _user_errors, app
+from grader.cli_options import AssignmentOption, CourseOption
 from grader.i18n import Messages
 
 
@@ -28,6 +29,7 @@ def quiz_sheet(
     student: StudentOption,
     quiz: QuizOption = None,
     lang: LangOption = None,
+    course: CourseOption = None, assignment: AssignmentOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="File name for the sheet; .md and .html are written.")] = None,
 ) -> None:
     """Write a student's quiz sheet, in Markdown and HTML; the same id always gives the same sheet."""
@@ -36,7 +38,7 @@ def quiz_sheet(
         from grader.quiz.course_quiz import course_sheet
         from grader.render.quiz import write_sheet
 
-        sheet = course_sheet(None, quiz, student)
+        sheet = course_sheet(course, quiz, student, assignment)
         written = write_sheet(sheet, language, out or Path(f"quiz-{sheet.quiz.id}-{_file_name(student)}"))
     typer.echo(Messages(language).t("quiz.written", files=", ".join(map(str, written))))
 
@@ -46,6 +48,7 @@ def quiz_take(
     student: StudentOption,
     quiz: QuizOption = None,
     lang: LangOption = None,
+    course: CourseOption = None, assignment: AssignmentOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Where to save the answers (TOML).")] = None,
 ) -> None:
     """Answer a quiz in the terminal, question by question; the answers are saved to a file."""
@@ -56,7 +59,7 @@ def quiz_take(
         from grader.quiz.take import take_quiz
         from grader.render.reports import write_atomically
 
-        sheet = course_sheet(None, quiz, student)
+        sheet = course_sheet(course, quiz, student, assignment)
         target = write_atomically(out or Path(f"quiz-{sheet.quiz.id}-{_file_name(student)}.toml"),
                                   answers_toml(sheet, take_quiz(sheet, language)))
     typer.echo(Messages(language).t("quiz.saved" if sheet.has_answers else "quiz.saved-for-instructor", path=target))
@@ -68,6 +71,7 @@ def quiz_grade(
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for quiz.html, quiz.md and quiz-results.json.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON, nothing else.")] = False,
     lang: LangOption = None,
+    course: CourseOption = None,
 ) -> None:
     """Grade an answers file: score, and per question the right answer and why."""
     with _user_errors(lang):
@@ -76,7 +80,7 @@ def quiz_grade(
         from grader.quiz.marking import grade_answers, read_answers
 
         answers = read_answers(answers_file)
-        result = grade_answers(course_sheet(None, answers.quiz, answers.student), answers, language)
+        result = grade_answers(course_sheet(course, answers.quiz, answers.student), answers, language)
         if out is not None:
             from grader.render.quiz import write_quiz_reports
 
@@ -100,6 +104,7 @@ def quiz_key(
     out: Annotated[Path, typer.Option("--out", help="Where to write the answer key (an answers file).")],
     quiz: QuizOption = None,
     lang: LangOption = None,
+    course: CourseOption = None, assignment: AssignmentOption = None,
 ) -> None:
     """Write a student's answer key, in the answers format: for instructors (a student kit has none)."""
     with _user_errors(lang):
@@ -109,6 +114,6 @@ def quiz_key(
         from grader.quiz.marking import answers_toml
         from grader.render.reports import write_atomically
 
-        sheet = course_sheet(None, quiz, student)
+        sheet = course_sheet(course, quiz, student, assignment)
         write_atomically(out, answers_toml(sheet, answer_key(sheet)))
     typer.echo(Messages(language).t("quiz.key-written", student=student, path=out))

@@ -5,8 +5,10 @@ prepares each exercise's inputs and expected values once and reuses them for eve
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -59,6 +61,8 @@ class Grader:
     """A launcher being made in the background (see grader.runner.launch.start_launcher)."""
     _prepared: dict[str, PreparedExercise] = field(default_factory=dict, repr=False)
     _launcher: Any = field(default=None, repr=False)
+    _running: Any = field(default=None, repr=False)
+    """In a batch, a semaphore of `jobs` slots: at most that many submissions run in workers at once."""
 
     @property
     def launcher(self):
@@ -93,7 +97,8 @@ class Grader:
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
         units, decoded = with_sources(submission.root, submission.units)
-        report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
+        with self._running or contextlib.nullcontext():
+            report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
         labels = {unit.name: unit.path for unit in reversed(submission.units)}  # a name's first file
@@ -130,10 +135,12 @@ class Grader:
         # A few submissions queued per thread, not the whole class: a finished result is handed over
         # and forgotten, so memory stays flat however large the class.
         queue = iter(paths)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        # Twice as many threads as workers: while `jobs` submissions run, others are read or judged.
+        self._running = threading.BoundedSemaphore(jobs)
+        with ThreadPoolExecutor(max_workers=2 * jobs) as pool:
             pending = set()
             while True:
-                for path in itertools.islice(queue, 2 * jobs - len(pending)):
+                for path in itertools.islice(queue, 3 * jobs - len(pending)):
                     pending.add(pool.submit(self._grade_path, Path(path), lang, students.get(path)))
                 if not pending:
                     return

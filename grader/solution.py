@@ -47,7 +47,7 @@ def find_solution(course: Course, catalog: Catalog, name: str, folder: Path,
     if not course.has_solutions:
         raise GradeError("course.kit.no-solutions")
     if course.policies.solutions == "never":
-        raise GradeError("solution.never", exercise=target.id)
+        raise GradeError("cli.solution-never", exercise=target.id)
     if course.policies.solutions == "always":
         return Solution(course, target, passes=False)
     passes = Path(folder).exists() and grade(Path(folder), [name]).exercises[0].status == Status.PASSED

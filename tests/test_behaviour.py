@@ -237,3 +237,17 @@ def test_a_student_kit_grades_every_training_fixture_like_the_full_course(tmp_pa
     for path in fixtures:
         assert results(kit, path) == expected[path.name], path.name
     assert built < 5.0, json.dumps({"build_seconds": built})
+
+
+def test_what_the_worker_could_not_carry_fails_a_property_and_never_the_grader():
+    """Anything but numbers (a value the codec refused, a ragged list, strings) is the student's failure."""
+    from grader.runner.codec import Unsupported
+
+    check = _check(outputs=5, history={"output": 4, "length": "epochs", "below": 0.05}, **CLASSIFY)
+    W1, b1, W2, b2 = _network_of_xor()
+    odd = Unsupported("a value of type Net")
+    assert _judge(check, (odd, b1, W2, b2, [0.3, 0.2, 0.01])).part == "forward"
+    assert _judge(check, (W1, b1, W2, b2, odd)).part == "history-type"
+    assert _judge(check, (W1, b1, W2, b2, [[0.3], [0.2, 0.1], 0.01])).part == "history-type"
+    assert _judge(check, (W1, "b1", W2, b2, [0.3, 0.2, 0.01])).part == "forward"
+    assert _judge(check, (W1, b1, W2, b2, [0.3, 0.2, 1e400])).part == "history-finite"

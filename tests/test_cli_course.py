@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,67 @@ def test_the_courses_solution_policy_is_kept(pack, tmp_path, policy):
             "This course does not show its solutions: ask your instructor about mean_absolute_error.\n")
     else:  # the stub does not pass, and the solution is shown all the same
         assert run.returncode == 0 and run.stderr == "" and "np.mean(np.abs(" in run.stdout
+
+
+def test_the_notebook_api_grades_the_course_grade_course_names(pack, tmp_path, monkeypatch):
+    from test_notebook import run
+
+    monkeypatch.setenv("GRADE_COURSE", str(pack))
+    monkeypatch.setenv("GRADE_DATA_DIR", str(tmp_path / "data"))
+    mae = (pack / "reference" / "losses.py").read_text(encoding="utf-8")
+    shown = run(tmp_path, "import grader.notebook as grade\ngrade.lang('en')", mae, "grade.check_all()",
+                "grade.course(assignment='week-9')", "print(grade.course(assignment='week-2'))", "grade.check_all()")
+    first, unknown, second = shown[2][0], shown[3][0], shown[5][0]
+    assert "<code>mean_absolute_error</code>" in first and "max_absolute_error" not in first
+    assert "sigmoid" not in first  # the built-in course is not graded
+    assert "has no assignment" in unknown and "week-9" in unknown  # one line, no traceback
+    assert not any(errors for _, errors in shown)
+    assert "<code>max_absolute_error</code>" in second and "<code>mean_absolute_error</code>" not in second
+
+
+def test_the_gradescope_zip_carries_the_course_and_grades_its_assignment(pack, tmp_path):
+    wheel = tmp_path / "grade-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"stand-in: the test runs the installed grade instead")
+    out = tmp_path / "autograder.zip"
+    run = grade("gradescope", "build", "--out", out, "--wheel", wheel, "--course", pack, "--assignment", "week-2",
+                "--lang", "en")
+    assert run.returncode == 0, run.stderr
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(out) as archive:
+        assert "course/course.toml" in archive.namelist() and "course/reference/losses.py" in archive.namelist()
+        archive.extractall(root / "source")
+    shutil.copytree(pack / "reference", root / "submission")
+    script = root / "source" / "run_autograder"
+    script.chmod(0o755)
+    ran = subprocess.run([str(script)], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, GRADESCOPE_ROOT=str(root), GRADE_COMMAND=f"{sys.executable} -m grader"))
+    assert ran.returncode == 0, ran.stderr
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 5 and results["tests"]
+    assert all("max_absolute_error" in test["name"] for test in results["tests"])
+
+
+def test_a_course_with_files_outside_its_folder_is_refused_for_gradescope(pack, tmp_path):
+    folder = tmp_path / "pack"
+    shutil.copytree(pack, folder)
+    shutil.move(folder / "reference", tmp_path / "solutions")
+    course_file = folder / "course.toml"
+    course_file.write_text(course_file.read_text(encoding="utf-8").replace(
+        'reference = "reference"', 'reference = "../solutions"'), encoding="utf-8")
+    wheel = tmp_path / "grade-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"x")
+    run = grade("gradescope", "build", "--out", tmp_path / "a.zip", "--wheel", wheel, "--course", folder,
+                "--lang", "en")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "outside the course folder" in run.stderr
+    assert not (tmp_path / "a.zip").exists()
+
+
+def test_the_quiz_commands_take_the_course_and_its_assignment(pack, tmp_path):
+    run = grade("quiz", "sheet", "--student", "kim", "--assignment", "week-9", "--lang", "en", cwd=tmp_path)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "week-9" in run.stderr
+    run = grade("quiz", "sheet", "--student", "kim", "--course", pack, "--lang", "en", cwd=tmp_path)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1  # the pack has no quiz bank: said in one line
+    assert list(tmp_path.iterdir()) == []
+    run = grade("quiz", "sheet", "--student", "kim", "--course", BUILTIN, "--lang", "en", GRADE_COURSE=str(pack),
+                cwd=tmp_path)
+    assert run.returncode == 0, run.stderr  # --course wins over GRADE_COURSE here too

@@ -31,7 +31,7 @@ def test_a_new_pack_of_either_kind_passes_its_check(tmp_path, source):
     assert made.returncode == 0 and str(folder) in made.stdout, made.stderr
     checked = grade_cli("course", "check", folder, "--lang", "en", "--isolation", "process")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    exercises, models = ("1", "2") if source == "template" else ("17", "36")
+    exercises, models = ("1", "2") if source == "template" else ("18", "36")
     assert checked.stdout == (f"Course course is ready. Checked: exercises {exercises}, mistake models {models};"
                               " the reference scores full marks, the stubs zero.\n")
     assert load_course(folder).reference == folder.resolve() / "reference"
@@ -173,3 +173,23 @@ def test_checking_a_student_kit_says_to_check_the_pack_instead(tmp_path):
     report = check_course(student)
     assert report.problems == [Problem("course.check-student-kit", {"path": load_course(student).root})]
     assert check_course(grading, isolation="process").problems == []
+
+
+def test_the_readme_walk_new_check_build_and_grade_a_class(tmp_path):
+    """README, "Your own course": an instructor's course from `grade course new` to a graded class."""
+    pack, dist = tmp_path / "ml-week1", tmp_path / "dist"
+    assert grade_cli("course", "new", pack, "--lang", "en").returncode == 0
+    assert grade_cli("course", "check", pack, "--lang", "en", "--isolation", "process").returncode == 0
+    assert grade_cli("course", "build", pack, "--out", dist, "--lang", "en").returncode == 0
+    assert not (dist / "student" / "reference").exists() and not (dist / "student" / "mistake_models.py").exists()
+    submissions = tmp_path / "submissions"
+    for student, source in (("alice", pack / "reference" / "losses.py"), ("bob", dist / "student" / "exercises" /
+                                                                           "losses.py")):
+        (submissions / student).mkdir(parents=True)
+        shutil.copyfile(source, submissions / student / "losses.py")
+    run = grade_cli("batch", submissions, "--course", dist / "grading", "--assignment", "week-1", "--out",
+                    tmp_path / "graded", "--lang", "en", "--isolation", "process")
+    assert run.returncode == 0, run.stderr
+    rows = (tmp_path / "graded" / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith('"student","total","max_score","mean_absolute_error (10)"')
+    assert sorted(row.split(",")[:3] for row in rows[1:]) == [['"alice"', "10.0", "10.0"], ['"bob"', "0.0", "10.0"]]

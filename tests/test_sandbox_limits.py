@@ -130,7 +130,7 @@ def test_a_pool_uid_binds_the_process_limit_where_there_are_no_cgroups(reference
     from grader.runner import confine
 
     monkeypatch.setattr(confine, "_cgroup_parents", lambda: {})
-    monkeypatch.setattr(confine, "_others_can_run_python", lambda: True)
+    monkeypatch.setattr(confine.uids, "others_can_run_python", lambda: True)
     attack(reference_copy, body)
     result = grade("process", reference_copy, processes=32)
     assert result.limits == "uid"

@@ -9,12 +9,13 @@ student's submission would.
 """
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.catalog import Catalog, Exercise
+from grader.catalog import Catalog, Exercise, GradientCheck
 from grader.catalog.solutions import mistake_models_module
 from grader.course import Course, load_course
 from grader.errors import CatalogError, GradeError
@@ -50,6 +51,7 @@ def check_course(folder: Path, isolation: str = "auto") -> CheckReport:
         report.course = course = load_course(Path(folder))
         course.check_quizzes()
         catalog = course.catalog()
+        catalog = dataclasses.replace(catalog, exercises=catalog.all_exercises)  # every assignment's
     except GradeError as error:
         report.problems.append(Problem(error.key, error.params))
         return report
@@ -100,7 +102,7 @@ def _stub_missing(stubs: Path, exercise: Exercise) -> bool:
 
 def _defines(reference: Path, exercise: Exercise, report: CheckReport) -> bool:
     file = reference / f"{exercise.module}.py"
-    names = [exercise.id] + [c.check.loss for c in exercise.cases if c.check is not None]
+    names = [exercise.id] + [c.check.loss for c in exercise.cases if isinstance(c.check, GradientCheck)]
     missing = [name for name in dict.fromkeys(names) if not file.is_file() or function_source(file, name) is None]
     for name in missing:
         report.add("check-no-reference", exercise=exercise.id, function=name, file=file)

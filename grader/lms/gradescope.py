@@ -117,8 +117,25 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Runs for each submission: grades /autograder/submission into /autograder/results/results.json.
 root="${{GRADESCOPE_ROOT:-/autograder}}"
 export GRADESCOPE_ROOT="$root"
-exec ${{GRADE_COMMAND:-/autograder/venv/bin/grade}} submit --gradescope --lang {lang}{catalog}
+exec ${{GRADE_COMMAND:-/autograder/venv/bin/grade}} submit --gradescope --lang {lang}{options}
 """
+COURSE_PARTS = ("catalog_file", "reference", "mistake_models", "quiz_bank", "frozen", "stubs")
+"""A course's files, all of which must be inside its folder for the zip to carry it."""
+
+
+def shipped_course(course) -> Path | None:
+    """The course folder the zip carries: none for the built-in course (the wheel has it); a course whose
+    course.toml names a path outside its folder is refused in one line (the zip would grade without it)."""
+    if course.builtin:
+        return None
+    from grader.errors import GradeError
+
+    root = Path(course.root).resolve()
+    for part in COURSE_PARTS:
+        path = getattr(course, part)
+        if path is not None and not Path(path).resolve().is_relative_to(root):
+            raise GradeError("cli.gradescope-course-outside", part=part.removesuffix("_file"), path=path, course=root)
+    return root
 
 
 def autograde(grade, messages: Messages) -> tuple[Path, str | None]:
@@ -138,15 +155,21 @@ def autograde(grade, messages: Messages) -> tuple[Path, str | None]:
     return write_results(root, results_json(result, time.monotonic() - started)), None
 
 
-def build_zip(out: Path, wheel: Path, lang: str, catalog: Path | None = None) -> Path:
-    """The autograder zip: setup.sh, run_autograder (executable), the grade wheel and the course's catalog."""
+def build_zip(out: Path, wheel: Path, lang: str, catalog: Path | None = None, course: Path | None = None,
+              assignment: str | None = None) -> Path:
+    """The autograder zip: setup.sh, run_autograder (executable), the grade wheel, the instructor's catalog, and
+    the course folder (under course/) with the assignment to grade, when they are not the built-in course's."""
+    import shlex
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    catalog_option = ' --catalog "$root/source/catalog.toml"' if catalog else ""
+    options = ((' --catalog "$root/source/catalog.toml"' if catalog else "")
+               + (' --course "$root/source/course"' if course else "")
+               + (f" --assignment {shlex.quote(assignment)}" if assignment else ""))
     partial = out.with_name(out.name + ".tmp")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in (("setup.sh", SETUP_SH.format(wheel=wheel.name)),
-                           ("run_autograder", RUN_AUTOGRADER.format(lang=lang, catalog=catalog_option))):
+                           ("run_autograder", RUN_AUTOGRADER.format(lang=lang, options=options))):
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFREG | 0o755) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -154,6 +177,9 @@ def build_zip(out: Path, wheel: Path, lang: str, catalog: Path | None = None) ->
         archive.write(wheel, wheel.name)
         if catalog:
             archive.write(catalog, "catalog.toml")
+        for file in sorted(Path(course).rglob("*")) if course else []:
+            if file.is_file() and "__pycache__" not in file.parts:
+                archive.write(file, "course/" + file.relative_to(course).as_posix())
     partial.replace(out)
     return out
 

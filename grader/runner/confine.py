@@ -4,9 +4,10 @@ Resource limits (setrlimit) are per process, and the kernel exempts uid 0 from R
 submission run as root (or as a sandbox uid that maps to root) could start any number of processes
 that each take the whole memory limit. Instead, when the grader may create them:
 
-- **cgroup-v1**: each worker gets its own memory and pids cgroups, created by the grader below its
-  own; memory.limit_in_bytes bounds the memory of all the submission's processes together (tmpfs
-  files it writes included) and pids.max their number. The nursery joins them before forking the
+- **cgroup-v1**: each worker gets memory and pids cgroups of its own, made by the grader below its
+  own (and, once emptied of every process, kept for a later worker, which sets its own limits);
+  memory.limit_in_bytes bounds the memory of all the submission's processes together (tmpfs files it
+  writes included) and pids.max their number. The nursery joins them before forking the
   worker, through cgroup.procs files the grader opened and passed to it, so this works from inside
   the sandbox too. At the end every process left in the cgroup is killed, setsid or not.
 - **uid**: in process mode as root, each worker runs as an unprivileged uid of its own, from a pool
@@ -19,17 +20,19 @@ Otherwise only the per-process limits of worker.py apply; `kind` says which held
 """
 from __future__ import annotations
 
-import fcntl
+import atexit
 import itertools
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
+from grader.runner import uids
+
 CGROUP_ROOT = Path("/sys/fs/cgroup")
-UID_BASE, UID_COUNT = 1_900_000_000, 1024
-"""The pool: uids no account on a normal host uses (useradd stops at 60000, systemd's dynamic users at 65519)."""
-UID_LOCKS = Path("/run/grade-uids")
+CHARGE_SLACK = 1 << 20
+"""Memory an emptied group may still have charged (a few cached pages) and be used again."""
 _TOKEN = os.urandom(4).hex()
 """Names this process's cgroups: a killed grader's pid may be reused, its cgroups must not collide."""
 _SERIAL = itertools.count()
@@ -38,27 +41,38 @@ _SERIAL = itertools.count()
 class Confinement:
     """What confines one worker; release() kills what is left of it and frees what it held."""
 
-    def __init__(self, kind: str, groups: list[Path] = (), uid: int | None = None, lock_fd: int | None = None):
-        self.kind, self.groups, self.uid, self._lock_fd = kind, list(groups), uid, lock_fd
+    def __init__(self, kind: str, groups: list[Path] = (), uid: int | None = None, lock_fd: int | None = None,
+                 pool: "Confiner | None" = None):
+        self.kind, self.groups, self.uid, self._lock_fd, self._pool = kind, list(groups), uid, lock_fd, pool
 
     def join_fds(self) -> list[int]:
         """Write-only cgroup.procs files for the nursery: it writes `0` to each to join them."""
         return [os.open(group / "cgroup.procs", os.O_WRONLY | os.O_CLOEXEC) for group in self.groups]
 
     def release(self) -> None:
-        for group in self.groups:
-            _empty_and_remove(group)
-        self.groups = []
+        groups, self.groups = self.groups, []
+        if groups and self._pool is not None and all(_empty(group) for group in groups):
+            self._pool.give_back(groups)  # empty: the next worker may have them, with its own limits
+        else:
+            for group in groups:
+                _empty_and_remove(group)
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
 
 
 class Confiner:
-    """Makes a Confinement per worker, the best kind this host allows the grader."""
+    """Makes a Confinement per worker, the best kind this host allows the grader.
+
+    Making and removing two cgroups costs a few milliseconds per worker, so a worker's groups, once
+    emptied of every process, wait in a pool for the next worker, which sets its own limits on them.
+    A group is in one Confinement or in the pool, never both: two submissions never share one.
+    """
 
     def __init__(self, mode: str):
         self.uids, self.kind = False, "rlimit"
+        self._free: list[list[Path]] = []
+        self._lock = threading.Lock()
         self.parents = _cgroup_parents()
         for parent in self.parents.values():
             _remove_stale(parent)
@@ -67,24 +81,47 @@ class Confiner:
                 self.confine(2**30, 8).release()
             except OSError:
                 self.parents = {}
-        self.uids = mode == "process" and os.geteuid() == 0 and _uid_pool_ready() and _others_can_run_python()
+        self.uids = mode == "process" and os.geteuid() == 0 and uids.pool_ready() and uids.others_can_run_python()
         kinds = (["cgroup-v1"] if self.parents else []) + (["uid"] if self.uids else [])
         self.kind = "+".join(kinds) or "rlimit"
+        atexit.register(self.close)
 
     def confine(self, memory_bytes: int, processes: int) -> Confinement:
         groups = []
         if self.parents:
-            name = f"grade-{os.getpid()}-{_TOKEN}-{next(_SERIAL)}"  # a killed grader's: see _remove_stale
+            with self._lock:
+                groups = self._free.pop() if self._free else []
             try:
-                groups.append(_make_group(self.parents["memory"] / name, {"memory.limit_in_bytes": memory_bytes},
-                                          {"memory.memsw.limit_in_bytes": memory_bytes, "memory.swappiness": 0}))
-                groups.append(_make_group(self.parents["pids"] / name, {"pids.max": processes + 1}))  # + nursery
+                if not groups:
+                    name = f"grade-{os.getpid()}-{_TOKEN}-{next(_SERIAL)}"  # a killed grader's: see _remove_stale
+                    for controller in ("memory", "pids"):
+                        (self.parents[controller] / name).mkdir()
+                        groups.append(self.parents[controller] / name)
+                    _set(groups[0] / "memory.swappiness", 0, optional=True)
+                _set_limits(groups, memory_bytes, processes)
             except OSError:
                 for group in groups:
                     _empty_and_remove(group)
                 raise
-        uid, lock = _take_uid() if self.uids else (None, None)
-        return Confinement(self.kind, groups, uid, lock)
+        uid, lock = uids.take_uid() if self.uids else (None, None)
+        return Confinement(self.kind, groups, uid, lock, self)
+
+    def give_back(self, groups: list[Path]) -> None:
+        """An emptied Confinement's groups, for the next worker (removed instead if memory is still charged)."""
+        if _charged(groups[0]):
+            for group in groups:
+                _empty_and_remove(group)
+            return
+        with self._lock:
+            self._free.append(groups)
+
+    def close(self) -> None:
+        """Remove the pooled groups (at exit; a killed grader's go at the next start, see _remove_stale)."""
+        with self._lock:
+            free, self._free = self._free, []
+        for groups in free:
+            for group in groups:
+                _empty_and_remove(group)
 
 
 def _own_path(controller: str) -> str | None:
@@ -110,35 +147,63 @@ def _cgroup_parents() -> dict[str, Path]:
     return parents
 
 
-def _make_group(path: Path, required: dict[str, int], optional: dict[str, int] = {}) -> Path:
-    path.mkdir()
+def _set(path: Path, value: int, optional: bool = False) -> None:
+    if optional and not path.exists():  # swap accounting is not always compiled in
+        return
+    path.write_text(str(value))
+
+
+def _set_limits(groups: list[Path], memory_bytes: int, processes: int) -> None:
+    """This submission's limits on its (new or pooled) memory and pids groups."""
+    memory, pids = groups
+    swap = memory / "memory.memsw.limit_in_bytes"
+    _set(swap, -1, optional=True)  # memory + swap may never be below memory alone: lift it first
+    _set(memory / "memory.limit_in_bytes", memory_bytes)
+    _set(swap, memory_bytes, optional=True)
+    _set(pids / "pids.max", processes + 1)  # + the nursery
+
+
+def _charged(group: Path) -> bool:
+    """Whether an empty memory group still holds charged memory (page cache) worth more than a few pages:
+    the next submission would start with less than its limit. Asked to give it back first."""
     try:
-        for name, value in required.items():
-            (path / name).write_text(str(value))
-        for name, value in optional.items():  # swap accounting is not always compiled in
-            if (path / name).exists():
-                (path / name).write_text(str(value))
-    except OSError:
-        path.rmdir()
-        raise
-    return path
+        if int((group / "memory.usage_in_bytes").read_text()) <= CHARGE_SLACK:
+            return False
+        (group / "memory.force_empty").write_text("0")
+        return int((group / "memory.usage_in_bytes").read_text()) > CHARGE_SLACK
+    except (OSError, ValueError):
+        return True
+
+
+def _empty(group: Path, seconds: float = 5.0) -> bool:
+    """Kill every process in the cgroup until it is empty; False if it is gone or would not empty."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            pids = (group / "cgroup.procs").read_text().split()
+        except OSError:
+            return False  # already gone
+        if not pids:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        for pid in pids:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        time.sleep(0.002)
 
 
 def _empty_and_remove(group: Path) -> None:
     """Kill every process in the cgroup until it is empty, then remove it."""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        try:
-            pids = (group / "cgroup.procs").read_text().split()
-        except OSError:
-            return  # already gone
-        for pid in pids:
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except (ProcessLookupError, ValueError):
-                pass
+        _empty(group, max(0.0, deadline - time.monotonic()))
         try:
             group.rmdir()
+            return
+        except FileNotFoundError:
             return
         except OSError:
             time.sleep(0.005)
@@ -153,50 +218,3 @@ def _remove_stale(base: Path) -> None:
         _, pid, owner, _ = group.name.split("-", 3)
         if pid.isdigit() and (not Path(f"/proc/{pid}").exists() or int(pid) == os.getpid() and owner != _TOKEN):
             _empty_and_remove(group)
-
-
-def _uid_pool_ready() -> bool:
-    try:
-        UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
-        info = UID_LOCKS.lstat()
-        return UID_LOCKS.is_dir() and not UID_LOCKS.is_symlink() and info.st_uid == 0 and info.st_mode & 0o022 == 0
-    except OSError:
-        return False
-
-
-def _others_can_run_python() -> bool:
-    """Whether another uid can read the interpreter's library, NumPy and the worker (lazy imports need them)."""
-    from grader.runner.sandbox import RUNNER, numpy_folder
-
-    for folder in (os.path.dirname(os.__file__), numpy_folder(), str(RUNNER)):
-        path = Path(os.path.realpath(folder))
-        if not os.stat(path).st_mode & 0o005 == 0o005:
-            return False
-        if any(not os.stat(parent).st_mode & 0o001 for parent in path.parents):
-            return False
-    return True
-
-
-def _take_uid() -> tuple[int, int]:
-    """A uid no other worker on this host holds, and the locked file that holds it until release."""
-    start = int.from_bytes(os.urandom(2), "little") % UID_COUNT
-    for slot in range(UID_COUNT):
-        uid = UID_BASE + (start + slot) % UID_COUNT
-        fd = os.open(UID_LOCKS / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return uid, fd
-        except OSError:
-            os.close(fd)
-    raise OSError("every uid of the pool is in use")
-
-
-def prepare_run_folder(run_dir: Path, uid: int | None) -> None:
-    """Let a worker running as `uid` read its submission and write its working folder, and nothing else."""
-    if uid is None:
-        return
-    os.chmod(run_dir, 0o711)
-    for path in (run_dir / "submission").rglob("*"):
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
-    os.chmod(run_dir / "submission", 0o755)
-    os.chown(run_dir / "work", uid, uid)

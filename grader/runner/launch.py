@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from grader.errors import GradeError
-from grader.runner import confine
+from grader.runner import confine, uids
 from grader.runner.forkserver import ForkServer, ServerFailed, Worker
 from grader.runner.job import WorkerFailed
 from grader.runner.sandbox import RUNNER, SITE, interpreter, numpy_folder, sandbox_arguments
@@ -94,7 +94,7 @@ class ProcessLauncher:
             raise WorkerFailed(f"the worker's limits could not be set up ({error})") from None
         try:
             if self.placement(run_dir).inline_sources is False:
-                confine.prepare_run_folder(run_dir, confinement.uid)
+                uids.prepare_run_folder(run_dir, confinement.uid)
         except BaseException:
             confinement.release()
             raise

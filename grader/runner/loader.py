@@ -21,20 +21,13 @@ import _signal
 import sys
 
 MAX_SKIPPED = 100
-MAX_CODE_CHARS = 120
 
-
-class StatementTimeout(BaseException):
-    """Raised in the student's statement when it runs past its time (SIGALRM)."""
-
-
-class ExitAtImport(SystemExit):
-    """`os._exit` called at the top level while loading: ends that file's loading, not the worker."""
-
-
-def _exit_at_import(code=0):
-    raise ExitAtImport(code)
-
+# Loaded by path, like this file (the sandbox has no package): one statement's compiling, running and alarm.
+_spec = importlib.util.spec_from_file_location("_grade_statements",
+                                               os.path.join(os.path.dirname(os.path.abspath(__file__)), "statements.py"))
+statements = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(statements)
+run_with_exit_guard = statements.run_with_exit_guard
 
 CELL_FILES = {}
 """A notebook cell's compile-time file name -> the notebook and cell, `net.ipynb <cell 3>`, which the grader words."""
@@ -53,15 +46,6 @@ def shown_file(filename, root):
     if filename.startswith(root):
         return os.path.relpath(filename, root)
     return None
-
-
-def _first_line(source):
-    """The first line of a cell that says something (magics were turned into `pass`)."""
-    for line in source.splitlines():
-        text = line.strip()
-        if text and text != "pass" and not text.startswith("#"):
-            return text[:MAX_CODE_CHARS]
-    return ""
 
 
 class Loader:
@@ -95,7 +79,7 @@ class Loader:
     def exec_module(self, module):
         try:
             self.run_unit(self.units[module.__name__], module)
-        except StatementTimeout:  # the importing statement ran out of time: this file loads again later
+        except statements.StatementTimeout:  # the importing statement ran out of time: this file loads again later
             self.reports.pop(module.__name__, None)
             raise
 
@@ -169,15 +153,15 @@ class Loader:
                     return False
                 continue
             try:
-                code = _compile(node, filename, flags)
+                code = statements.compile_one(node, filename, flags)
             except SyntaxError as error:  # `return` at the top level and the like: only this statement
                 self.skip(report, unit, label, source, node, "error", self.describe_error(error, self.root))
                 continue
             if isinstance(node, ast.ImportFrom) and node.module == "__future__":
                 for alias in node.names:
                     flags |= getattr(getattr(__future__, alias.name, None), "compiler_flag", 0)
-            if self.quick(node):
-                outcome, error = _run(code, module.__dict__)
+            if statements.quick(node, self.units):
+                outcome, error = statements.run(code, module.__dict__)
             else:
                 outcome, error = self.execute(unit["name"], key, code, module.__dict__)
             if outcome == "exit":
@@ -188,22 +172,6 @@ class Loader:
                           self.describe_error(error, self.root) if outcome == "error" else None)
         return True
 
-    def quick(self, node):
-        """A statement that cannot run for long: a plain `def` (no decorators, constant defaults) or an
-        import of a module already loaded. It runs without a report or an alarm, which would cost more
-        than the statement itself."""
-        if isinstance(node, ast.FunctionDef):
-            arguments = node.args
-            annotations = [a.annotation for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs]
-            return (not node.decorator_list and all(_constant(d) for d in arguments.defaults + arguments.kw_defaults)
-                    and all(a is None or isinstance(a, (ast.Constant, ast.Name)) for a in annotations + [node.returns])
-                    and arguments.vararg is None and arguments.kwarg is None)
-        if isinstance(node, ast.Import):
-            return all(a.name in sys.modules and a.name.split(".")[0] not in self.units for a in node.names)
-        if isinstance(node, ast.ImportFrom):
-            return node.level == 0 and node.module in sys.modules and node.module.split(".")[0] not in self.units
-        return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-
     def execute(self, name, key, code, namespace):
         """Run one statement under its time limit: ("ok" | "error" | "timeout" | "exit", the exception).
 
@@ -212,13 +180,13 @@ class Loader:
         self.send("statement", unit=name, key=key)
         paused = signal.setitimer(signal.ITIMER_REAL, 0)[0] if self.current else 0.0
         self.current.append((name, key))
-        previous = _signal.signal(signal.SIGALRM, _alarm)  # the C function: no enum wrapping per statement
+        previous = _signal.signal(signal.SIGALRM, statements.alarm)  # the C function: no enum wrapping per statement
         signal.setitimer(signal.ITIMER_REAL, self.statement_seconds)
         try:
             exec(code, namespace)
             signal.setitimer(signal.ITIMER_REAL, 0)
             return "ok", None
-        except StatementTimeout as error:
+        except statements.StatementTimeout as error:
             return "timeout", error
         except SystemExit as error:
             return "exit", error
@@ -236,42 +204,8 @@ class Loader:
             return
         lines = source.splitlines() if isinstance(source, str) else []
         line = getattr(node, "lineno", 0)
-        code = lines[line - 1].strip()[:MAX_CODE_CHARS] if 0 < line <= len(lines) else ""
+        code = lines[line - 1].strip()[:statements.MAX_CODE_CHARS] if 0 < line <= len(lines) else ""
         report["skipped"].append({
             "line": line, "code": code, "reason": reason, "error": error, "detail": str(detail)[:300],
-            "cell": label or "", "cell_first": _first_line(source) if label is not None else "",
+            "cell": label or "", "cell_first": statements.first_line(source) if label is not None else "",
         })
-
-
-def _constant(node):
-    return node is None or isinstance(node, ast.Constant) or (
-        isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant))
-
-
-def _run(code, namespace):
-    try:
-        exec(code, namespace)
-        return "ok", None
-    except SystemExit as error:
-        return "exit", error
-    except BaseException as error:
-        return "error", error
-
-
-def _compile(node, filename, flags):
-    """One statement's code object, with its real line numbers."""
-    return compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
-
-
-def _alarm(signum, frame):
-    raise StatementTimeout("ran longer than its time limit")
-
-
-def run_with_exit_guard(function):
-    """Run `function()` with `os._exit` turned into ExitAtImport, so an exit at import ends a file only."""
-    real = os._exit
-    os._exit = _exit_at_import
-    try:
-        return function()
-    finally:
-        os._exit = real

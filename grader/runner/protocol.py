@@ -84,19 +84,24 @@ def parse(line: bytes) -> dict:
         raise Interference("a report that is not JSON") from None
     if not isinstance(event, dict) or not isinstance(event.get("event"), str):
         raise Interference("a report that is not an event")
-    if _depth(event) > MAX_DEPTH:
+    # Fewer brackets than the cap, strings included, cannot nest deeper than it: most reports skip the walk.
+    if line.count(b"[") + line.count(b"{") > MAX_DEPTH and _depth(event) > MAX_DEPTH:
         raise Interference("a report nested too deep")
     return event
 
 
-def _depth(value, level: int = 0) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+def _depth(event: dict) -> int:
+    """How many objects and lists the deepest part of a parsed report nests (a walk without recursion)."""
+    deepest, stack = 0, [(event, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        for item in value.values() if type(value) is dict else value:
+            if type(item) is dict or type(item) is list:  # json.loads makes no subclasses
+                stack.append((item, level + 1))
+    return deepest
 
 
 def field(event: dict, name: str, kind, default=None):

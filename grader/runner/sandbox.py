@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parent
-SANDBOX_FILES = ("zygote.py", "namespaces.py", "worker.py", "codec.py", "loader.py", "signatures.py",
+SANDBOX_FILES = ("zygote.py", "namespaces.py", "worker.py", "codec.py", "loader.py", "statements.py", "signatures.py",
                  "standin.py")
 SITE = "/site"
 """Where NumPy is mounted inside the sandbox: the only folder the fork server adds to its path."""

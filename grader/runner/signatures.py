@@ -1,4 +1,5 @@
-"""The functions a student's module defines, as `name(arguments)`, for "your file defines `AND(x1, x2)`".
+"""The functions a student's modules define: as `name(arguments)`, for "your file defines `AND(x1, x2)`",
+and where each function the grader calls is found (in its stub's file, another file, or under a lecture's name).
 
 Read from the code objects alone, so no student `__signature__`, `__repr__` or `__getattr__` runs. Like
 worker.py, this file needs nothing but the standard library: it runs inside the sandbox, loaded by path.
@@ -47,3 +48,37 @@ def defined_functions(module):
             if len(found) >= MAX_FUNCTIONS:
                 break
     return found
+
+
+def _defines(module, name, any_value):
+    # vars() rather than hasattr(): a module-level __getattr__ is student code and must not run here.
+    namespace = vars(module)
+    return name in namespace and (any_value or type(namespace[name]) is types.FunctionType)
+
+
+def resolve(calls, units, loaded):
+    """Find each called function: in its stub's file first, then in any other file, in order; then by
+    the names the lectures use (`aliases`), when exactly one of them is defined.
+
+    Returns ({function: unit or None}, {function: alias used}, {function: [aliases defined]} when
+    several are, which is reported rather than guessed)."""
+    where, names, ambiguous = {}, {}, {}
+    for call in calls:
+        name, preferred = call["function"], call["module"]
+        if name in where:
+            continue
+        order = [u for u in [preferred] + [u["name"] for u in units if u["name"] != preferred] if u in loaded]
+        where[name] = next((u for u in order if _defines(loaded[u], name, True)), None)
+        if where[name] is not None:
+            continue
+        found = {}
+        for alias in call.get("aliases", ()):
+            unit = next((u for u in order if _defines(loaded[u], alias, False)), None)
+            if unit is not None:
+                found.setdefault(alias, unit)
+        if len(found) == 1:
+            (alias, unit), = found.items()
+            where[name], names[name] = unit, alias
+        elif found:
+            ambiguous[name] = list(found)
+    return where, names, ambiguous

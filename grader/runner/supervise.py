@@ -16,9 +16,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from grader.runner import codec, protocol
-from grader.runner.job import (Call, CallOutcome, ErrorInfo, Frame, Limits, Output, RunReport, SkippedStatement,
-                               SourceUnit, UnitOutcome, WorkerFailed)
+from grader.runner import codec, events, protocol
+from grader.runner.job import Call, CallOutcome, ErrorInfo, Limits, Output, RunReport, SourceUnit, UnitOutcome, WorkerFailed
 from grader.runner.launch import Placement, ProcessLauncher, Worker
 from grader.runner.protocol import EventReader, Interference, WorkerStopped
 from grader.runner.rundir import run_folder
@@ -27,7 +26,6 @@ INTERFERED = "interfered"
 """The reason of a call during which the worker's reports were forged or garbled (a message key)."""
 STATEMENT_GRACE_SECONDS = 2.0
 """How long after its own time limit a statement may run before the worker is killed and restarted."""
-SKIP_REASONS = ("error", "timeout", "crashed", "exit")
 MAX_KEY_CHARS = 40
 
 def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limits: Limits = Limits(),
@@ -150,21 +148,21 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
                 step_deadline = min(deadline, time.monotonic() + limits.load_seconds)
             elif kind == "statement" and (loading is not None or current is not None):
                 # The worker's own alarm stops a statement first; this deadline is the backstop.
-                statement = (_unit_name(event, plan), protocol.field(event, "key", str)[:MAX_KEY_CHARS])
+                statement = (events.unit_name(event, plan), protocol.field(event, "key", str)[:MAX_KEY_CHARS])
                 step_deadline = min(deadline, time.monotonic() + limits.load_seconds + STATEMENT_GRACE_SECONDS)
             elif kind == "unit" and loading is not None:
                 if protocol.field(event, "unit", str) != loading:
                     raise Interference("a report for another file")
-                unit_outcomes[loading] = _unit_outcome(loading, event)
+                unit_outcomes[loading] = events.unit_outcome(loading, event)
                 loading = statement = None
             elif kind == "functions" and loading is None and current is None and not to_load:
-                found.update(_resolution(event))
+                found.update(events.resolution(event))
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "call" and loading is None and current is None and not to_load and next_call < len(calls):
                 current = protocol.index(event, next_call)
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "result" and current is not None:
-                outcomes[protocol.index(event, current)] = _call_outcome(event)
+                outcomes[protocol.index(event, current)] = events.call_outcome(event)
                 current, next_call, statement = None, current + 1, None
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "done" and current is None and loading is None and next_call == len(calls):
@@ -197,67 +195,6 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
             outcomes[index] = CallOutcome("skipped", reason=f"after-{reason}")
             index += 1
         return index if index < len(calls) else None
-
-
-def _unit_name(event: dict, plan: dict) -> str:
-    name = protocol.field(event, "unit", str)
-    if name not in {unit["name"] for unit in plan["units"]}:
-        raise Interference("a report for a file that is not in the submission")
-    return name
-
-
-def _resolution(event: dict) -> dict:
-    """Which other name each function was found under, and the functions defined under several."""
-    names = protocol.field(event, "names", dict, default={})
-    ambiguous = protocol.field(event, "ambiguous", dict, default={})
-    if len(names) > protocol.MAX_ITEMS or len(ambiguous) > protocol.MAX_ITEMS:
-        raise Interference("a report naming too many functions")
-    return {"aliases": {protocol.text(k, "names"): protocol.text(v, "names") for k, v in names.items()},
-            "ambiguous": {protocol.text(k, "ambiguous"): protocol.texts(ambiguous, k, 10, 200) for k in ambiguous}}
-
-
-def _unit_outcome(name: str, event: dict) -> UnitOutcome:
-    skipped = []
-    for item in protocol.field(event, "skipped", list, default=[]):
-        item = protocol.record(item, "skipped")
-        reason = protocol.field(item, "reason", str)
-        if reason not in SKIP_REASONS:
-            raise Interference("a skipped statement of no known reason")
-        error = item.get("error")
-        skipped.append(SkippedStatement(
-            protocol.field(item, "line", int), protocol.field(item, "code", str)[:300], reason,
-            _error(error) if error is not None else None, protocol.field(item, "detail", str, "")[:300],
-            protocol.field(item, "cell", str, "")[:40], protocol.field(item, "cell_first", str, "")[:300]))
-    errors = [_error(e) for e in protocol.field(event, "errors", list)]
-    return UnitOutcome(name, errors, _output(event.get("output")), skipped,
-                       protocol.texts(event, "functions", protocol.MAX_ITEMS, 300))
-
-
-def _call_outcome(event: dict) -> CallOutcome:
-    status = protocol.field(event, "status", str)
-    if status not in protocol.STATUSES:
-        raise Interference("a result of no known status")
-    if status == "missing":
-        return CallOutcome("missing")
-    seconds = protocol.field(event, "seconds", (int, float), default=0.0)
-    common = dict(
-        warnings=protocol.texts(event, "warnings", 5, 500),
-        output=_output(event.get("output")),
-        seconds=float(seconds) if seconds >= 0 else 0.0,
-        args_after=[protocol.value(a) if a is not None else None for a in protocol.field(event, "args_after", list, [])],
-    )
-    if status == "returned":
-        return CallOutcome("returned", value=protocol.value(event.get("value")), **common)
-    return CallOutcome("raised", error=_error(event.get("error")), **common)
-
-
-def _error(data) -> ErrorInfo:
-    kind, message, frames = protocol.error(data)
-    return ErrorInfo(kind[:200], message[:4000], [Frame(*frame) for frame in frames[-protocol.MAX_FRAMES:]])
-
-
-def _output(data) -> Output:
-    return Output(*protocol.output(data))
 
 
 def _setup_failure(path: Path) -> str:

@@ -16,7 +16,6 @@ import resource
 import sys
 import time
 import traceback
-import types
 import warnings
 
 import numpy as np
@@ -144,44 +143,6 @@ def load_units(plan, protocol, capture_chars):
     return loaded
 
 
-def _defines(module, name, any_value):
-    # vars() rather than hasattr(): a module-level __getattr__ is student code and must not run here.
-    namespace = vars(module)
-    return name in namespace and (any_value or type(namespace[name]) is types.FunctionType)
-
-
-def resolve(calls, units, loaded):
-    """Find each called function: in its stub's file first, then in any other file, in order; then by
-    the names the lectures use (`aliases`), when exactly one of them is defined.
-
-    Returns ({function: unit or None}, {function: alias used}, {function: [aliases defined]} when
-    several are, which is reported rather than guessed)."""
-    where, names, ambiguous = {}, {}, {}
-    for call in calls:
-        name, preferred = call["function"], call["module"]
-        if name in where:
-            continue
-        order = [u for u in [preferred] + [u["name"] for u in units if u["name"] != preferred] if u in loaded]
-        where[name] = next((u for u in order if _defines(loaded[u], name, True)), None)
-        if where[name] is not None:
-            continue
-        found = {}
-        for alias in call.get("aliases", ()):
-            unit = next((u for u in order if _defines(loaded[u], alias, False)), None)
-            if unit is not None:
-                found.setdefault(alias, unit)
-        if len(found) == 1:
-            (alias, unit), = found.items()
-            where[name], names[name] = unit, alias
-        elif found:
-            ambiguous[name] = list(found)
-    return where, names, ambiguous
-
-
-def copy_arg(value):
-    return value.copy() if isinstance(value, np.ndarray) else value
-
-
 def run_call(call, module, root, capture_chars, name=None):
     args = [codec.decode(arg) for arg in call["args"]]
     output = BoundedText(capture_chars)
@@ -239,7 +200,7 @@ def serve(plan, fd):
     limit_resources(plan["limits"])
     protocol.send("ready")
     loaded = load_units(plan, protocol, capture_chars)
-    where, names, ambiguous = resolve(plan["calls"], plan["units"], loaded)
+    where, names, ambiguous = signatures.resolve(plan["calls"], plan["units"], loaded)
     protocol.send("functions", where=where, names=names, ambiguous=ambiguous)
     for index in range(plan["start"], len(plan["calls"])):
         call = plan["calls"][index]

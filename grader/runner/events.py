@@ -1,0 +1,73 @@
+"""A worker's validated reports turned into typed outcomes (job.py), for the supervisor (supervise.py).
+
+Each field is read through protocol.py's checks: a report that does not fit its schema raises
+Interference, never anything the grader would trip over later.
+"""
+from __future__ import annotations
+
+from grader.runner import protocol
+from grader.runner.job import CallOutcome, ErrorInfo, Frame, Output, SkippedStatement, UnitOutcome
+from grader.runner.protocol import Interference
+
+SKIP_REASONS = ("error", "timeout", "crashed", "exit")
+
+
+def unit_name(event: dict, plan: dict) -> str:
+    name = protocol.field(event, "unit", str)
+    if name not in {unit["name"] for unit in plan["units"]}:
+        raise Interference("a report for a file that is not in the submission")
+    return name
+
+
+def resolution(event: dict) -> dict:
+    """Which other name each function was found under, and the functions defined under several."""
+    names = protocol.field(event, "names", dict, default={})
+    ambiguous = protocol.field(event, "ambiguous", dict, default={})
+    if len(names) > protocol.MAX_ITEMS or len(ambiguous) > protocol.MAX_ITEMS:
+        raise Interference("a report naming too many functions")
+    return {"aliases": {protocol.text(k, "names"): protocol.text(v, "names") for k, v in names.items()},
+            "ambiguous": {protocol.text(k, "ambiguous"): protocol.texts(ambiguous, k, 10, 200) for k in ambiguous}}
+
+
+def unit_outcome(name: str, event: dict) -> UnitOutcome:
+    skipped = []
+    for item in protocol.field(event, "skipped", list, default=[]):
+        item = protocol.record(item, "skipped")
+        reason = protocol.field(item, "reason", str)
+        if reason not in SKIP_REASONS:
+            raise Interference("a skipped statement of no known reason")
+        error = item.get("error")
+        skipped.append(SkippedStatement(
+            protocol.field(item, "line", int), protocol.field(item, "code", str)[:300], reason,
+            error_info(error) if error is not None else None, protocol.field(item, "detail", str, "")[:300],
+            protocol.field(item, "cell", str, "")[:40], protocol.field(item, "cell_first", str, "")[:300]))
+    errors = [error_info(e) for e in protocol.field(event, "errors", list)]
+    return UnitOutcome(name, errors, output_of(event.get("output")), skipped,
+                       protocol.texts(event, "functions", protocol.MAX_ITEMS, 300))
+
+
+def call_outcome(event: dict) -> CallOutcome:
+    status = protocol.field(event, "status", str)
+    if status not in protocol.STATUSES:
+        raise Interference("a result of no known status")
+    if status == "missing":
+        return CallOutcome("missing")
+    seconds = protocol.field(event, "seconds", (int, float), default=0.0)
+    common = dict(
+        warnings=protocol.texts(event, "warnings", 5, 500),
+        output=output_of(event.get("output")),
+        seconds=float(seconds) if seconds >= 0 else 0.0,
+        args_after=[protocol.value(a) if a is not None else None for a in protocol.field(event, "args_after", list, [])],
+    )
+    if status == "returned":
+        return CallOutcome("returned", value=protocol.value(event.get("value")), **common)
+    return CallOutcome("raised", error=error_info(event.get("error")), **common)
+
+
+def error_info(data) -> ErrorInfo:
+    kind, message, frames = protocol.error(data)
+    return ErrorInfo(kind[:200], message[:4000], [Frame(*frame) for frame in frames[-protocol.MAX_FRAMES:]])
+
+
+def output_of(data) -> Output:
+    return Output(*protocol.output(data))
