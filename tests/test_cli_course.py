@@ -140,6 +140,7 @@ def test_the_courses_solution_policy_is_kept(pack, tmp_path, policy):
         assert run.returncode == 0 and run.stderr == "" and "np.mean(np.abs(" in run.stdout
 
 
+@pytest.mark.slow  # starts a Jupyter kernel (test_notebook.run, imported here)
 def test_the_notebook_api_grades_the_course_grade_course_names(pack, tmp_path, monkeypatch):
     from test_notebook import run
 
