@@ -14,7 +14,6 @@ from rich.progress import Progress
 from grader import fingerprint
 from grader.class_folder import discover
 from grader.batch_run import run_batch
-from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.grading import Grader
 from grader.render.progress import MovingTimeRemaining, seconds_left

@@ -3,14 +3,12 @@
 The fixtures in tests/fixtures/training are submissions made of each seeded mistake, a correct train_xor
 written unlike the reference, and two honest-but-wrong ones that must get no mistake's name.
 """
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from grader.behaviour import judge
-from grader.catalog import load_catalog
 from grader.catalog.behaviour import parse_behaviour
 from grader.course import load_course
 from grader.errors import CatalogError
@@ -191,29 +189,17 @@ def test_every_behaviour_message_exists_in_both_languages():
             "behaviour.seconds", "behaviour.outputs", "behaviour.forward"} <= en
 
 
-def test_grading_train_xor_stays_fast(nn2, tmp_path):
-    (tmp_path / "training.py").write_text((ROOT / "reference" / "training.py").read_text(encoding="utf-8"),
-                                          encoding="utf-8")
-    nn2(tmp_path)  # warm: the fork server is up
-    started = time.monotonic()
-    assert nn2(tmp_path).score == 100.0
-    assert time.monotonic() - started < 10.0  # about 1 s on a quiet machine
-
-
 # --- a student kit grades train_xor the same, from data alone -------------------------------------------------
 
 @pytest.mark.slow
 def test_a_student_kit_grades_every_training_fixture_like_the_full_course(tmp_path, monkeypatch):
-    import json
 
     import grader.cases
     import grader.diagnose
     from grader.course import builtin_course
     from grader.kit.build import build_kits
 
-    started = time.monotonic()
-    student, _ = build_kits(builtin_course(), tmp_path / "dist")
-    built = time.monotonic() - started
+    student, _ = build_kits(builtin_course(), tmp_path / "dist")  # its time: benchmarks/bench.py --parts kit
     assert "train_xor" in load_course(student).catalog(assignment="nn-2").ids
     limits = Limits(call_seconds=5.0, load_seconds=3.0)
     full = Grader(catalog=load_course().catalog(assignment="nn-2"), isolation="process", limits=limits)
@@ -236,7 +222,6 @@ def test_a_student_kit_grades_every_training_fixture_like_the_full_course(tmp_pa
         monkeypatch.setattr(module, name, refuse)
     for path in fixtures:
         assert results(kit, path) == expected[path.name], path.name
-    assert built < 5.0, json.dumps({"build_seconds": built})
 
 
 def test_what_the_worker_could_not_carry_fails_a_property_and_never_the_grader():

@@ -8,7 +8,6 @@ from grader.compare import compare
 from grader.feedback import finding_message
 from grader.i18n import Messages
 from grader.render.reports import local_date, render_html
-from grader.submission import open_submission
 from report_submissions import ROOT, notebook_file
 
 RTOL, ATOL = 1e-5, 1e-8

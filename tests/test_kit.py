@@ -2,7 +2,6 @@
 import ast
 import dataclasses
 import json
-import os
 import tomllib
 from pathlib import Path
 

@@ -10,7 +10,6 @@ from grader.catalog import Catalog, Exercise
 from grader.feedback import labelled
 from grader.i18n import Messages
 from grader.quiz.kinds import QuestionStatus
-from grader.render.progress import batch_progress  # noqa: F401 - moved there, still importable from here
 from grader.results import ExerciseResult, Status, SubmissionResult
 
 STYLES = {
