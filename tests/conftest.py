@@ -16,6 +16,12 @@ from grader.runner import Limits
 from grader.submission import open_submission
 
 ROOT = Path(__file__).resolve().parent.parent
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist's workers get COLUMNS=80 and LINES=24, which a test run in one process does not have: `grade
+    # watch` started by a test in a 60×140 pty would believe them and page its screen at 24 lines.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
