@@ -26,12 +26,6 @@ def student(tmp_path, monkeypatch):
     return folder
 
 
-def terminal_env() -> dict[str, str]:
-    """The environment of a program in a terminal: its size is the pty's (pexpect `dimensions`), not COLUMNS or
-    LINES inherited from the test run (pytest-xdist's workers carry 80×24, which pushed the hint off the page)."""
-    return {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")} | {"TERM": "xterm"}
-
-
 def grade(*args, check=True):
     run = grade_here(*args, "--lang", "en", env={"COLUMNS": "120"})
     if check:
@@ -128,7 +122,7 @@ def test_no_color_and_pipes_get_plain_text(student):
 
 def test_watch_regrades_on_save_and_answers_keys(student):
     child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
-                          env=terminal_env(), encoding="utf-8", timeout=60, dimensions=(60, 140))
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, dimensions=(60, 140))
     try:
         child.expect("0/17 exercises pass")
         child.expect("h hint · l list · n next · q quit")
@@ -154,7 +148,7 @@ def test_watch_regrades_on_save_and_answers_keys(student):
 
 def test_watch_exits_cleanly_on_ctrl_c(student):
     child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
-                          env=terminal_env(), encoding="utf-8", timeout=60)
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60)
     child.expect("0/17 exercises pass")
     child.sendintr()
     child.expect(pexpect.EOF)
@@ -213,7 +207,7 @@ def test_watch_in_a_real_80_by_24_terminal_keeps_the_bar_and_the_keys(student):
     import io
 
     child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
-                          env=terminal_env(), encoding="utf-8", timeout=60, dimensions=(24, 80))
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, dimensions=(24, 80))
     child.logfile_read = seen = io.StringIO()
     try:
         child.expect("q quit")
