@@ -30,14 +30,7 @@ def reference_package(folder: Path) -> str:
     if name not in sys.modules:
         init = Path(folder) / "__init__.py"
         if init.is_file():
-            spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(folder)])
-            package = importlib.util.module_from_spec(spec)
-            sys.modules[name] = package
-            try:
-                spec.loader.exec_module(package)
-            except BaseException:
-                del sys.modules[name]
-                raise
+            _import_file(name, init, submodule_search_locations=[str(folder)])
         else:
             package = types.ModuleType(name)
             package.__path__ = [str(folder)]
@@ -58,15 +51,20 @@ def mistake_models_module(path: Path) -> types.ModuleType:
     """The mistake-models file imported on its own, under a name unique to its path."""
     name = _unique("models", path)
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[name]
-            raise
+        _import_file(name, path)
     return sys.modules[name]
+
+
+def _import_file(name: str, path: Path, **where) -> None:
+    """Import `path` as module `name` (registered first, as import does; removed again if it fails)."""
+    spec = importlib.util.spec_from_file_location(name, path, **where)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
 
 
 def model_function(catalog: Catalog, name: str) -> Callable:
