@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
+
+from grader.toml_cache import read_toml
 
 LANGUAGES = ("ko", "en")
 LOCALES = Path(__file__).with_name("locales")
@@ -52,7 +53,7 @@ def _flat_catalog(lang: str) -> dict[str, str]:
                 flat[name] = str(value)
 
     for path in locale_files(lang):
-        walk("", tomllib.loads(path.read_text(encoding="utf-8")), path)
+        walk("", read_toml(path), path)
     return flat
 
 

@@ -15,6 +15,7 @@ from grader.catalog.model import (CHECK_KINDS, DETECTORS, PLOT_KINDS, SCHEMA, Ca
                                   GradientCheck, Literal, Mistake, Text)
 from grader.catalog.behaviour import parse_behaviour
 from grader.catalog.overlay import lay_over
+from grader import toml_cache
 from grader.errors import CatalogError, GradeError
 from grader.kinds import Detector, PlotKind
 
@@ -80,7 +81,7 @@ def read_toml(path: Path) -> dict:
 
 @functools.lru_cache(maxsize=8)
 def _parsed(path: Path, _mtime: int, _size: int) -> dict:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    return toml_cache.read_toml(path)
 
 
 def _parse_exercise(spec: dict, defaults: dict, position: int) -> Exercise:

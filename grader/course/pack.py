@@ -32,6 +32,7 @@ from pathlib import Path
 
 from grader.course import SOLUTION_POLICIES, Assignment, Course, Policies
 from grader.errors import GradeError
+from grader.toml_cache import read_toml
 
 SCHEMA = "grade-course/1"
 DEFAULTS = {"catalog": "exercises.toml", "reference": "reference", "mistake_models": "mistake_models.py",
@@ -55,7 +56,7 @@ def read_pack(folder: Path, builtin: bool = False) -> Course:
 @functools.lru_cache(maxsize=16)
 def _read(file: Path, _mtime: int, builtin: bool) -> Course:
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = read_toml(file)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise GradeError("course.bad-toml", path=file, reason=str(error).splitlines()[0]) from None
     if data.get("schema") != SCHEMA:
@@ -168,7 +169,7 @@ def check_quizzes(course: Course) -> None:
     quizzes: list[str] = []
     if course.quiz_bank is not None and any(a.quiz for a in course.assignments):
         try:
-            quizzes = list(tomllib.loads(course.quiz_bank.read_text(encoding="utf-8")).get("quizzes", {}))
+            quizzes = list(read_toml(course.quiz_bank).get("quizzes", {}))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise GradeError("course.bad-toml", path=course.quiz_bank, reason=str(error).splitlines()[0]) from None
     for assignment in course.assignments:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.catalog import Text
 from grader.errors import CatalogError
+from grader.toml_cache import read_toml
 from grader.quiz.generators import GENERATORS
 from grader.quiz.kinds import QuestionType
 
@@ -68,7 +69,7 @@ class Bank:
 
 def load_bank(path: Path = BANK_PATH) -> Bank:
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = read_toml(Path(path))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CatalogError(f"{path}: {error}") from None
     has_answers = data.get("has_answers", True)
