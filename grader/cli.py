@@ -14,7 +14,6 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli_edge import edge, print_version, run, show
-from grader.cli_edge import language as _language, user_errors as _user_errors  # noqa: F401 (cli_quiz's names)
 from grader.cli_options import (CALL_SECONDS, MEMORY_MB, OUTPUT_KB, PROCESSES, SUBMISSION_SECONDS, AssignmentOption,
                                 CallSecondsOption, CatalogOption, CourseOption, IsolationOption, JsonOption,
                                 LangOption, MemoryOption, OutputOption, PathOption, ProcessesOption, StudentOption,

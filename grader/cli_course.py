@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from grader.cli import IsolationOption, LangOption, _language, _user_errors, app
+from grader.cli import IsolationOption, LangOption, app
+from grader.cli_edge import edge
 from grader.i18n import Messages
 from grader.kit.command import course_build
 
@@ -19,6 +20,7 @@ FolderArgument = Annotated[Path, typer.Argument(help="The course folder (the one
 
 
 @course_app.command("new")
+@edge
 def course_new(
     folder: Annotated[Path, typer.Argument(help="The folder to create (absent or empty).")],
     source: Annotated[str, typer.Option("--from", help="template (one exercise, every field explained) or builtin "
@@ -26,23 +28,20 @@ def course_new(
     lang: LangOption = None,
 ) -> None:
     """Write a working course pack: course.toml, exercises.toml, reference/, mistake models, stubs."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.course.new import new_course
+    from grader.course.new import new_course
 
-        written = new_course(folder, source)
-    typer.echo(Messages(language).t("course.new-written", path=written))
+    written = new_course(folder, source)
+    typer.echo(Messages(lang).t("course.new-written", path=written))
 
 
 @course_app.command("check")
+@edge
 def course_check(folder: FolderArgument, lang: LangOption = None, isolation: IsolationOption = "auto") -> None:
     """Check a course as rustlings checks its exercises: one line per problem, exit 1 on any."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.course.check import check_course
+    from grader.course.check import check_course
 
-        report = check_course(folder, isolation)
-    messages = Messages(language)
+    report = check_course(folder, isolation)
+    messages = Messages(lang)
     for problem in report.problems:
         typer.echo(messages.t(problem.key, **problem.params))
     if report.problems:

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from grader.cli import LangOption, _language, _user_errors, app
+from grader.cli import LangOption, app
+from grader.cli_edge import edge
 from grader.cli_options import AssignmentOption, CourseOption
 from grader.i18n import Messages
 
@@ -25,6 +26,7 @@ def _file_name(text: str) -> str:
 
 
 @quiz_app.command("sheet")
+@edge
 def quiz_sheet(
     student: StudentOption,
     quiz: QuizOption = None,
@@ -33,17 +35,16 @@ def quiz_sheet(
     out: Annotated[Optional[Path], typer.Option("--out", help="File name for the sheet; .md and .html are written.")] = None,
 ) -> None:
     """Write a student's quiz sheet, in Markdown and HTML; the same id always gives the same sheet."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.quiz.course_quiz import course_sheet
-        from grader.render.quiz import write_sheet
+    from grader.quiz.course_quiz import course_sheet
+    from grader.render.quiz import write_sheet
 
-        sheet = course_sheet(course, quiz, student, assignment)
-        written = write_sheet(sheet, language, out or Path(f"quiz-{sheet.quiz.id}-{_file_name(student)}"))
-    typer.echo(Messages(language).t("quiz.written", files=", ".join(map(str, written))))
+    sheet = course_sheet(course, quiz, student, assignment)
+    written = write_sheet(sheet, lang, out or Path(f"quiz-{sheet.quiz.id}-{_file_name(student)}"))
+    typer.echo(Messages(lang).t("quiz.written", files=", ".join(map(str, written))))
 
 
 @quiz_app.command("take")
+@edge
 def quiz_take(
     student: StudentOption,
     quiz: QuizOption = None,
@@ -52,20 +53,19 @@ def quiz_take(
     out: Annotated[Optional[Path], typer.Option("--out", help="Where to save the answers (TOML).")] = None,
 ) -> None:
     """Answer a quiz in the terminal, question by question; the answers are saved to a file."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.quiz.course_quiz import course_sheet
-        from grader.quiz.marking import answers_toml
-        from grader.quiz.take import take_quiz
-        from grader.render.reports import write_atomically
+    from grader.quiz.course_quiz import course_sheet
+    from grader.quiz.marking import answers_toml
+    from grader.quiz.take import take_quiz
+    from grader.render.reports import write_atomically
 
-        sheet = course_sheet(course, quiz, student, assignment)
-        target = write_atomically(out or Path(f"quiz-{sheet.quiz.id}-{_file_name(student)}.toml"),
-                                  answers_toml(sheet, take_quiz(sheet, language)))
-    typer.echo(Messages(language).t("quiz.saved" if sheet.has_answers else "quiz.saved-for-instructor", path=target))
+    sheet = course_sheet(course, quiz, student, assignment)
+    target = write_atomically(out or Path(f"quiz-{sheet.quiz.id}-{_file_name(student)}.toml"),
+                              answers_toml(sheet, take_quiz(sheet, lang)))
+    typer.echo(Messages(lang).t("quiz.saved" if sheet.has_answers else "quiz.saved-for-instructor", path=target))
 
 
 @quiz_app.command("grade")
+@edge
 def quiz_grade(
     answers_file: Annotated[Path, typer.Argument(help="An answers file (TOML) with the student, the quiz and the answers.")],
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for quiz.html, quiz.md and quiz-results.json.")] = None,
@@ -74,17 +74,15 @@ def quiz_grade(
     course: CourseOption = None,
 ) -> None:
     """Grade an answers file: score, and per question the right answer and why."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.quiz.course_quiz import course_sheet
-        from grader.quiz.marking import grade_answers, read_answers
+    from grader.quiz.course_quiz import course_sheet
+    from grader.quiz.marking import grade_answers, read_answers
 
-        answers = read_answers(answers_file)
-        result = grade_answers(course_sheet(course, answers.quiz, answers.student), answers, language)
-        if out is not None:
-            from grader.render.quiz import write_quiz_reports
+    answers = read_answers(answers_file)
+    result = grade_answers(course_sheet(course, answers.quiz, answers.student), answers, lang)
+    if out is not None:
+        from grader.render.quiz import write_quiz_reports
 
-            write_quiz_reports(result, out)
+        write_quiz_reports(result, out)
     if json_output:
         import json
 
@@ -92,13 +90,14 @@ def quiz_grade(
         return
     from grader.render.terminal import print_view, quiz_table
 
-    messages = Messages(language)
+    messages = Messages(lang)
     print_view(quiz_table(result, messages))
     if out is not None:
         typer.echo(messages.t("quiz.report-written", path=out / "quiz.html"))
 
 
 @quiz_app.command("key")
+@edge
 def quiz_key(
     student: StudentOption,
     out: Annotated[Path, typer.Option("--out", help="Where to write the answer key (an answers file).")],
@@ -107,13 +106,11 @@ def quiz_key(
     course: CourseOption = None, assignment: AssignmentOption = None,
 ) -> None:
     """Write a student's answer key, in the answers format: for instructors (a student kit has none)."""
-    with _user_errors(lang):
-        language = _language(lang)
-        from grader.quiz.course_quiz import course_sheet
-        from grader.quiz.kit import answer_key
-        from grader.quiz.marking import answers_toml
-        from grader.render.reports import write_atomically
+    from grader.quiz.course_quiz import course_sheet
+    from grader.quiz.kit import answer_key
+    from grader.quiz.marking import answers_toml
+    from grader.render.reports import write_atomically
 
-        sheet = course_sheet(course, quiz, student, assignment)
-        write_atomically(out, answers_toml(sheet, answer_key(sheet)))
-    typer.echo(Messages(language).t("quiz.key-written", student=student, path=out))
+    sheet = course_sheet(course, quiz, student, assignment)
+    write_atomically(out, answers_toml(sheet, answer_key(sheet)))
+    typer.echo(Messages(lang).t("quiz.key-written", student=student, path=out))
