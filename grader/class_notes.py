@@ -16,13 +16,18 @@ class Note(NamedTuple):
     """Printed on stderr: something in the class folder was not graded as it stands."""
 
 
-def folder_notes(folder, messages: Messages) -> list[Note]:
-    """Entries skipped in the class folder, and names that collide (the first is kept)."""
+def _note(text: str, warning: bool = False) -> Note:
+    """A note whose names came from the class (files, folders, a roster): made safe for a terminal."""
     from grader.render.safe import terminal_text
 
-    notes = [Note(terminal_text(messages.t("batch.skipped", names=", ".join(folder.skipped))), True)] \
+    return Note(terminal_text(text), warning)
+
+
+def folder_notes(folder, messages: Messages) -> list[Note]:
+    """Entries skipped in the class folder, and names that collide (the first is kept)."""
+    notes = [_note(messages.t("batch.skipped", names=", ".join(folder.skipped)), True)] \
         if folder.skipped else []
-    return notes + [Note(terminal_text(messages.t("class_batch.collision", names=", ".join(names), kept=names[0])), True)
+    return notes + [_note(messages.t("class_batch.collision", names=", ".join(names), kept=names[0]), True)
                     for names in folder.collisions]
 
 
@@ -30,19 +35,19 @@ def roster_notes(given, messages: Messages) -> list[Note]:
     """What an LMS download and a roster said: skipped entries, late ones, who is linked, missing or unknown."""
     notes = []
     if given.skipped:  # an LMS's online text, comments, a file its layout does not explain
-        notes.append(Note(messages.t("batch.skipped", names=", ".join(given.skipped)), True))
+        notes.append(_note(messages.t("batch.skipped", names=", ".join(given.skipped)), True))
     if given.late:
-        notes.append(Note(messages.t("workflow.late", names=", ".join(given.late))))
+        notes.append(_note(messages.t("workflow.late", names=", ".join(given.late))))
     linking = given.linking
     if linking is None:
         return notes
-    notes.append(Note(messages.t("workflow.roster-linked", linked=len(linking.linked),
+    notes.append(_note(messages.t("workflow.roster-linked", linked=len(linking.linked),
                                  total=len(linking.linked) + len(linking.missing))))
     if linking.missing:
         names = ", ".join(s.student_id + (f" ({s.name})" if s.name else "") for s in linking.missing)
-        notes.append(Note(messages.t("workflow.roster-missing", names=names)))
+        notes.append(_note(messages.t("workflow.roster-missing", names=names)))
     if linking.unknown:
-        notes.append(Note(messages.t("workflow.roster-unknown", names=", ".join(linking.unknown))))
+        notes.append(_note(messages.t("workflow.roster-unknown", names=", ".join(linking.unknown))))
     return notes
 
 

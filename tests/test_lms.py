@@ -124,6 +124,12 @@ def test_a_roster_without_an_id_column_is_one_clear_error(tmp_path):
     assert caught.value.key == "workflow.roster-no-id"
 
 
+def test_a_roster_the_csv_module_refuses_is_one_clear_error(tmp_path):
+    with pytest.raises(GradeError) as caught:  # a cell over the csv module's field limit, well under the size cap
+        read_roster(roster_file(tmp_path, f"학번,이름\n2024001,{'x' * 200_000}\n"))
+    assert caught.value.key == "workflow.roster-unreadable"
+
+
 def test_a_file_name_that_would_leave_the_students_folder_is_not_copied(tmp_path):
     folder = tmp_path / "canvas"
     folder.mkdir()
@@ -195,3 +201,19 @@ def test_export_of_a_folder_without_a_gradebook_is_one_line(tmp_path):
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
     run = grade("export", tmp_path, "--format", "d2l")
     assert run.returncode == 2 and "moodle, canvas, blackboard, gradescope-csv" in run.stderr
+
+
+def test_names_from_the_class_in_batch_notes_print_as_themselves():
+    """A file, a late student or a roster name holding an escape sequence cannot drive the instructor's terminal."""
+    from types import SimpleNamespace
+
+    from grader.class_notes import roster_notes
+    from grader.i18n import Messages
+
+    evil = "evil\x1b[2J\x1b]0;owned\x07.txt"
+    linking = SimpleNamespace(linked=[], missing=[SimpleNamespace(student_id="2024\x1b[31m", name="kim\u202e")],
+                              unknown=[evil])
+    given = SimpleNamespace(skipped=[evil], late=[evil], linking=linking)
+    notes = roster_notes(given, Messages("en"))
+    assert len(notes) == 5 and evil not in "".join(note.text for note in notes)
+    assert all(ch not in note.text for note in notes for ch in "\x1b\x07\u202e") and "evil.txt" in notes[0].text

@@ -119,7 +119,10 @@ def read_roster(path: Path) -> Roster:
             continue
     else:
         raise GradeError("workflow.roster-encoding", path=str(path))
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:  # a field over the csv module's limit
+        raise GradeError("workflow.roster-unreadable", path=str(path)) from None
     if not rows:
         raise GradeError("workflow.roster-no-id", path=str(path))
     header = [cell.strip().casefold() for cell in rows[0]]
