@@ -141,3 +141,34 @@ def test_the_fingerprint_covers_every_file_of_the_pack(pack, tmp_path):
         file.write_text(original + "\n# changed\n", encoding="utf-8")
         assert catalog_fingerprint(load_course(pack).catalog()) != before, name
         file.write_text(original, encoding="utf-8")
+
+
+def test_a_broken_solution_file_is_one_line_naming_it_and_can_be_imported_once_mended(tmp_path):
+    from grader.catalog.solutions import mistake_models_module
+    from grader.errors import CatalogError
+
+    models = tmp_path / "mistake_models.py"
+    models.write_text("def (\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as raised:
+        mistake_models_module(models)
+    assert str(raised.value).startswith(f"{models}: SyntaxError") and "\n" not in str(raised.value)
+    models.write_text("def wrong(x):\n    return -x\n", encoding="utf-8")
+    assert mistake_models_module(models).wrong(2) == -2  # the failed import left nothing behind
+
+
+@pytest.mark.parametrize("edit", [("points = 10", 'points = "x"'), ("[[exercises]]", "exercises = 3\n[[nothing]]")],
+                         ids=["points not a number", "exercises not a list"])
+def test_a_catalog_value_of_the_wrong_type_is_one_line_not_a_traceback(tmp_path, edit):
+    from grader.catalog import load_catalog
+    from grader.errors import CatalogError
+
+    pack = tmp_path / "pack"
+    shutil.copytree(TEMPLATE, pack)
+    catalog = pack / "exercises.toml"
+    text = catalog.read_text(encoding="utf-8")
+    assert edit[0] in text
+    catalog.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises((CatalogError, GradeError)):
+        load_course(pack).catalog()
+    with pytest.raises(CatalogError):
+        load_catalog(catalog)

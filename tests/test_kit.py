@@ -179,6 +179,9 @@ CORRUPTIONS = {
     "another exercise's file": lambda text: text.replace('"exercise":"sigmoid"', '"exercise":"relu"'),
     "a value that is not a number": lambda text: text.replace('"t":"ndarray"', '"t":"unsupported"', 1),
     "a stand-in that is not a pair": lambda text: text.replace('"stand_ins":[[', '"stand_ins":[7,[', 1),
+    "a gradient output that only looks like a digit": lambda text: text.replace('"gradients":{}', '"gradients":{"²":1}', 1),
+    "a mistake model's output left out": lambda text: text.replace('"models":{"sigmoid_positive_exponent"',
+                                                                    '"models":{"not_a_model"', 1),
 }
 
 

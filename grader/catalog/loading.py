@@ -44,9 +44,12 @@ def load_catalog(path: Path | None = None, extra: Path | None = None, *, files: 
         overlay = read_toml(extra)
         check_schema(overlay, extra, required=False)
         lay_over(data, overlay, extra)
-    defaults = data.get("defaults", {})
-    common = {mid: _parse_mistake(mid, spec, f"mistakes.{mid}") for mid, spec in data.get("mistakes", {}).items()}
-    exercises = tuple(_parse_exercise(spec, defaults, i) for i, spec in enumerate(data.get("exercises", [])))
+    try:
+        defaults = data.get("defaults", {})
+        common = {mid: _parse_mistake(mid, spec, f"mistakes.{mid}") for mid, spec in data.get("mistakes", {}).items()}
+        exercises = tuple(_parse_exercise(spec, defaults, i) for i, spec in enumerate(data.get("exercises", [])))
+    except (AttributeError, KeyError, TypeError, ValueError) as error:  # a value of the wrong type: `points = "x"`
+        raise CatalogError(f"{path}: a value of the wrong type ({type(error).__name__}: {error})") from None
     ids = [exercise.id for exercise in exercises]
     if len(set(ids)) != len(ids):
         raise CatalogError(f"{path}: exercise ids must be unique")

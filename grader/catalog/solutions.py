@@ -62,6 +62,9 @@ def _import_file(name: str, path: Path, **where) -> None:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
+    except Exception as error:  # the course's own file is broken: the instructor reads one line naming it
+        del sys.modules[name]
+        raise CatalogError(f"{path}: {type(error).__name__}: {error}") from None
     except BaseException:
         del sys.modules[name]
         raise

@@ -156,7 +156,10 @@ def _check_exercises(course: Course, file: Path) -> None:
         catalog = read_toml(course.catalog_file)
     except CatalogError as error:
         raise GradeError("course.bad-toml", path=course.catalog_file, reason=str(error).splitlines()[0]) from None
-    ids = {spec.get("id") for spec in catalog.get("exercises", []) if isinstance(spec, dict)}
+    specs = catalog.get("exercises", [])
+    if not isinstance(specs, list):
+        raise GradeError("course.bad-toml", path=course.catalog_file, reason="[[exercises]]")
+    ids = {spec.get("id") for spec in specs if isinstance(spec, dict)}
     for assignment in course.assignments:
         for exercise in assignment.exercises:
             if exercise not in ids:

@@ -20,7 +20,7 @@ from grader.cases import PreparedCase, fresh_copy, prepare_exercise, reference_f
 from grader.catalog import Catalog, Exercise
 from grader.catalog.behaviour import BehaviourCheck
 from grader.errors import CatalogError
-from grader.kit.frozen import FORMAT, NOT_APPLICABLE_TAG, args_key, case_key, frozen_file
+from grader.kit.frozen import FORMAT, NOT_APPLICABLE_TAG, args_key, case_key, frozen_file, model_names
 from grader.runner import codec
 
 
@@ -42,12 +42,6 @@ def freeze_course(catalog: Catalog, folder: Path) -> list[Path]:
         path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         written.append(path)
     return written
-
-
-def model_names(catalog: Catalog, exercise: Exercise) -> list[str]:
-    """Every mistake model the diagnoser may run on this exercise's cases (its own, then the common ones)."""
-    mistakes = list(exercise.mistakes) + list(catalog.common_mistakes.values())
-    return list(dict.fromkeys(name for mistake in mistakes for name in mistake.models))
 
 
 def _case(catalog: Catalog, exercise: Exercise, prepared: PreparedCase) -> dict:

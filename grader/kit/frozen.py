@@ -132,7 +132,7 @@ def _parse(data: Any, exercise_id: str) -> FrozenExercise:
         inputs = tuple(_value(v, f"{where}.inputs") for v in _list(spec.get("inputs"), f"{where}.inputs"))
         gradients = {}
         for output, value in _dict(spec.get("gradients", {}), f"{where}.gradients").items():
-            if not output.isdigit():
+            if not (output.isascii() and output.isdigit()):  # "²" is a digit to isdigit(), not to int()
                 raise CorruptKit(f"{where}.gradients: output {output!r}")
             gradients[int(output)] = _array(value, f"{where}.gradients.{output}")
         models = {}
@@ -187,6 +187,12 @@ def _array(encoded: Any, where: str) -> np.ndarray:
     return value
 
 
+def model_names(catalog: Catalog, exercise: Exercise) -> list[str]:
+    """Every mistake model the diagnoser may run on this exercise's cases (its own, then the common ones)."""
+    mistakes = list(exercise.mistakes) + list(catalog.common_mistakes.values())
+    return list(dict.fromkeys(name for mistake in mistakes for name in mistake.models))
+
+
 def frozen_folder(catalog: Catalog) -> Path | None:
     """The folder of frozen data when the catalog is a student kit's (no reference to compute with), else None."""
     files = catalog.files
@@ -206,6 +212,8 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
     wanted = set(check.outputs) if check else set()
     if set(frozen.gradients) != wanted:
         raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradients")
+    if set(model_names(catalog, exercise)) - set(frozen.models):  # the diagnoser reads every model's output
+        raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: models")
     for wrt, output in zip(check.wrt if check else (), check.outputs if check else ()):
         if np.shape(frozen.gradients[output]) != np.shape(frozen.inputs[wrt]):
             raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradient shape")
