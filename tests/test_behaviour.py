@@ -169,6 +169,10 @@ def test_the_repeat_and_the_changed_argument_are_judged_from_the_further_calls()
     assert finding.facts == {"part": "W1"}
     failed = _judge(check, ([0.3, 0.2],), extra=[CallOutcome("timeout"), other])
     assert failed.part == "repeat-failed"
+    from grader.i18n import Messages
+
+    worded = Messages("ko").t(f"behaviour.{failed.part}", **failed.facts)
+    assert "timeout" not in worded and "두 번째 호출" in worded  # Korean, with no internal status word in it
 
 
 def test_a_malformed_behaviour_check_is_a_catalog_error_naming_it():

@@ -70,3 +70,32 @@ def test_pooled_groups_are_removed_when_the_grader_closes(confiner):
     assert all(group.is_dir() for group in groups)
     confiner.close()
     assert not any(group.exists() for group in groups)
+
+
+def test_a_group_a_submission_made_a_group_in_is_removed_with_it_not_reused(confiner):
+    held = confiner.confine(256 * 2**20, 8)
+    groups = list(held.groups)
+    escape = groups[0] / "escape"
+    escape.mkdir()  # what a worker able to write to its group could do, with settings of its own inside
+    held.release()
+    assert not escape.exists() and not groups[0].exists()
+    nxt = confiner.confine(256 * 2**20, 8)
+    assert set(nxt.groups).isdisjoint(groups)
+    nxt.release()
+
+
+def test_in_process_mode_without_a_pool_uid_no_group_is_reused(monkeypatch):
+    monkeypatch.setattr(confine.uids, "pool_ready", lambda: False)  # the worker runs as the grader: it could write
+    made = confine.Confiner("process")
+    if not made.parents:
+        pytest.skip("this host lets the grader make no cgroup")
+    try:
+        first = made.confine(256 * 2**20, 8)
+        groups = list(first.groups)
+        first.release()
+        assert not made.reusable and all(not group.exists() for group in groups)
+        second = made.confine(256 * 2**20, 8)
+        assert set(second.groups).isdisjoint(groups)
+        second.release()
+    finally:
+        made.close()

@@ -46,3 +46,16 @@ def test_an_argument_reported_unchanged_is_a_copy_of_what_was_sent_and_only_for_
     for position in (1, 2):  # a number, and no argument at all: a forged report
         with pytest.raises(protocol.Interference):
             events.argument_after({"t": "same"}, sent, position)
+
+
+@pytest.mark.parametrize("seconds", ["1e999", "-1e999", "-2"])
+def test_a_call_time_no_clock_gives_is_read_as_zero(seconds):
+    """JSON reads 1e999 as Infinity: a forged time must never reach results.json, which must stay strict JSON."""
+    from grader.runner import events
+
+    def read(value: str) -> float:
+        line = (f'{{"event": "result", "status": "returned", "value": {{"t": "none"}}, "seconds": {value}, '
+                f'"output": {{"text": "", "dropped": 0}}}}')
+        return events.call_outcome(protocol.parse(line.encode())).seconds
+
+    assert read("0.25") == 0.25 and read(seconds) == 0.0

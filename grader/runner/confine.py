@@ -70,7 +70,7 @@ class Confiner:
     """
 
     def __init__(self, mode: str):
-        self.uids, self.kind = False, "rlimit"
+        self.uids, self.kind, self.reusable = False, "rlimit", False
         self._free: list[list[Path]] = []
         self._lock = threading.Lock()
         self.parents = _cgroup_parents()
@@ -82,6 +82,9 @@ class Confiner:
             except OSError:
                 self.parents = {}
         self.uids = mode == "process" and os.geteuid() == 0 and uids.pool_ready() and uids.others_can_run_python()
+        self.reusable = mode != "process" or self.uids
+        """Whether an emptied group may serve the next worker: only when no worker could write to its own group
+        (under bwrap, or as a pool uid), so no setting or child group a submission made can reach the next one."""
         kinds = (["cgroup-v1"] if self.parents else []) + (["uid"] if self.uids else [])
         self.kind = "+".join(kinds) or "rlimit"
         atexit.register(self.close)
@@ -108,7 +111,7 @@ class Confiner:
 
     def give_back(self, groups: list[Path]) -> None:
         """An emptied Confinement's groups, for the next worker (removed instead if memory is still charged)."""
-        if _charged(groups[0]):
+        if not self.reusable or _charged(groups[0]) or any(p.is_dir() for g in groups for p in g.iterdir()):
             for group in groups:
                 _empty_and_remove(group)
             return
@@ -196,7 +199,9 @@ def _empty(group: Path, seconds: float = 5.0) -> bool:
 
 
 def _empty_and_remove(group: Path) -> None:
-    """Kill every process in the cgroup until it is empty, then remove it."""
+    """Kill every process in the cgroup and in the groups made inside it until it is empty, then remove it."""
+    for child in [p for p in group.iterdir() if p.is_dir()] if group.is_dir() else []:
+        _empty_and_remove(child)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         _empty(group, max(0.0, deadline - time.monotonic()))

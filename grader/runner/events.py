@@ -5,6 +5,8 @@ Interference, never anything the grader would trip over later.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from grader.runner import protocol
@@ -61,7 +63,7 @@ def call_outcome(event: dict, sent: tuple = ()) -> CallOutcome:
     common = dict(
         warnings=protocol.texts(event, "warnings", 5, 500),
         output=output_of(event.get("output")),
-        seconds=float(seconds) if seconds >= 0 else 0.0,
+        seconds=float(seconds) if 0 <= seconds < math.inf else 0.0,  # JSON reads 1e999 as Infinity
         args_after=[argument_after(a, sent, n) for n, a in enumerate(protocol.field(event, "args_after", list, []))],
     )
     if status == "returned":
