@@ -103,10 +103,13 @@ def _jointly(partly: dict[str, list[int]], observations: list[Observation]) -> l
     return list(partly) if len(partly) >= 2 and covered == evidence else []
 
 
+GENERIC = frozenset({"missing", "not-implemented", "mutates-input", "shape-mismatch"})
+"""Mistakes any exercise can show, named from the observations themselves rather than from a model or detector."""
+
+
 def _any_named(per_case: list[list[str]]) -> bool:
     """Whether a mistake of the exercise's own (not a generic one such as mutates-input) was named."""
-    generic = {"missing", "not-implemented", "mutates-input", "shape-mismatch"}
-    return any(m not in generic for mistakes in per_case for m in mistakes)
+    return any(m not in GENERIC for mistakes in per_case for m in mistakes)
 
 
 def _explained_by_models(catalog: Catalog, mistake: Mistake, exercise: Exercise,

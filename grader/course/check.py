@@ -9,7 +9,6 @@ student's submission would.
 """
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -18,12 +17,12 @@ from pathlib import Path
 from grader.catalog import Catalog, Exercise, GradientCheck
 from grader.catalog.solutions import mistake_models_module
 from grader.course import Course, load_course
+from grader.diagnose import GENERIC
 from grader.errors import CatalogError, GradeError
 from grader.kit.stubs import make_stub
 from grader.practice import function_source
 from grader.results import Status
 
-GENERIC = {"missing", "not-implemented", "mutates-input", "shape-mismatch"}
 MODELS_MODULE = "course_check_mistake_models"
 """The file a model's submission imports its model from (a copy of the course's mistake models)."""
 
@@ -50,8 +49,7 @@ def check_course(folder: Path, isolation: str = "auto") -> CheckReport:
     try:
         report.course = course = load_course(Path(folder))
         course.check_quizzes()
-        catalog = course.catalog()
-        catalog = dataclasses.replace(catalog, exercises=catalog.all_exercises)  # every assignment's
+        catalog = course.catalog().whole()  # every assignment's
     except GradeError as error:
         report.problems.append(Problem(error.key, error.params))
         return report

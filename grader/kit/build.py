@@ -18,14 +18,13 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from grader.errors import CatalogError
 from grader.course import Course
-from grader.errors import GradeError
+from grader.course.pack import SCHEMA
+from grader.errors import CatalogError, GradeError
 from grader.kit.freeze import freeze_course
 from grader.kit.stubs import make_stub
 from grader.kit.toml_write import dumps
 
-SCHEMA = "grade-course/1"
 KITS = ("student", "grading")
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
 STUDENT_HEADER = """A student kit of the course {id}, written by `grade course build`.
