@@ -7,6 +7,7 @@ code 2. A student's broken code is never such a problem: it is graded. Shared op
 """
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -81,10 +82,10 @@ def submit(
                                                              ctx.obj), messages)
         typer.echo(reason, err=True) if reason else typer.echo(messages.t("table.written", path=written))
         return  # Gradescope shows results.json: a score, or a zero and why
-    from grader.render.reports import environment, write_reports
+    from grader.render.reports import load_in_background, write_reports
 
-    environment()  # compiled while the worker starts, not after grading
-    result = grade_path(chosen.catalog, _folder(path, chosen.course), lang, isolation, bounds, ctx.obj, student=student)
+    result = grade_path(chosen.catalog, _folder(path, chosen.course), lang, isolation, bounds, ctx.obj, student=student,
+                        while_running=load_in_background)  # the templates load while the student's code runs
     results_json = result.to_json()
     written = write_reports(result, out, results_json)
     if json_output:
@@ -240,4 +241,23 @@ from grader import cli_class, cli_course, cli_lms, cli_quiz  # noqa: E402,F401
 
 def main() -> None:
     """The `grade` command (see grader.cli_edge.run)."""
-    run(app)
+    run(only_the_command(app, sys.argv[1:2]))
+
+
+def only_the_command(full: typer.Typer, first: list[str]) -> typer.Typer:
+    """`full` with only the command (or group) named first on the command line, when one is.
+
+    Typer builds every command's options on each run (about 25 ms for all of them); a run uses one. Help,
+    usage errors and the command's behaviour are the same; anything else (`--version`, a misspelt
+    command, no command at all) gets the whole application.
+    """
+    from typer.main import get_command_name
+
+    name = first[0] if first else ""
+    commands = [c for c in full.registered_commands if (c.name or get_command_name(c.callback.__name__)) == name]
+    groups = [g for g in full.registered_groups if g.name == name]
+    if len(commands) + len(groups) != 1:
+        return full
+    lean = copy.copy(full)  # the same callback (warm_start) and settings; `full` itself is left whole
+    lean.registered_commands, lean.registered_groups = commands, groups
+    return lean

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -93,10 +93,14 @@ class Grader:
         return self._prepared[exercise.id]
 
     def grade(self, submission: Submission, student: str | None = None, lang: str = "en",
-              only: Iterable[str] | None = None) -> SubmissionResult:
+              only: Iterable[str] | None = None, while_running: Callable[[], object] | None = None) -> SubmissionResult:
+        """`while_running` (work for later, such as loading the report templates) is started just before the
+        submission runs: the grader mostly waits on its worker then."""
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
         units, decoded = with_sources(submission.root, submission.units)
+        if while_running is not None:
+            while_running()
         with self._running or contextlib.nullcontext():
             report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
         messages = Messages(lang)
