@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from grader import json_text
 from grader.kinds import Bound, FindingKind, PlotKind, ValueKind
 from grader.runner.job import ErrorInfo
 
@@ -206,6 +207,8 @@ class SubmissionResult:
         return ordered
 
     def to_json(self, indent: int | None = 2) -> str:
+        if indent == 2:
+            return json_text.dumps(self.to_dict())  # the same text as json.dumps, in half the time
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
 

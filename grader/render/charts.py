@@ -108,15 +108,17 @@ def curve_chart(plot: Plot) -> CurveChart:
         clipped = min(max(y, y_low), y_high)
         return box[1] + box[3] - (clipped - y_low) / ((y_high - y_low) or 1.0) * box[3]
 
+    columns = [f"{sx(x):.1f}," for x in plot.x]  # shared by both curves
+
     def runs(values) -> list[str]:
         lines, current = [], []
-        for x, y in zip(plot.x, values):
+        for column, y in zip(columns, values):
             if y is None or not math.isfinite(y):
                 if len(current) > 1:
                     lines.append(" ".join(current))
                 current = []
                 continue
-            current.append(f"{sx(x):.1f},{sy(y):.1f}")
+            current.append(f"{column}{sy(y):.1f}")
         if len(current) > 1:
             lines.append(" ".join(current))
         return lines
