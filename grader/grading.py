@@ -233,8 +233,9 @@ def _changed_arguments(prepared, outcome: CallOutcome) -> list[str]:
     changed = []
     for name, original, after in zip(names, prepared.inputs, outcome.args_after):
         if isinstance(original, np.ndarray):
-            same = (isinstance(after, np.ndarray) and after.shape == original.shape
-                    and np.array_equal(after, original, equal_nan=original.dtype.kind in "fc"))
+            same = after is original or (  # `after is original`: reported `same` (runner/events.py)
+                isinstance(after, np.ndarray) and after.shape == original.shape
+                and np.array_equal(after, original, equal_nan=original.dtype.kind in "fc"))
             if not same:
                 changed.append(name)
     return changed
