@@ -94,15 +94,14 @@ class Grader:
 
     def grade(self, submission: Submission, student: str | None = None, lang: str = "en",
               only: Iterable[str] | None = None, while_running: Callable[[], object] | None = None) -> SubmissionResult:
-        """`while_running` (work for later, such as loading the report templates) is started just before the
-        submission runs: the grader mostly waits on its worker then."""
+        """`while_running` (work for later, such as loading the report templates) is called once the submission's
+        first worker has started: the grader mostly waits on it then, and the worker starts no later for it."""
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
         units, decoded = with_sources(submission.root, submission.units)
-        if while_running is not None:
-            while_running()
+        launcher = self.launcher if while_running is None else _Announcing(self.launcher, while_running)
         with self._running or contextlib.nullcontext():
-            report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
+            report, outcomes = run_cases(submission.root, units, prepared, self.limits, launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
         labels = {unit.name: unit.path for unit in reversed(submission.units)}  # a name's first file
@@ -188,6 +187,23 @@ class Grader:
             rtol=exercise.rtol,
             atol=exercise.atol,
         )
+
+
+class _Announcing:
+    """A launcher that calls `then` once, right after it has started a submission's first worker."""
+
+    def __init__(self, launcher, then: Callable[[], object]):
+        self._launcher, self._then = launcher, then
+
+    def __getattr__(self, name: str):
+        return getattr(self._launcher, name)
+
+    def start(self, *args, **kwargs):
+        worker = self._launcher.start(*args, **kwargs)
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+        return worker
 
 
 def _file_of(exercise: Exercise, files: dict[str, str]) -> str:

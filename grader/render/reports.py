@@ -13,7 +13,6 @@ from pathlib import Path
 
 from grader.feedback import labelled
 from grader.i18n import Messages
-from grader.render.charts import chart
 from grader.results import ExerciseResult, SubmissionResult
 from grader.runner.job import ErrorInfo
 
@@ -102,6 +101,8 @@ def load_in_background() -> None:
     student's code to run, it costs no time. A failure here is left for the next `environment()` to raise."""
     def load() -> None:
         try:
+            import grader.render.charts  # noqa: F401 - drawn after grading, imported now
+
             environment()
         except Exception:  # noqa: BLE001 - raised again, in the open, by the caller's own environment()
             pass
@@ -128,6 +129,8 @@ def _environment():
 
 
 def _context(result: SubmissionResult) -> dict:
+    from grader.render.charts import chart
+
     def exercise_chart(exercise: ExerciseResult):
         return chart(exercise.plot, exercise.rtol, exercise.atol)
 
