@@ -76,6 +76,8 @@ NOT_APPLICABLE = object()
 
 @dataclass(frozen=True)
 class PreparedCase:
+    """A case with its inputs built and its expected value computed, once per grader."""
+
     case: Case
     inputs: tuple[Any, ...]
     expected: Any
@@ -101,6 +103,8 @@ class PreparedCase:
 
 @dataclass(frozen=True)
 class PreparedExercise:
+    """An exercise with its cases prepared."""
+
     exercise: Exercise
     cases: tuple[PreparedCase, ...]
 

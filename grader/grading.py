@@ -53,6 +53,8 @@ class BatchItem:
 
 @dataclass
 class Grader:
+    """Grades submissions against a catalog, on workers from one fork server; prepares each exercise once."""
+
     catalog: Catalog = field(default_factory=load_catalog)
     limits: Limits = field(default_factory=Limits)
     isolation: str = "auto"

@@ -92,6 +92,8 @@ class MistakeNote:
 
 @dataclass
 class CaseResult:
+    """One case as the report shows it: its status, why it failed, and what the student may see of it."""
+
     name: str
     status: Status
     message: str
@@ -129,6 +131,8 @@ class Plot:
 
 @dataclass
 class ExerciseResult:
+    """One exercise: its status, points, cases, the mistakes named and the chart's values."""
+
     id: str
     status: Status
     score: float
@@ -176,6 +180,8 @@ class SkippedFile:
 
 @dataclass
 class SubmissionResult:
+    """A graded submission, as results.json holds it (serialised once, by to_json)."""
+
     student: str
     isolation: str
     exercises: list[ExerciseResult]

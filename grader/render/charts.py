@@ -20,12 +20,16 @@ MAX_ROWS = 24
 
 @dataclass(frozen=True)
 class Tick:
+    """A labelled tick on an axis."""
+
     position: float
     label: str
 
 
 @dataclass(frozen=True)
 class CurveChart:
+    """The reference's curve and the student's over the same x, as SVG coordinates."""
+
     width: int
     height: int
     box: tuple[float, float, float, float]
@@ -42,6 +46,8 @@ class CurveChart:
 
 @dataclass(frozen=True)
 class BarRow:
+    """One value of a bar chart: the expected bar and the student's."""
+
     label: str
     y: float
     expected: tuple[float, float] | None
@@ -54,6 +60,8 @@ class BarRow:
 
 @dataclass(frozen=True)
 class BarChart:
+    """Expected and got side by side, one row per value."""
+
     width: int
     height: int
     label_width: int
