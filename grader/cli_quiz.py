@@ -112,5 +112,7 @@ def quiz_key(
     from grader.render.reports import write_atomically
 
     sheet = course_sheet(course, quiz, student, assignment)
+    from grader.render.safe import terminal_text
+
     write_atomically(out, answers_toml(sheet, answer_key(sheet)))
-    typer.echo(Messages(lang).t("quiz.key-written", student=student, path=out))
+    typer.echo(Messages(lang).t("quiz.key-written", student=terminal_text(sheet.student), path=out))

@@ -218,19 +218,9 @@ def _printable(given: object) -> str:
 
 
 def answers_toml(sheet: Sheet, answers: dict[str, object]) -> str:
-    """An answers file (the key, or what `quiz take` collected), in the documented format."""
-    lines = [f"student = {_toml(sheet.student)}", f"quiz = {_toml(sheet.quiz.id)}", "", "[answers]"]
-    for item in sheet.questions:
-        if item.question.id in answers:
-            lines.append(f"{_toml(item.question.id)} = {_toml(answers[item.question.id])}")
-    return "\n".join(lines) + "\n"
+    """An answers file (the key, or what `quiz take` collected), in the documented format (grader.kit.toml_write:
+    any student id or answer text reads back as written)."""
+    from grader.kit.toml_write import dumps
 
-
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(float(value))
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string: JSON's escapes are TOML's
+    given = {item.question.id: answers[item.question.id] for item in sheet.questions if item.question.id in answers}
+    return dumps({"student": sheet.student, "quiz": sheet.quiz.id, "answers": given}, inline_tables=False)
