@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -100,22 +101,41 @@ def read_answers(path: Path) -> Answers:
     if not path.is_file():
         raise GradeError("error.missing-answers", path=path)
     if path.stat().st_size > MAX_ANSWERS_BYTES:
-        raise GradeError("error.answers-unreadable", path=path, reason=f"larger than {MAX_ANSWERS_BYTES // 1024} KiB")
+        raise GradeError("trust.answers-too-large", path=path, limit=MAX_ANSWERS_BYTES // 1024)
     return parse_answers(path.read_bytes(), path)
 
 
 def parse_answers(data: bytes, path: Path | str) -> Answers:
-    """An answers file's bytes, read as `path` (named in errors)."""
+    """An answers file's bytes, read as `path` (named in errors); each way it can be unreadable has its own
+    message (locales/*/trust.toml), in the reader's language."""
     try:
-        data = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise GradeError("error.answers-unreadable", path=path, reason=str(error).splitlines()[0]) from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise GradeError("trust.answers-not-utf8", path=path, position=error.start + 1) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise syntax_error(error, text, path) from None
     student, quiz, answers = data.get("student"), data.get("quiz"), data.get("answers", {})
     if not isinstance(student, str) or not student or not isinstance(quiz, str) or not quiz:
-        raise GradeError("error.answers-unreadable", path=path, reason='it needs student = "ID" and quiz = "QUIZ-ID"')
+        raise GradeError("trust.answers-no-ids", path=path)
     if not isinstance(answers, dict):
-        raise GradeError("error.answers-unreadable", path=path, reason="[answers] must be a table")
+        raise GradeError("trust.answers-not-table", path=path)
     return Answers(student, quiz, answers)
+
+
+def syntax_error(error: tomllib.TOMLDecodeError, text: str, path: Path | str) -> GradeError:
+    """Where tomllib stopped, as a line and a column (its end for "at end of document"); its own words are
+    kept for the English message only."""
+    message = str(error).splitlines()[0]
+    found = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if found:
+        line, column = int(found.group(1)), int(found.group(2))
+    else:
+        lines = text.split("\n")
+        line, column = len(lines), len(lines[-1]) + 1
+    detail = re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", message)
+    return GradeError("trust.answers-syntax", path=path, line=line, column=column, detail=detail.replace("`", "'"))
 
 
 def grade_answers(sheet: Sheet, answers: Answers, lang: str) -> QuizResult:
