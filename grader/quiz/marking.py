@@ -63,6 +63,12 @@ class QuizResult:
     problem: str = ""
     """Why the answers file was not graded (unreadable, or for another quiz), in the report's language; every
     question is then not graded, for no points."""
+    named: str = ""
+    """The student id written in the answers file when it is not the student graded (the owner of the folder or
+    zip it was handed in with, whose own sheet it was graded on): another student's answers, or an id written
+    differently. Empty when they agree."""
+    note: str = ""
+    """What the report says about `named`, in the report's language; empty when they agree."""
 
     @property
     def score(self) -> float:
@@ -80,8 +86,8 @@ class QuizResult:
 
     def to_json(self) -> str:
         data = self.summary()
-        data.update(title=self.title, lang=self.lang, ignored=self.ignored, problem=self.problem,
-                    questions=[asdict(q) for q in self.questions])
+        data.update(title=self.title, lang=self.lang, ignored=self.ignored, problem=self.problem, named=self.named,
+                    note=self.note, questions=[asdict(q) for q in self.questions])
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     def rows(self) -> tuple[QuestionRow, ...]:
