@@ -167,7 +167,7 @@ def test_the_repeat_and_the_changed_argument_are_judged_from_the_further_calls()
     finding = _judge(check, ([0.3, 0.2],), extra=[other, same])
     assert finding.part == "repeat" and finding.properties == ["repeat", "responds"]
     assert finding.facts == {"part": "W1"}
-    failed = _judge(check, ([0.3, 0.2],), extra=[CallOutcome("timeout"), other])
+    failed = _judge(check, ([0.3, 0.2],), extra=[CallOutcome("raised"), other])
     assert failed.part == "repeat-failed"
     from grader.i18n import Messages
 
