@@ -24,15 +24,20 @@ XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
 
 
-@pytest.fixture(scope="module")
-def nn2():
+def nn2_grading(call_seconds: float = 5.0):
+    """grade(path, lang) for the nn-2 assignment (train_xor) in process mode."""
     grader = Grader(catalog=load_course().catalog(assignment="nn-2"), isolation="process",
-                    limits=Limits(call_seconds=5.0, load_seconds=3.0))
+                    limits=Limits(call_seconds=call_seconds, load_seconds=3.0))
 
     def grade(path, lang="en"):
         with open_submission(path) as submission:
             return grader.grade(submission, lang=lang)
     return grade
+
+
+@pytest.fixture(scope="module")
+def nn2():
+    return nn2_grading()
 
 
 @pytest.mark.parametrize("fixture, mistake, score", [

@@ -12,12 +12,10 @@ import pytest
 
 from grader.behaviour import judge
 from grader.catalog.behaviour import parse_behaviour
-from grader.course import load_course
-from grader.grading import Grader
 from grader.i18n import Messages
 from grader.runner import Limits
 from grader.runner.job import CallOutcome
-from grader.submission import open_submission
+from tests.test_behaviour import nn2_grading
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["X", "Y", "hidden", "epochs", "lr", "seed"]
@@ -54,13 +52,7 @@ def test_a_changed_argument_call_that_raised_fails_the_case_and_is_never_ignored
 
 @pytest.fixture(scope="module")
 def nn2():
-    grader = Grader(catalog=load_course().catalog(assignment="nn-2"), isolation="process",
-                    limits=Limits(call_seconds=1.5, load_seconds=3.0))
-
-    def grade(path, lang="en"):
-        with open_submission(path) as submission:
-            return grader.grade(submission, lang=lang)
-    return grade
+    return nn2_grading(call_seconds=1.5)
 
 
 def _training(tmp_path: Path, name: str, slow_when: str) -> Path:
