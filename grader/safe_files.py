@@ -65,7 +65,7 @@ def open_top(path: Path, follow: bool) -> int:
             raise GradeError("intake.top-link", path=str(path)) from None
         if error.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
             raise GradeError("intake.not-regular", path=str(path)) from None
-        raise GradeError("error.file-system", path=str(path), reason=error.strerror or str(error)) from None
+        raise GradeError("trust.path-unreadable", path=str(path), reason=_system_words(error)) from None
 
 
 def _open_at(top: int, parts: tuple[str, ...], flags: int) -> int:
@@ -185,8 +185,12 @@ def changed(error: OSError, shown: str, item: Item) -> GradeError:
         return GradeError("trust.file-became-link", path=shown, file=printable(item.parts))
     if error.errno == errno.ENOENT:
         return GradeError("trust.file-vanished", path=shown, file=printable(item.parts))
-    return GradeError("trust.file-unreadable", path=shown, file=printable(item.parts),
-                      reason=(error.strerror or str(error)).replace("`", "'"))
+    return GradeError("trust.file-unreadable", path=shown, file=printable(item.parts), reason=_system_words(error))
+
+
+def _system_words(error: OSError) -> str:
+    """The system's (English) reason, quoted as code in a Korean message: no backtick in it."""
+    return (error.strerror or str(error)).replace("`", "'")
 
 
 def member_parts(filename: str) -> tuple[str, ...]:

@@ -69,6 +69,9 @@ def _zip_errors(tmp_path: Path) -> dict[str, GradeError]:
     from grader.safe_files import open_zip
 
     found["corrupt zip"] = _raised(open_zip, open(tmp_path / "broken.zip", "rb"), "broken.zip")
+    from grader.safe_files import open_top
+
+    found["name too long"] = _raised(open_top, tmp_path / ("a" * 5000), True)  # the system's words: as code
     return found
 
 

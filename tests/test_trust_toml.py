@@ -108,3 +108,14 @@ def test_quiz_take_with_a_name_holding_del_and_a_byte_that_is_not_utf8_writes_a_
     summary = json.loads(graded.stdout)
     # The key was made for the very sheet the grader rebuilds from the id in the file: every answer right.
     assert summary["student"] == "kim\x7fmin\ufffd" and summary["score"] == summary["max_score"] > 0
+
+
+def test_grading_an_answers_file_whose_student_id_holds_markup_and_escapes_prints_it_as_text(tmp_path):
+    """The id inside an answers file is the student's text: rich markup (`[/bold]` once ended the command in a
+    traceback) and terminal escape sequences are shown inert, never interpreted."""
+    path = tmp_path / "answers.toml"
+    path.write_text(toml_write.dumps({"student": "[/bold][red]kim\x1b[31m\x1b]0;title\x07", "quiz": "nn-1",
+                                      "answers": {}}, inline_tables=False), encoding="utf-8")
+    run = grade_here("quiz", "grade", path, "--lang", "en", env={"LANG": "C.UTF-8", "COLUMNS": "200"})
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert "[/bold][red]kim" in run.stdout and "\x1b" not in run.stdout and "\x07" not in run.stdout
