@@ -50,9 +50,9 @@ def test_a_changed_argument_call_that_raised_fails_the_case_and_is_never_ignored
     assert failed.part == "responds-failed" and failed.facts == {"argument": "lr", "value": "0.5"}
 
 
-@pytest.fixture(scope="module")
-def nn2():
-    return nn2_grading(call_seconds=1.5)
+@pytest.fixture(scope="module", params=["process", "bwrap"])
+def nn2(request):
+    return nn2_grading(call_seconds=1.5, isolation=request.param)
 
 
 def _training(tmp_path: Path, name: str, slow_when: str) -> Path:
