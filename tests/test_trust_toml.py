@@ -119,3 +119,18 @@ def test_grading_an_answers_file_whose_student_id_holds_markup_and_escapes_print
     run = grade_here("quiz", "grade", path, "--lang", "en", env={"LANG": "C.UTF-8", "COLUMNS": "200"})
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
     assert "[/bold][red]kim" in run.stdout and "\x1b" not in run.stdout and "\x07" not in run.stdout
+
+
+def test_an_answer_holding_terminal_escapes_is_shown_inert_in_every_report(tmp_path):
+    """An answer is the student's text too: `grade quiz grade` prints it to the instructor's terminal."""
+    path = tmp_path / "answers.toml"
+    path.write_text(toml_write.dumps({"student": "amy", "quiz": "nn-1", "answers": {
+        "sigmoid-range": "\x1b]0;pwned\x07\x1b[31mZed", "sigmoid-value": ["\x1b[2J", "[/bold]"]}}, inline_tables=False),
+        encoding="utf-8")
+    run = grade_here("quiz", "grade", path, "--lang", "en", "--out", tmp_path / "out",
+                     env={"LANG": "C.UTF-8", "COLUMNS": "200"})
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert "\x1b" not in run.stdout and "\x07" not in run.stdout and "[/bold]" in run.stdout
+    for name in ("quiz.md", "quiz.html", "quiz-results.json"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert "\x1b" not in text and "\\u001b" not in text and "pwned" not in text and "Zed" in text, name

@@ -239,8 +239,12 @@ def show_answer(answer: object) -> str:
 
 
 def _printable(given: object) -> str:
+    """A student's answer as every report shows it: one line of inert text (no escape sequence or control
+    character reaches an instructor's terminal), at most 200 characters."""
+    from grader.render.safe import terminal_text
+
     text = ", ".join(map(str, given)) if isinstance(given, list) else str(given)
-    return text[:200]
+    return terminal_text(text)[:200]
 
 
 def answers_toml(sheet: Sheet, answers: dict[str, object]) -> str:
