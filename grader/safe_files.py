@@ -65,7 +65,8 @@ def open_top(path: Path, follow: bool) -> int:
             raise GradeError("intake.top-link", path=str(path)) from None
         if error.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
             raise GradeError("intake.not-regular", path=str(path)) from None
-        raise GradeError("trust.path-unreadable", path=str(path), reason=_system_words(error)) from None
+        raise GradeError("trust.path-unreadable", path=str(path),
+                         reason=_as_code(error.strerror or str(error))) from None
 
 
 def _open_at(top: int, parts: tuple[str, ...], flags: int) -> int:
@@ -176,7 +177,7 @@ def open_zip(handle, shown: str) -> zipfile.ZipFile:
 
 def zip_corrupt(error: Exception, shown: str) -> GradeError:
     """A zip the zipfile module refuses; its words (English) are quoted as code in a Korean message."""
-    return GradeError("trust.zip-corrupt", path=shown, reason=str(error).replace("`", "'")[:200])
+    return GradeError("trust.zip-corrupt", path=shown, reason=_as_code(str(error))[:200])
 
 
 def changed(error: OSError, shown: str, item: Item) -> GradeError:
@@ -185,12 +186,13 @@ def changed(error: OSError, shown: str, item: Item) -> GradeError:
         return GradeError("trust.file-became-link", path=shown, file=printable(item.parts))
     if error.errno == errno.ENOENT:
         return GradeError("trust.file-vanished", path=shown, file=printable(item.parts))
-    return GradeError("trust.file-unreadable", path=shown, file=printable(item.parts), reason=_system_words(error))
+    return GradeError("trust.file-unreadable", path=shown, file=printable(item.parts),
+                      reason=_as_code(error.strerror or str(error)))
 
 
-def _system_words(error: OSError) -> str:
-    """The system's (English) reason, quoted as code in a Korean message: no backtick in it."""
-    return (error.strerror or str(error)).replace("`", "'")
+def _as_code(text: str) -> str:
+    """A library's or the system's own (English) words, quoted as code in a Korean message: no backtick."""
+    return text.replace("`", "'")
 
 
 def member_parts(filename: str) -> tuple[str, ...]:

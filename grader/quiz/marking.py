@@ -131,16 +131,12 @@ def parse_answers(data: bytes, path: Path | str) -> Answers:
 
 
 def syntax_error(error: tomllib.TOMLDecodeError, text: str, path: Path | str) -> GradeError:
-    """Where tomllib stopped, as a line and a column (its end for "at end of document"); its own words are
-    kept for the English message only."""
+    """Where tomllib stopped, as a line and a column (the end of the text for "at end of document"), and its words."""
     message = str(error).splitlines()[0]
-    found = re.search(r" \(at line (\d+), column (\d+)\)$", message)
-    if found:
-        line, column = int(found.group(1)), int(found.group(2))
-    else:
-        lines = text.split("\n")
-        line, column = len(lines), len(lines[-1]) + 1
-    detail = re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", message)
+    found = re.search(r" \(at (?:line (\d+), column (\d+)|end of document)\)$", message)
+    lines = text.split("\n")
+    line, column = (int(found[1]), int(found[2])) if found and found[1] else (len(lines), len(lines[-1]) + 1)
+    detail = message[:found.start()] if found else message
     return GradeError("trust.answers-syntax", path=path, line=line, column=column, detail=detail.replace("`", "'"))
 
 
