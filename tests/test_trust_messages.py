@@ -133,3 +133,10 @@ def test_a_damaged_kit_file_quotes_the_readers_words_as_code_in_korean(tmp_path)
     korean = Messages("ko").t(raised.value.key, **raised.value.params)
     assert raised.value.key == "course.kit.corrupt" and raised.value.params["reason"]
     assert not english_in(korean, raised.value.params["file"]), korean
+
+
+def test_a_case_missing_from_a_kit_is_named_by_its_id_as_code_in_korean():
+    """A case's stable name (results.json's `name`, English) is an id in a Korean line, not a phrase."""
+    korean = Messages("ko").t("course.kit.missing-case", case="XOR, another seed", exercise="train_xor",
+                              file="frozen/train_xor.json")
+    assert "`XOR, another seed`" in korean and not english_in(korean, "train_xor", "frozen/train_xor.json"), korean
