@@ -25,7 +25,7 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 def english_in(korean: str, *values: str) -> list[str]:
     """Latin words of a Korean message outside code (backticks), the values put into it and technical names."""
     text = re.sub(r"`[^`]*`", " ", korean)
-    for value in values:
+    for value in sorted(values, key=len, reverse=True):  # a path before a name inside it
         text = text.replace(value, " ")
     return [word for word in LATIN_WORD.findall(text) if word not in NAMES]
 
