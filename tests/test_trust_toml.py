@@ -134,3 +134,11 @@ def test_an_answer_holding_terminal_escapes_is_shown_inert_in_every_report(tmp_p
     for name in ("quiz.md", "quiz.html", "quiz-results.json"):
         text = (tmp_path / "out" / name).read_text(encoding="utf-8")
         assert "\x1b" not in text and "\\u001b" not in text and "pwned" not in text and "Zed" in text, name
+
+
+def test_a_header_of_any_text_stays_a_comment():
+    """A header is made from course data (a course's id): a control character, DEL or a line break in it never
+    ends the comment or makes the file unreadable."""
+    header = "kit of course a\x7fb\x00c\rid = 1\x0bx\x1c\u2028y\x85z"
+    data = {"x": 1}
+    assert tomllib.loads(toml_write.dumps(data, header)) == data

@@ -25,7 +25,7 @@ SURROGATE = re.compile(r"[\ud800-\udfff]")
 def dumps(data: dict, header: str = "", inline_tables: bool = True) -> str:
     """`data` as a TOML document, `header` (comment lines) first; with `inline_tables` false, every table but
     those inside an array of tables' item gets a `[section]` of its own (one line per key, for a person to edit)."""
-    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    lines = [f"# {ESCAPED.sub(' ', line)}".rstrip() for line in header.splitlines()]  # TOML refuses them there too
     if lines:
         lines.append("")
     _table(data, [], lines, inline_tables=inline_tables)
