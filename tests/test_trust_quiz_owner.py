@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import grade_here
 
 from grader.batch_run import run_batch
 from grader.class_folder import Entry
@@ -19,6 +20,7 @@ from grader.quiz.bank import load_bank
 from grader.quiz.kit import answer_key
 from grader.quiz.marking import answers_toml, grade_answers, parse_answers
 from grader.quiz.sheet import build_sheet
+from tests.test_batch import reference_student
 from tests.test_batch_containment import ScriptedGrader, real_result
 
 BANK = load_bank()
@@ -79,9 +81,6 @@ def test_a_batch_grades_the_folders_owner_reports_it_and_tells_the_instructor(tm
 
 
 def test_the_batch_command_prints_the_note_for_the_instructor(tmp_path):
-    from tests.test_batch import reference_student
-    from helpers import grade_here
-
     classroom = tmp_path / "class"
     for student, key in (("amy", "amy"), ("ben", "amy")):
         (reference_student(classroom, student) / "answers.toml").write_bytes(key_of(key))
