@@ -22,6 +22,8 @@ from grader.notebook.cells import grader_names, notebook_unit, without_grader_ca
 RIGHT = "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))"
 WRONG_SIGN = "def sigmoid(x):\n    return 1 / (1 + np.exp(x))"
 SETUP = "import numpy as np\nimport grader.notebook as grade\ngrade.lang('en')"
+# One test process runs the English session below for every test here that reads it.
+pytestmark = pytest.mark.xdist_group("notebook")
 
 
 @contextmanager
