@@ -173,14 +173,17 @@ def test_watch_ends_on_ctrl_c_even_when_another_thread_takes_the_signal(student)
     try:
         child.expect("0/17 exercises pass")
         child.expect("q quit")
+        futex, tgkill_number = {"x86_64": (202, 234), "aarch64": (98, 131)}[os.uname().machine]
         main = Path(f"/proc/{child.pid}/task/{child.pid}/syscall")
-        while not main.read_text().startswith("202 "):  # wait until the main thread sleeps in a futex: the queue
+        for _ in range(600):  # until the main thread sleeps in a futex (the queue's wait), 30 s at most
+            if main.read_text().startswith(f"{futex} "):
+                break
             time.sleep(0.05)
         tgkill = ctypes.CDLL(None, use_errno=True).syscall
         threads = [int(task.name) for task in Path(f"/proc/{child.pid}/task").iterdir() if task.name != str(child.pid)]
         assert threads  # the key reader and the file watcher at least
         for thread in threads:
-            tgkill(234, child.pid, thread, signal.SIGINT)  # SYS_tgkill on x86-64
+            tgkill(tgkill_number, child.pid, thread, signal.SIGINT)
         try:
             child.expect(pexpect.EOF)
         except pexpect.TIMEOUT:
