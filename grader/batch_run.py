@@ -10,6 +10,7 @@ no student escapes stops a batch: a full disk, a broken gradebook, a grader that
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,26 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from grader.class_failures import describe, not_graded_result
+from grader.batch_student import Reported, report_student
+from grader.class_failures import describe
 from grader.class_folder import ClassFolder, Entry, discover, in_shard, parse_shard
 from grader.class_hashes import content_hashes
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.i18n import Messages
-from grader.quiz.assigned import AssignedQuiz, quiz_row as quiz_row_of
-from grader.render.student_files import write_student
+from grader.quiz.assigned import AssignedQuiz
 from grader.runner.job import Limits
 
 OnDone = Callable[[str, object, "str | None"], None]
 """Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
-
-
-def find_answers(path: Path) -> tuple[str, bytes] | None:
-    """grader.intake's quiz answers handed in with the code (imported when grading)."""
-    from grader.intake import find_answers as find
-
-    return find(path)
 
 
 @dataclass
@@ -85,8 +79,9 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
               quiz: AssignedQuiz | None = None) -> BatchSummary:
     """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once.
 
-    `grader` is a Grader, or a function making one, called only when something is to be graded; `quiz` is the
-    assignment's quiz, which answers files are graded for (none: answers files are not graded).
+    `grader` is a Grader, or a function making one, called only when something is to be graded (then a class
+    large enough is graded by a pool of grader processes, grader.batch_pool); `quiz` is the assignment's quiz,
+    which answers files are graded for (none: answers files are not graded).
     """
     started = time.monotonic()
     entries = list(entries)
@@ -107,77 +102,62 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
             continue
         todo[entry.path] = entry
     if todo:
-        if not hasattr(grader, "grade_batch"):  # a factory: the engine (and NumPy) only when there is work
+        pooled = not hasattr(grader, "grade_batch")
+        if pooled:  # a factory: the engine (and NumPy) only when there is work
             grader = grader()
-        students = {path: entry.student for path, entry in todo.items()}
-        if grader.pending_launcher is None:  # the fork server starts only when something is to be graded
-            from grader.runner.launch import start_launcher
 
-            grader.pending_launcher = start_launcher(grader.isolation)
-        for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
-            student = students[item.path]
-            _finish(grader, todo[item.path], item, out, gradebook, catalog_hash, settings_hash, hashes[student],
-                    messages, summary, on_done, quiz)
+        def record(entry: Entry, reported: Reported) -> None:
+            _record(entry, reported, gradebook, catalog_hash, settings_hash, hashes[entry.student],
+                    grader.catalog.max_score, messages, summary, on_done)
+
+        from grader.batch_pool import grade_in_pool, pool_size
+
+        processes, threads = pool_size(jobs, len(todo))
+        if pooled and processes > 1:
+            with contextlib.closing(grade_in_pool(grader, list(todo.values()), processes, threads, out, lang,
+                                                  quiz)) as reports:
+                for entry, reported in reports:
+                    record(entry, reported)
+        else:
+            students = {path: entry.student for path, entry in todo.items()}
+            if grader.pending_launcher is None:  # the fork server starts only when something is to be graded
+                from grader.runner.launch import start_launcher
+
+                grader.pending_launcher = start_launcher(grader.isolation)
+            for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
+                entry = todo[item.path]
+                record(entry, report_student(entry, item, out, grader.catalog, messages, quiz))
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
-            digest: str, messages: Messages, summary: BatchSummary, on_done: OnDone | None,
-            assigned: AssignedQuiz | None = None) -> None:
-    """Report and record one graded (or failed) submission; anything it raises costs this student only."""
-    folder = student_folder(out, entry.student)
-    result, quiz_row, error, results_json = item.result, None, None, None
-    failure = item.error or item.failure
-    if failure is not None and is_output_failure(failure):  # the grader's own disk (a snapshot, a run folder)
-        raise output_failure(failure, out) from None
-    if result is not None:
-        try:
-            quiz = None
-            answers = find_answers(entry.path)
-            if answers is not None and (assigned is None or assigned.quiz is None):
-                summary.ignored_answers.append(entry.student)
-            elif answers is not None:
-                from grader.render.quiz import write_quiz_reports
-
-                quiz = assigned.grade(entry.student, answers, messages.lang)
-                quiz_row = quiz_row_of(quiz)
-                write_quiz_reports(quiz, folder)
-            results_json = result.to_json(indent=None)  # once, for results.json and the gradebook
-            write_student(result, folder, quiz, results_json)
-        except Exception as problem:  # noqa: BLE001 - one student's report, not the class
-            if is_output_failure(problem):
-                raise output_failure(problem, out) from None
-            result, quiz_row, failure = None, None, problem
+def _record(entry: Entry, reported: Reported, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
+            digest: str, max_score: float, messages: Messages, summary: BatchSummary,
+            on_done: OnDone | None) -> None:
+    """Store one reported student in the gradebook and count them; text SQLite refuses costs this student only."""
+    student, result, error = entry.student, reported.result, reported.error
+    if reported.ignored_answers:
+        summary.ignored_answers.append(student)
     if result is None:
-        error = describe(failure, messages) if failure is not None else messages.t("class_batch.internal", kind="-")
-        # A GradeError is a fact about the submission (a corrupt zip) and is kept; anything else may be
-        # the grader's own trouble, so the attempt is stored without settings and graded again next time.
-        if not isinstance(failure, GradeError):
+        summary.unreadable.append((student, error))
+        if not reported.settings_kept:
             settings_hash = ""
-        summary.unreadable.append((entry.student, error))
-        try:
-            write_student(not_graded_result(entry.student, entry.path.name, error, grader.catalog, messages.lang),
-                          folder)
-        except Exception as problem:  # noqa: BLE001 - the row in grades.csv still says why
-            if is_output_failure(problem):
-                raise output_failure(problem, out) from None
     else:
         summary.graded += 1
     try:
-        gradebook.record(entry.student, digest, catalog_hash, result, error,
-                         results_json=results_json if result else None,
-                         max_score=grader.catalog.max_score, quiz=quiz_row, settings_hash=settings_hash)
+        gradebook.record(student, digest, catalog_hash, result, error,
+                         results_json=reported.results_json if result else None,
+                         max_score=max_score, quiz=reported.quiz if result else None, settings_hash=settings_hash)
     except GradeError:
         raise  # the gradebook itself failed (full, locked, corrupt): no other student would fare better
     except Exception as problem:  # noqa: BLE001 - text SQLite cannot store (lone surrogates from a file name)
         if result is not None:
             summary.graded -= 1
         result, error = None, describe(problem, messages)
-        summary.unreadable.append((entry.student, error))
-        gradebook.record(entry.student, digest, catalog_hash, None, error, max_score=grader.catalog.max_score)
+        summary.unreadable.append((student, error))
+        gradebook.record(student, digest, catalog_hash, None, error, max_score=max_score)
     if on_done:
-        on_done(entry.student, result, error)
+        on_done(student, result, error)
 
 
 def exports_key(latest: list[tuple[str, int]], lang: str, title: str, hashes: tuple[str, str]) -> str:

@@ -1,0 +1,258 @@
+"""A class graded by a pool of grader processes, so that judging results and writing reports use every core.
+
+A grader process spends most of a submission's time judging what its worker returned and writing its
+reports, all under one GIL: threads overlap that with the workers, never with itself. So `run_batch`
+forks `processes` grader processes (pool_size) once the engine and every exercise's cases are made and
+before it starts any thread or fork server. Each starts a fork server of its own, grades what it is
+handed `threads` at a time (Grader.grade_batch), writes each student's reports (grader.batch_student)
+and sends back a small record. The batch's own process alone hands out the work, writes the gradebook
+and moves the progress bar, so what is recorded is what one process would record.
+
+A grader process dies with the batch (PR_SET_PDEATHSIG), and its fork server and workers with it. One
+that dies, or stops answering, costs only the submissions it held: each becomes that student's row,
+graded again at the next run, and the rest of the class goes to the others or to a new one.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import struct
+import sys
+import time
+from collections import deque
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from grader.batch_student import Reported, report_student, scores_only, write_not_graded
+from grader.class_folder import Entry
+from grader.errors import GradeError
+from grader.i18n import Messages
+
+MIN_WORK = 3
+"""Fewer submissions than this are graded by the batch's own process: a pool would cost more than it saves."""
+PROCESS_MB = 160
+"""About what one grader process and its fork server hold: no more processes than the memory available holds."""
+MAX_PROCESSES = 16
+HEADER = struct.Struct("!Q")
+
+
+def pool_size(jobs: int, work: int) -> tuple[int, int]:
+    """(grader processes, submissions each one grades at once) for `jobs` at once and `work` submissions:
+    one process per core at most, as many as the memory available holds, and one for a class of one or two."""
+    jobs = max(1, jobs)
+    if work < MIN_WORK or jobs == 1:
+        return 1, jobs
+    processes = max(1, min(jobs, len(os.sched_getaffinity(0)), work, _available_mb() // PROCESS_MB, MAX_PROCESSES))
+    return processes, -(-jobs // processes)
+
+
+def _available_mb() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return PROCESS_MB * MAX_PROCESSES
+
+
+@dataclass(eq=False)
+class _Child:
+    pid: int
+    tasks: int
+    """Where the batch writes the work, then None once there is no more."""
+    results: int
+    held: set[int] = field(default_factory=set)
+    """The submissions handed to it and not yet reported (indexes into the batch's entries)."""
+    heard: float = field(default_factory=time.monotonic)
+    ended: bool = False
+
+
+def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, out: Path, lang: str,
+                  quiz=None) -> Iterator[tuple[Entry, Reported]]:
+    """Grade and report `entries` in `processes` grader processes, yielding each student's record as it comes."""
+    for exercise in grader.catalog.exercises:  # made once, here, and shared by every grader process
+        grader.prepare(exercise)
+    messages = Messages(lang)
+    waiting = deque(range(len(entries)))
+    children: list[_Child] = []
+    spare = processes  # grader processes that may start in place of ones that died
+    limits = grader.limits
+    patience = 2 * (limits.startup_seconds + limits.load_seconds + limits.submission_seconds)
+
+    def start() -> None:
+        children.append(_fork(grader, threads, out, lang, quiz, children))
+
+    try:
+        for _ in range(processes):
+            start()
+        while waiting or any(child.held for child in children):
+            if not children:
+                if not spare:  # every grader process died: the rest cannot be graded now
+                    for index in waiting:
+                        yield entries[index], _lost(entries[index], "-", out, grader.catalog, messages)
+                    return
+                spare -= 1
+                start()
+            for child in children:
+                _hand(child, waiting, entries, 3 * threads)
+            ready, _, _ = select.select([child.results for child in children], [], [], 1.0)
+            for child in [child for child in children if child.results in ready]:
+                message = _receive(child.results)
+                if message is None:  # it died (or was killed): only what it held is lost
+                    children.remove(child)
+                    how = _reap(child, kill=True)
+                    for index in sorted(child.held):
+                        yield entries[index], _lost(entries[index], how, out, grader.catalog, messages)
+                elif message[0] == "stop":  # what stops a batch (a full disk): the same in every process
+                    raise GradeError(message[1], **message[2])
+                else:
+                    child.held.discard(message[1])
+                    child.heard = time.monotonic()
+                    yield entries[message[1]], message[2]
+            for child in children:
+                if child.held and time.monotonic() - child.heard > patience:
+                    os.kill(child.pid, signal.SIGKILL)  # it hangs: its pipe ends, and it is a crash above
+    finally:
+        for child in children:
+            _reap(child, kill=bool(child.held) or not child.ended)
+
+
+def _hand(child: _Child, waiting: deque, entries: list[Entry], hold: int) -> None:
+    """Keep `hold` submissions with a grader process; tell it when there are no more."""
+    try:
+        while waiting and len(child.held) < hold:
+            index = waiting[0]
+            if not child.held:
+                child.heard = time.monotonic()
+            _send(child.tasks, (index, entries[index].path, entries[index].student))
+            child.held.add(waiting.popleft())
+        if not waiting and not child.ended:
+            _send(child.tasks, None)
+            child.ended = True
+    except OSError:  # it died: its pipe says so at the next select
+        child.ended = True
+
+
+def _lost(entry: Entry, how: str, out: Path, catalog, messages: Messages) -> Reported:
+    """The row of a submission whose grader process died: not graded, graded again at the next run."""
+    error = messages.t("batch_pool.stopped", how=how)
+    write_not_graded(entry, error, out, catalog, messages)
+    return Reported(entry.student, error=error, settings_kept=False)
+
+
+def _reap(child: _Child, kill: bool) -> str:
+    """Wait for a grader process to end (killing it first, or after a while); how it ended."""
+    for fd in (child.tasks, child.results):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    deadline = time.monotonic() + 30
+    while True:
+        if kill or time.monotonic() > deadline:
+            try:
+                os.kill(child.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            pid, status = os.waitpid(child.pid, 0 if kill else os.WNOHANG)
+        except ChildProcessError:  # reaped already
+            return "-"
+        if pid:
+            break
+        time.sleep(0.02)
+    if os.WIFSIGNALED(status):
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
+def _fork(grader, threads: int, out: Path, lang: str, quiz, others: list[_Child]) -> _Child:
+    tasks_read, tasks_write = os.pipe()
+    results_read, results_write = os.pipe()
+    parent = os.getpid()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # nothing buffered before the fork is written twice
+    pid = os.fork()
+    if pid == 0:  # the grader process: it never returns into the batch's code
+        code = 1
+        try:
+            for fd in (tasks_write, results_read, *(fd for other in others for fd in (other.tasks, other.results))):
+                os.close(fd)
+            code = _serve(grader, tasks_read, results_write, threads, out, lang, quiz, parent)
+        finally:
+            os._exit(code)
+    os.close(tasks_read)
+    os.close(results_write)
+    return _Child(pid, tasks_write, results_read)
+
+
+def _serve(grader, tasks: int, results: int, threads: int, out: Path, lang: str, quiz, parent: int) -> int:
+    """A grader process: grade what the batch hands over, report each student, send back their records."""
+    from grader.runner.launch import make_launcher
+    from grader.runner.namespaces import PR_SET_PDEATHSIG, prctl
+
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the batch died before the line above: nobody is waiting for this one
+        return 0
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the batch, which takes this process with it
+    # Fresh streams: a lock of the batch's own may have been held by one of its threads at the fork.
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    messages = Messages(lang)
+    names: dict[Path, str] = {}
+    indexes: dict[Path, int] = {}
+
+    def handed() -> Iterator[Path]:
+        while (task := _receive(tasks)) is not None:
+            index, path, student = task
+            names[path], indexes[path] = student, index
+            yield path
+
+    launcher: Future = Future()
+    try:
+        launcher.set_result(make_launcher(grader.isolation))  # its own fork server, never the batch's
+        grader.pending_launcher = launcher
+        for item in grader.grade_batch(handed(), jobs=threads, lang=lang, students=names):
+            entry = Entry(names.pop(item.path), item.path)
+            reported = report_student(entry, item, out, grader.catalog, messages, quiz)
+            if reported.result is not None:
+                reported.result = scores_only(reported.result)
+            _send(results, ("done", indexes.pop(item.path), reported))
+    except GradeError as error:
+        _send(results, ("stop", error.key, error.params))
+    finally:
+        if launcher.done():
+            launcher.result().server.close()
+    return 0
+
+
+def _send(fd: int, message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _receive(fd: int) -> Any:
+    """The next message from a process of this batch (never from student code); None at the end or its death."""
+    header = _read(fd, HEADER.size)
+    if header is None:
+        return None
+    data = _read(fd, HEADER.unpack(header)[0])
+    return None if data is None else pickle.loads(data)
+
+
+def _read(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
