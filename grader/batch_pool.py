@@ -46,8 +46,12 @@ def pool_size(jobs: int, work: int) -> tuple[int, int]:
     jobs = max(1, jobs)
     if work < MIN_WORK or jobs == 1:
         return 1, jobs
-    processes = max(1, min(jobs, len(os.sched_getaffinity(0)), work, _available_mb() // PROCESS_MB, MAX_PROCESSES))
+    processes = max(1, min(jobs, _cpus(), work, _available_mb() // PROCESS_MB, MAX_PROCESSES))
     return processes, -(-jobs // processes)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0))
 
 
 def _available_mb() -> int:
@@ -65,7 +69,6 @@ def _available_mb() -> int:
 class _Child:
     pid: int
     tasks: int
-    """Where the batch writes the work, then None once there is no more."""
     results: int
     held: set[int] = field(default_factory=set)
     """The submissions handed to it and not yet reported (indexes into the batch's entries)."""

@@ -34,6 +34,13 @@ OnDone = Callable[[str, object, "str | None"], None]
 """Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
 
 
+def find_answers(path: Path) -> tuple[str, bytes] | None:
+    """grader.intake's quiz answers handed in with the code, for an item that does not carry them."""
+    from grader.intake import find_answers as find
+
+    return find(path)
+
+
 @dataclass
 class BatchSummary:
     graded: int = 0
@@ -61,6 +68,8 @@ class ClassOptions:
     shard: str | None = None
     isolation: str = "auto"
     limits: Limits = field(default_factory=Limits)
+    chosen: object | None = None
+    """The course and assignment already chosen from the three above (grader.assignment_run.choose), if any."""
 
 
 @dataclass
@@ -182,7 +191,7 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
     from grader.render.class_report import exports_current, write_class_exports
 
-    chosen = choose(options.course, options.assignment, options.catalog)
+    chosen = options.chosen or choose(options.course, options.assignment, options.catalog)
     assigned = AssignedQuiz.of(chosen.course, options.assignment)
     exercises = chosen.catalog  # the assignment's exercises: what the class's grades are out of
     slice_ = parse_shard(options.shard)

@@ -37,13 +37,6 @@ class Reported:
     """An answers file handed in for an assignment without a quiz (not graded)."""
 
 
-def find_answers(path: Path) -> tuple[str, bytes] | None:
-    """grader.intake's quiz answers handed in with the code (imported when grading)."""
-    from grader.intake import find_answers as find
-
-    return find(path)
-
-
 def report_student(entry: Entry, item, out: Path, catalog, messages: Messages,
                    assigned: AssignedQuiz | None = None) -> Reported:
     """Write one graded (or failed) submission's reports; `item` is grader.grading's BatchItem."""
@@ -56,7 +49,7 @@ def report_student(entry: Entry, item, out: Path, catalog, messages: Messages,
         try:
             quiz = None
             # The answers file as the submission was read for grading; read again only for an item from elsewhere.
-            answers = item.answers if getattr(item, "answers_read", False) else find_answers(entry.path)
+            answers = item.answers if getattr(item, "answers_read", False) else _find_answers(entry.path)
             if answers is not None and (assigned is None or assigned.quiz is None):
                 reported.ignored_answers = True
             elif answers is not None:
@@ -79,6 +72,12 @@ def report_student(entry: Entry, item, out: Path, catalog, messages: Messages,
     reported.settings_kept = isinstance(failure, GradeError)
     write_not_graded(entry, reported.error, out, catalog, messages)
     return reported
+
+
+def _find_answers(path: Path) -> tuple[str, bytes] | None:
+    from grader import batch_run  # looked up there at each call: where a test puts its stand-in
+
+    return batch_run.find_answers(path)
 
 
 def write_not_graded(entry: Entry, error: str, out: Path, catalog, messages: Messages) -> None:
