@@ -1,12 +1,11 @@
 """A class graded by a pool of grader processes, so that judging results and writing reports use every core.
 
 A grader process spends most of a submission's time judging what its worker returned and writing its
-reports, all under one GIL: threads overlap that with the workers, never with itself. So `run_batch`
-forks `processes` grader processes (pool_size) once the engine and every exercise's cases are made and
-before it starts any thread or fork server. Each starts a fork server of its own, grades what it is
-handed `threads` at a time (Grader.grade_batch), writes each student's reports (grader.batch_student)
-and sends back a small record. The batch's own process alone hands out the work, writes the gradebook
-and moves the progress bar, so what is recorded is what one process would record.
+reports, under one GIL: threads overlap that with the workers, never with itself. So `run_batch` forks
+`processes` grader processes (pool_size) once the engine and every exercise's cases are made, before it
+starts a fork server. Each starts a fork server of its own, grades what it is handed `threads` at a time
+(Grader.grade_batch), writes each student's reports (grader.batch_student) and sends back a small record.
+The batch's own process alone hands out the work, writes the gradebook and moves the progress bar.
 
 A grader process dies with the batch (PR_SET_PDEATHSIG), and its fork server and workers with it. One
 that dies, or stops answering, costs only the submissions it held: each becomes that student's row,
@@ -32,10 +31,8 @@ from grader.class_folder import Entry
 from grader.errors import GradeError
 from grader.i18n import Messages
 
-MIN_WORK = 3
-"""Fewer submissions than this are graded by the batch's own process: a pool would cost more than it saves."""
-PROCESS_MB = 160
-"""About what one grader process and its fork server hold: no more processes than the memory available holds."""
+MIN_WORK = 3  # fewer submissions are graded by the batch's own process: a pool would cost more than it saves
+PROCESS_MB = 160  # about what one grader process and its fork server hold: no more than the memory available holds
 MAX_PROCESSES = 16
 HEADER = struct.Struct("!Q")
 
@@ -57,12 +54,9 @@ def _cpus() -> int:
 def _available_mb() -> int:
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) // 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return PROCESS_MB * MAX_PROCESSES
+            return next(int(line.split()[1]) // 1024 for line in meminfo if line.startswith("MemAvailable:"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return PROCESS_MB * MAX_PROCESSES
 
 
 @dataclass(eq=False)
@@ -70,8 +64,7 @@ class _Child:
     pid: int
     tasks: int
     results: int
-    held: set[int] = field(default_factory=set)
-    """The submissions handed to it and not yet reported (indexes into the batch's entries)."""
+    held: set[int] = field(default_factory=set)  # indexes of the entries handed to it and not yet reported
     heard: float = field(default_factory=time.monotonic)
     ended: bool = False
 
@@ -85,8 +78,7 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
     waiting = deque(range(len(entries)))
     children: list[_Child] = []
     spare = processes  # grader processes that may start in place of ones that died
-    limits = grader.limits
-    patience = 2 * (limits.startup_seconds + limits.load_seconds + limits.submission_seconds)
+    patience = 2 * (grader.limits.startup_seconds + grader.limits.load_seconds + grader.limits.submission_seconds)
 
     def start() -> None:
         children.append(_fork(grader, threads, out, lang, quiz, children))
@@ -244,18 +236,15 @@ def _send(fd: int, message: Any) -> None:
 def _receive(fd: int) -> Any:
     """The next message from a process of this batch (never from student code); None at the end or its death."""
     header = _read(fd, HEADER.size)
-    if header is None:
-        return None
-    data = _read(fd, HEADER.unpack(header)[0])
+    data = _read(fd, HEADER.unpack(header)[0]) if header is not None else None
     return None if data is None else pickle.loads(data)
 
 
 def _read(fd: int, size: int) -> bytes | None:
-    chunks, left = [], size
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, min(size - len(data), 1 << 20))
         if not chunk:
             return None
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        data += chunk
+    return data
