@@ -71,6 +71,14 @@ def alive(processes: set[tuple[int, str]]) -> set[tuple[int, str]]:
     return {(pid, started) for pid, started in processes if _started(pid) == started}
 
 
+def settled(before: set, seconds: float = 30) -> bool:
+    """Whether every process this one started since `before` is gone (waiting for them a while)."""
+    deadline = time.monotonic() + seconds
+    while alive(descendants(os.getpid()) - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not alive(descendants(os.getpid()) - before)
+
+
 def rows(out: Path) -> dict[str, tuple]:
     """Each student's latest attempt as stored, times left out: score, error, results, exercises, cases."""
     with sqlite3.connect(out / "gradebook.sqlite") as db:
@@ -150,10 +158,7 @@ def test_a_grader_process_killed_midway_costs_only_the_submissions_it_held(tmp_p
     grades = {row["student"]: row for row in read_grades(tmp_path / "out")}
     assert sorted(grades) == students
     assert all(grades[s]["total"] == ("0.0" if s in lost else "100.0") for s in students)
-    deadline = time.monotonic() + 30  # what the killed process started (its fork server, workers) goes with it
-    while alive(descendants(os.getpid()) - before) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not alive(descendants(os.getpid()) - before)
+    assert settled(before)  # what the killed process started (its fork server, workers) went with it
     again = grade_class(folder, tmp_path / "out", ClassOptions(lang="en", jobs=2))  # those lost are graded again
     assert again.summary.graded == len(lost) and not again.summary.unreadable
     assert all(row["total"] == "100.0" for row in read_grades(tmp_path / "out"))
@@ -217,3 +222,32 @@ def test_hostile_submissions_in_the_pool_cost_only_themselves(tmp_path, monkeypa
     for name in attacks:  # graded; the attacked exercise may lose its marks, never another one
         assert grades[name]["total"] in ("98.0", "100.0") and not grades[name]["not_graded_reason"], grades[name]
         assert grades[name]["leaky_relu (2)"] == "0.0" or not name.startswith("forged")
+
+
+def test_a_full_disk_in_a_grader_process_stops_the_batch_in_one_line(tmp_path, monkeypatch):
+    """What no student escapes (ENOSPC while writing one student's reports) stops the batch, as in one process."""
+    import errno
+
+    from grader import batch_student
+    from test_batch import grade
+
+    folder = tmp_path / "class"
+    for name in ("alice", "bob", "carol", "dave"):
+        reference_student(folder, name)
+    real = batch_student.write_student
+
+    def write(result, target, *args):
+        if Path(target).name == "carol":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(result, target, *args)
+
+    monkeypatch.setattr(batch_student, "write_student", write)  # in the grader processes too: they are forked
+    calls = pooled(monkeypatch)
+    before = descendants(os.getpid())
+    run = grade("batch", folder, "--out", tmp_path / "out", "--lang", "en", "--jobs", "2", check=False)
+    assert calls and run.returncode == 2, run.stderr
+    lines = [line for line in run.stderr.strip().splitlines() if not line.startswith("[")]  # not progress lines
+    assert len(lines) == 1 and "disk is full" in lines[0], run.stderr
+    assert settled(before)
+    with Gradebook.in_folder(tmp_path / "out") as gradebook:
+        assert "carol" not in {attempt.student for attempt in gradebook.latest_attempts()}
