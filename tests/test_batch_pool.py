@@ -234,10 +234,10 @@ def test_a_full_disk_in_a_grader_process_stops_the_batch_in_one_line(tmp_path, m
     folder = tmp_path / "class"
     for name in ("alice", "bob", "carol", "dave"):
         reference_student(folder, name)
-    real = batch_student.write_student
+    real, batch = batch_student.write_student, os.getpid()
 
     def write(result, target, *args):
-        if Path(target).name == "carol":
+        if Path(target).name == "carol" and os.getpid() != batch:  # a grader process's own write
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(result, target, *args)
 
