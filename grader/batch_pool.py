@@ -96,7 +96,10 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
                 start()
             for child in children:
                 _hand(child, waiting, entries, 3 * threads)
-            ready, _, _ = select.select([child.results for child in children], [], [], 1.0)
+            poll = select.poll()
+            for child in children:
+                poll.register(child.results, select.POLLIN)
+            ready = {fd for fd, _ in poll.poll(1000)}
             for child in [child for child in children if child.results in ready]:
                 message = _receive(child.results)
                 if message is None:  # it died (or was killed): only what it held is lost
@@ -143,11 +146,8 @@ def _lost(entry: Entry, how: str, out: Path, catalog, messages: Messages) -> Rep
 
 def _reap(child: _Child, kill: bool) -> str:
     """Wait for a grader process to end (killing it first, or after a while); how it ended."""
-    for fd in (child.tasks, child.results):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
+    for fd in (child.tasks, child.results):  # once: a grader process leaves the list as it is reaped
+        os.close(fd)
     deadline = time.monotonic() + 30
     while True:
         if kill or time.monotonic() > deadline:

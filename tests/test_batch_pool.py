@@ -108,6 +108,16 @@ def without_times(path: Path):
     return [line for line in text.splitlines() if "Graded at" not in line and "Time:" not in line]
 
 
+@pytest.mark.parametrize("jobs, work, memory_mb, size", [
+    (2, 200, 4000, (2, 1)), (8, 200, 4000, (2, 4)), (2, 2, 4000, (1, 2)), (1, 200, 4000, (1, 1)),
+    (2, 3, 4000, (2, 1)), (64, 200, 4000, (2, 32)), (2, 200, 200, (1, 2))])
+def test_jobs_map_to_no_more_grader_processes_than_cores_memory_and_work(monkeypatch, jobs, work, memory_mb, size):
+    """`jobs` submissions at once in all; processes: at most one per core, as many as the memory holds, none for
+    one or two submissions (the batch's own process grades them), the rest threads in each."""
+    monkeypatch.setattr(batch_pool, "_available_mb", lambda: memory_mb)
+    assert batch_pool.pool_size(jobs, work) == size
+
+
 def test_the_pool_grades_a_class_exactly_like_one_process(tmp_path, monkeypatch):
     folder = tmp_path / "class"
     for name in ("alice", "김민준"):
