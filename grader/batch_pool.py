@@ -14,18 +14,17 @@ graded again at the next run, and the rest of the class goes to the others or to
 from __future__ import annotations
 
 import os
-import pickle
 import select
 import signal
-import struct
 import sys
 import time
 from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
+from grader.batch_pipe import receive as _receive, send as _send
 from grader.batch_student import Reported, report_student, scores_only, write_not_graded
 from grader.class_folder import Entry
 from grader.errors import GradeError
@@ -34,7 +33,6 @@ from grader.i18n import Messages
 MIN_WORK = 3  # fewer submissions are graded by the batch's own process: a pool would cost more than it saves
 PROCESS_MB = 160  # about what one grader process and its fork server hold: no more than the memory available holds
 MAX_PROCESSES = 16
-HEADER = struct.Struct("!Q")
 
 
 def pool_size(jobs: int, work: int) -> tuple[int, int]:
@@ -80,8 +78,14 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
     spare = processes  # grader processes that may start in place of ones that died
     patience = 2 * (grader.limits.startup_seconds + grader.limits.load_seconds + grader.limits.submission_seconds)
 
+    how = "-"
+
     def start() -> None:
-        children.append(_fork(grader, threads, out, lang, quiz, children))
+        nonlocal how
+        try:
+            children.append(_fork(grader, threads, out, lang, quiz, children))
+        except OSError as error:  # no process or pipe to be had: fewer grader processes, or rows
+            how = error.strerror or str(error)
 
     try:
         for _ in range(processes):
@@ -90,10 +94,11 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
             if not children:
                 if not spare:  # every grader process died: the rest cannot be graded now
                     for index in waiting:
-                        yield entries[index], _lost(entries[index], "-", out, grader.catalog, messages)
+                        yield entries[index], _lost(entries[index], how, out, grader.catalog, messages)
                     return
                 spare -= 1
                 start()
+                continue
             for child in children:
                 _hand(child, waiting, entries, 3 * threads)
             poll = select.poll()
@@ -173,7 +178,12 @@ def _fork(grader, threads: int, out: Path, lang: str, quiz, others: list[_Child]
     parent = os.getpid()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # nothing buffered before the fork is written twice
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (tasks_read, tasks_write, results_read, results_write):
+            os.close(fd)
+        raise
     if pid == 0:  # the grader process: it never returns into the batch's code
         code = 1
         try:
@@ -224,27 +234,3 @@ def _serve(grader, tasks: int, results: int, threads: int, out: Path, lang: str,
         if launcher.done():
             launcher.result().server.close()
     return 0
-
-
-def _send(fd: int, message: Any) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(HEADER.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _receive(fd: int) -> Any:
-    """The next message from a process of this batch (never from student code); None at the end or its death."""
-    header = _read(fd, HEADER.size)
-    data = _read(fd, HEADER.unpack(header)[0]) if header is not None else None
-    return None if data is None else pickle.loads(data)
-
-
-def _read(fd: int, size: int) -> bytes | None:
-    data = b""
-    while len(data) < size:
-        chunk = os.read(fd, min(size - len(data), 1 << 20))
-        if not chunk:
-            return None
-        data += chunk
-    return data

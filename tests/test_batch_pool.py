@@ -261,3 +261,27 @@ def test_a_full_disk_in_a_grader_process_stops_the_batch_in_one_line(tmp_path, m
     assert settled(before)
     with Gradebook.in_folder(tmp_path / "out") as gradebook:
         assert "carol" not in {attempt.student for attempt in gradebook.latest_attempts()}
+
+
+def test_a_batch_that_cannot_start_its_grader_processes_still_accounts_for_every_student(tmp_path, monkeypatch):
+    """os.fork failing (EAGAIN: no process to be had) is each student's row, graded again next time; never a traceback."""
+    import errno
+
+    from test_batch import grade
+
+    folder = tmp_path / "class"
+    for name in ("alice", "bob", "carol"):
+        reference_student(folder, name)
+
+    def no_fork():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(batch_pool.os, "fork", no_fork)
+    run = grade("batch", folder, "--out", tmp_path / "out", "--lang", "en", "--jobs", "2", check=False)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    grades = {row["student"]: row for row in read_grades(tmp_path / "out")}
+    assert sorted(grades) == ["alice", "bob", "carol"]
+    assert all("Resource temporarily unavailable" in row["not_graded_reason"] for row in grades.values())
+    monkeypatch.undo()
+    monkeypatch.setattr(batch_pool, "_cpus", lambda: 2)
+    assert "3 graded" in grade("batch", folder, "--out", tmp_path / "out", "--lang", "en", "--jobs", "2").stdout
