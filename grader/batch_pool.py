@@ -78,14 +78,14 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
     spare = processes  # grader processes that may start in place of ones that died
     patience = 2 * (grader.limits.startup_seconds + grader.limits.load_seconds + grader.limits.submission_seconds)
 
-    how = "-"
+    why = ("batch_pool.stopped", "-")  # why the last grader process is gone, for rows no other one can take
 
     def start() -> None:
-        nonlocal how
+        nonlocal why
         try:
             children.append(_fork(grader, threads, out, lang, quiz, children))
         except OSError as error:  # no process or pipe to be had: fewer grader processes, or rows
-            how = error.strerror or str(error)
+            why = ("batch_pool.not-started", error.strerror or str(error))
 
     try:
         for _ in range(processes):
@@ -94,7 +94,7 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
             if not children:
                 if not spare:  # every grader process died: the rest cannot be graded now
                     for index in waiting:
-                        yield entries[index], _lost(entries[index], how, out, grader.catalog, messages)
+                        yield entries[index], _lost(entries[index], why, out, grader.catalog, messages)
                     return
                 spare -= 1
                 start()
@@ -109,9 +109,9 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
                 message = _receive(child.results)
                 if message is None:  # it died (or was killed): only what it held is lost
                     children.remove(child)
-                    how = _reap(child, kill=True)
+                    why = ("batch_pool.stopped", _reap(child, kill=True))
                     for index in sorted(child.held):
-                        yield entries[index], _lost(entries[index], how, out, grader.catalog, messages)
+                        yield entries[index], _lost(entries[index], why, out, grader.catalog, messages)
                 elif message[0] == "stop":  # what stops a batch (a full disk): the same in every process
                     raise GradeError(message[1], **message[2])
                 else:
@@ -142,9 +142,9 @@ def _hand(child: _Child, waiting: deque, entries: list[Entry], hold: int) -> Non
         child.ended = True
 
 
-def _lost(entry: Entry, how: str, out: Path, catalog, messages: Messages) -> Reported:
-    """The row of a submission whose grader process died: not graded, graded again at the next run."""
-    error = messages.t("batch_pool.stopped", how=how)
+def _lost(entry: Entry, why: tuple[str, str], out: Path, catalog, messages: Messages) -> Reported:
+    """The row of a submission no grader process reported: not graded, graded again at the next run."""
+    error = messages.t(why[0], how=why[1])
     write_not_graded(entry, error, out, catalog, messages)
     return Reported(entry.student, error=error, settings_kept=False)
 

@@ -281,7 +281,8 @@ def test_a_batch_that_cannot_start_its_grader_processes_still_accounts_for_every
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
     grades = {row["student"]: row for row in read_grades(tmp_path / "out")}
     assert sorted(grades) == ["alice", "bob", "carol"]
-    assert all("Resource temporarily unavailable" in row["not_graded_reason"] for row in grades.values())
+    assert all("could not start a grader process" in row["not_graded_reason"]
+               and "Resource temporarily unavailable" in row["not_graded_reason"] for row in grades.values())
     monkeypatch.undo()
     monkeypatch.setattr(batch_pool, "_cpus", lambda: 2)
     assert "3 graded" in grade("batch", folder, "--out", tmp_path / "out", "--lang", "en", "--jobs", "2").stdout
