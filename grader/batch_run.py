@@ -22,13 +22,14 @@ from typing import Callable, Iterable
 from grader.batch_student import Reported, report_student
 from grader.class_failures import describe
 from grader.class_folder import ClassFolder, Entry, discover, in_shard, parse_shard
-from grader.class_hashes import content_hashes
+from grader.class_hashes import content_hash, content_hashes
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.i18n import Messages
 from grader.quiz.assigned import AssignedQuiz
 from grader.runner.job import Limits
+from grader.signature import stat_signature
 
 OnDone = Callable[[str, object, "str | None"], None]
 """Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
@@ -98,7 +99,11 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
     messages = Messages(lang)
     latest = gradebook.latest_keys()
     todo: dict[Path, Entry] = {}
-    hashes = content_hashes(entries, gradebook)
+    # A student without an attempt is graded whatever their files hold: their content hash is taken as the
+    # submission is read for grading (Submission.content_hash), in the grader processes, not read here first.
+    new = {entry.student: stat_signature(entry.path) for entry in entries if entry.student not in latest}
+    hashes = content_hashes([entry for entry in entries if entry.student not in new], gradebook)
+    signatures: list[tuple[str, str, str]] = []
     for entry in entries:
         kept = latest.get(entry.student)
         if (kept is not None and hashes[entry.student] and kept[:3] == (hashes[entry.student], catalog_hash, settings_hash)
@@ -116,8 +121,13 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
             grader = grader()
 
         def record(entry: Entry, reported: Reported) -> None:
-            _record(entry, reported, gradebook, catalog_hash, settings_hash, hashes[entry.student],
-                    grader.catalog.max_score, messages, summary, on_done)
+            digest = hashes.get(entry.student)
+            if digest is None:  # a new student's: as graded, else (not read) as grader.class_hashes takes it
+                digest = reported.content_hash or _read_hash(entry.path)
+                if new[entry.student] is not None and digest:
+                    signatures.append((entry.student, new[entry.student], digest))
+            _record(entry, reported, gradebook, catalog_hash, settings_hash, digest, grader.catalog.max_score,
+                    messages, summary, on_done)
 
         from grader.batch_pool import grade_in_pool, pool_size
 
@@ -136,8 +146,16 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
             for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
                 entry = todo[item.path]
                 record(entry, report_student(entry, item, out, grader.catalog, messages, quiz))
+        gradebook.remember_signatures(signatures)  # what a re-run need not read again
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _read_hash(path: Path) -> str:
+    try:
+        return content_hash(path)
+    except Exception:  # noqa: BLE001 - unreadable now: the reason is in the row, and it is graded again
+        return ""
 
 
 def _record(entry: Entry, reported: Reported, gradebook: Gradebook, catalog_hash: str, settings_hash: str,

@@ -35,13 +35,15 @@ class Reported:
     """False: the failure may be the grader's own, so the attempt is stored without its settings and graded again."""
     ignored_answers: bool = False
     """An answers file handed in for an assignment without a quiz (not graded)."""
+    content_hash: str = ""
+    """The content hash of what was graded, as it was read ("": not read, see grader.batch_run)."""
 
 
 def report_student(entry: Entry, item, out: Path, catalog, messages: Messages,
                    assigned: AssignedQuiz | None = None) -> Reported:
     """Write one graded (or failed) submission's reports; `item` is grader.grading's BatchItem."""
     folder = student_folder(out, entry.student)
-    reported = Reported(entry.student)
+    reported = Reported(entry.student, content_hash=getattr(item, "content_hash", ""))
     failure = item.error or item.failure
     if failure is not None and is_output_failure(failure):  # the grader's own disk (a snapshot, a run folder)
         raise output_failure(failure, out) from None

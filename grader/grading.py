@@ -52,6 +52,8 @@ class BatchItem:
     answers: tuple[str, bytes] | None = None
     """The quiz answers file handed in with the code (Submission.answers), when `answers_read`."""
     answers_read: bool = False
+    content_hash: str = ""
+    """grader.intake.content_hash of what was graded, taken as it was read ("": not read)."""
 
 
 @dataclass
@@ -155,7 +157,8 @@ class Grader:
         try:
             with open_submission(path, follow_top_link=False) as submission:
                 return BatchItem(path, result=self.grade(submission, student=student, lang=lang),
-                                 answers=submission.answers, answers_read=True)
+                                 answers=submission.answers, answers_read=True,
+                                 content_hash=submission.content_hash)
         except GradeError as error:
             return BatchItem(path, error=error)
         except Exception as failure:  # noqa: BLE001 - a RecursionError, a worker that failed, ...: one student's
