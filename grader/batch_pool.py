@@ -45,6 +45,11 @@ def pool_size(jobs: int, work: int) -> tuple[int, int]:
     return processes, -(-jobs // processes)
 
 
+def patience_seconds(limits) -> float:
+    """How long a grader process holding work may stay silent before it is taken for hung (and killed)."""
+    return 2 * (limits.startup_seconds + limits.load_seconds + limits.submission_seconds)
+
+
 def _cpus() -> int:
     return len(os.sched_getaffinity(0))
 
@@ -76,7 +81,7 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
     waiting = deque(range(len(entries)))
     children: list[_Child] = []
     spare = processes  # grader processes that may start in place of ones that died
-    patience = 2 * (grader.limits.startup_seconds + grader.limits.load_seconds + grader.limits.submission_seconds)
+    patience = patience_seconds(grader.limits)
 
     why = ("batch_pool.stopped", "-")  # why the last grader process is gone, for rows no other one can take
 

@@ -286,3 +286,40 @@ def test_a_batch_that_cannot_start_its_grader_processes_still_accounts_for_every
     monkeypatch.undo()
     monkeypatch.setattr(batch_pool, "_cpus", lambda: 2)
     assert "3 graded" in grade("batch", folder, "--out", tmp_path / "out", "--lang", "en", "--jobs", "2").stdout
+
+
+def test_a_grader_process_that_hangs_is_killed_and_costs_only_what_it_held(tmp_path, monkeypatch):
+    """A grader process silent for longer than any submission may take (here 3 s) is killed: the batch ends."""
+    import threading
+
+    from grader import batch_student
+
+    folder = tmp_path / "class"
+    for name in ("alice", "bob", "carol", "dave"):
+        reference_student(folder, name)
+    real, batch = batch_student.write_student, os.getpid()
+
+    def write(result, target, *args):
+        if Path(target).name == "carol" and os.getpid() != batch:
+            time.sleep(3600)  # a grader process stuck (in a lock, a system call, ...) while it holds carol
+        return real(result, target, *args)
+
+    monkeypatch.setattr(batch_student, "write_student", write)
+    monkeypatch.setattr(batch_pool, "patience_seconds", lambda limits: 3.0)
+    before = descendants(os.getpid())
+
+    def unstick() -> None:  # bounded even without the defence: SIGTERM, which the pool itself never sends
+        for pid, _ in alive(descendants(os.getpid()) - before):
+            if Path(f"/proc/{pid}/cmdline").read_bytes() == Path("/proc/self/cmdline").read_bytes():
+                os.kill(pid, signal.SIGTERM)
+
+    watchdog = threading.Timer(120, unstick)
+    watchdog.start()
+    try:
+        run = grade_class(folder, tmp_path / "out", ClassOptions(lang="en", jobs=2))
+    finally:
+        watchdog.cancel()
+    lost = dict(run.summary.unreadable)
+    assert "carol" in lost and "stopped (signal SIGKILL)" in lost["carol"], lost
+    assert run.summary.graded + len(lost) == 4
+    assert settled(before)
