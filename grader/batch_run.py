@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from grader.batch_student import Reported, report_student
+from grader.batch_student import Reported, read_hash, report_student
 from grader.class_failures import describe
 from grader.class_folder import ClassFolder, Entry, discover, in_shard, parse_shard
-from grader.class_hashes import content_hash, content_hashes
+from grader.class_hashes import content_hashes
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
@@ -51,6 +51,8 @@ class BatchSummary:
     seconds: float = 0.0
     ignored_answers: list[str] = field(default_factory=list)
     """Students graded now who handed in an answers file for an assignment without a quiz (not graded)."""
+    other_owner: list[tuple[str, str]] = field(default_factory=list)
+    """(student, id in the file) for an answers file naming someone else, graded as the student (quiz/assigned.py)."""
 
 
 @dataclass
@@ -123,7 +125,7 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
         def record(entry: Entry, reported: Reported) -> None:
             digest = hashes.get(entry.student)
             if digest is None:  # a new student's: as graded, else (not read) as grader.class_hashes takes it
-                digest = reported.content_hash or _read_hash(entry.path)
+                digest = reported.content_hash or read_hash(entry.path)
                 if new[entry.student] is not None and digest:
                     signatures.append((entry.student, new[entry.student], digest))
             _record(entry, reported, gradebook, catalog_hash, settings_hash, digest, grader.catalog.max_score,
@@ -151,13 +153,6 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
     return summary
 
 
-def _read_hash(path: Path) -> str:
-    try:
-        return content_hash(path)
-    except Exception:  # noqa: BLE001 - unreadable now: the reason is in the row, and it is graded again
-        return ""
-
-
 def _record(entry: Entry, reported: Reported, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
             digest: str, max_score: float, messages: Messages, summary: BatchSummary,
             on_done: OnDone | None) -> None:
@@ -165,6 +160,7 @@ def _record(entry: Entry, reported: Reported, gradebook: Gradebook, catalog_hash
     student, result, error = entry.student, reported.result, reported.error
     if reported.ignored_answers:
         summary.ignored_answers.append(student)
+    summary.other_owner += [(student, reported.named)] if reported.named else []
     if result is None:
         summary.unreadable.append((student, error))
         if not reported.settings_kept:

@@ -35,6 +35,8 @@ class Reported:
     """False: the failure may be the grader's own, so the attempt is stored without its settings and graded again."""
     ignored_answers: bool = False
     """An answers file handed in for an assignment without a quiz (not graded)."""
+    named: str = ""
+    """The id an answers file names when it is someone else's (graded as this student's, quiz/assigned.py)."""
     content_hash: str = ""
     """The content hash of what was graded, as it was read ("": not read, see grader.batch_run)."""
 
@@ -58,6 +60,7 @@ def report_student(entry: Entry, item, out: Path, catalog, messages: Messages,
                 from grader.render.quiz import write_quiz_reports
 
                 quiz = assigned.grade(entry.student, answers, messages.lang)
+                reported.named = quiz.named or ""
                 reported.quiz = quiz_row_of(quiz)
                 write_quiz_reports(quiz, folder)
             reported.results_json = item.result.to_json(indent=None)  # once, for results.json and the gradebook
@@ -80,6 +83,16 @@ def _find_answers(path: Path) -> tuple[str, bytes] | None:
     from grader import batch_run  # looked up there at each call: where a test puts its stand-in
 
     return batch_run.find_answers(path)
+
+
+def read_hash(path: Path) -> str:
+    """The content hash of a submission not read for grading (grader.class_hashes); "" when it cannot be read."""
+    from grader.class_hashes import content_hash
+
+    try:
+        return content_hash(path)
+    except Exception:  # noqa: BLE001 - unreadable now: the reason is in the row, and it is graded again
+        return ""
 
 
 def write_not_graded(entry: Entry, error: str, out: Path, catalog, messages: Messages) -> None:
