@@ -22,6 +22,7 @@ from test_batch import read_grades, reference_student
 from test_hostile import attack
 from test_sandbox_limits import FORKED_MEMORY, FORKS
 from test_sandbox_protocol import BY_FD, FORGERIES
+from test_trust_quiz_owner import key_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = "import time\ntime.sleep(0.4)\n"  # each student takes a while to load: a process is killed while it holds some
@@ -125,17 +126,21 @@ def test_the_pool_grades_a_class_exactly_like_one_process(tmp_path, monkeypatch)
     reference_student(folder, "bob", "def sigmoid(x):\n    return 1 / (1 + np.exp(x))\n")
     reference_student(folder, "dave", "def relu(x):\n    raise ValueError('no')\n")
     (folder / "carol.zip").write_bytes(b"not a zip at all")
+    for student, key in (("alice", "alice"), ("dave", "alice")):  # dave hands in alice's answer key
+        (folder / student / "answers.toml").write_bytes(key_of(key))
     calls = pooled(monkeypatch)
     one = grade_class(folder, tmp_path / "one", ClassOptions(lang="en", jobs=1))
     assert calls == []
     pool = grade_class(folder, tmp_path / "pool", ClassOptions(lang="en", jobs=2))
     assert calls == [(2, 1)]
     assert (pool.summary.graded, sorted(pool.summary.unreadable)) == (one.summary.graded, sorted(one.summary.unreadable))
+    assert pool.summary.other_owner == one.summary.other_owner == [("dave", "alice")]
     assert rows(tmp_path / "pool") == rows(tmp_path / "one")
     assert ([{k: v for k, v in row.items() if k != "graded_at"} for row in read_grades(tmp_path / "pool")]
             == [{k: v for k, v in row.items() if k != "graded_at"} for row in read_grades(tmp_path / "one")])
     for student in ("alice", "bob", "carol", "dave", "김민준"):
-        for name in ("results.json", "report.html", "report.md", "gradescope.json"):
+        quiz = ("quiz.html", "quiz.md", "quiz-results.json") if student in ("alice", "dave") else ()
+        for name in ("results.json", "report.html", "report.md", "gradescope.json", *quiz):
             assert (without_times(tmp_path / "pool" / "students" / student / name)
                     == without_times(tmp_path / "one" / "students" / student / name)), (student, name)
 
