@@ -49,6 +49,11 @@ class BatchItem:
     error: GradeError | None = None
     failure: Exception | None = None
     """Anything else raised while reading, copying or running this submission: it costs this submission only."""
+    answers: tuple[str, bytes] | None = None
+    """The quiz answers file handed in with the code (Submission.answers), when `answers_read`."""
+    answers_read: bool = False
+    content_hash: str = ""
+    """grader.intake.content_hash of what was graded, taken as it was read ("": not read)."""
 
 
 @dataclass
@@ -135,7 +140,7 @@ class Grader:
         `students` names each path's student (default: the file or folder name).
         """
         self.warm_up()
-        students = students or {}
+        students = {} if students is None else students  # a mapping its caller may fill as paths come
         jobs = max(1, jobs)
         # A few submissions queued per thread, not the whole class: a finished result is handed over
         # and forgotten, so memory stays flat however large the class.
@@ -156,7 +161,9 @@ class Grader:
     def _grade_path(self, path: Path, lang: str, student: str | None) -> BatchItem:
         try:
             with open_submission(path, follow_top_link=False) as submission:
-                return BatchItem(path, result=self.grade(submission, student=student, lang=lang))
+                return BatchItem(path, result=self.grade(submission, student=student, lang=lang),
+                                 answers=submission.answers, answers_read=True,
+                                 content_hash=submission.content_hash)
         except GradeError as error:
             return BatchItem(path, error=error)
         except Exception as failure:  # noqa: BLE001 - a RecursionError, a worker that failed, ...: one student's

@@ -14,7 +14,7 @@ def grade(*args, cwd=None, lang="C.UTF-8", real=False, **environ):
 
 
 def test_submit_reference_scores_100_and_writes_both_reports(tmp_path):
-    run = grade("submit", ROOT / "reference", "--out", tmp_path / "out", real=True)
+    run = grade("submit", ROOT / "reference", "--out", tmp_path / "out")
     assert run.returncode == 0, run.stderr
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["schema"] == "grade-results/1" and results["score"] == 100.0 and results["max_score"] == 100.0
