@@ -7,14 +7,14 @@ code 2. A student's broken code is never such a problem: it is graded. Shared op
 """
 from __future__ import annotations
 
-import copy
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from grader.cli_edge import edge, print_version, run, show
+from grader.cli_edge import edge, only_the_command, print_version, run, show
+from grader.early import GRADING_COMMANDS, take
 from grader.cli_options import (CALL_SECONDS, MEMORY_MB, OUTPUT_KB, PROCESSES, SUBMISSION_SECONDS, AssignmentOption,
                                 CallSecondsOption, CatalogOption, CourseOption, IsolationOption, JsonOption,
                                 LangOption, MemoryOption, OutputOption, PathOption, ProcessesOption, StudentOption,
@@ -23,7 +23,6 @@ from grader.i18n import Messages
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Grade NumPy neural-network exercises, with feedback in Korean and English.")
-GRADING_COMMANDS = ("submit", "check", "watch", "solution")  # not batch: an unchanged class needs no fork server
 ReportOut = out_option("Where to write results.json and report.html.")
 ProgressJson = json_option("Print the progress as JSON.")
 InitForce = force_option("Overwrite stubs that are already there.")
@@ -43,10 +42,11 @@ def warm_start(ctx: typer.Context, _version: Annotated[bool, typer.Option(
         "--version", callback=print_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
     """Grade NumPy neural-network exercises, with feedback in Korean and English."""
     if ctx.invoked_subcommand in GRADING_COMMANDS:
-        # On a guess of `auto`: the fork server loads NumPy on another core while the options are read.
+        # On a guess of `auto`: the fork server loads NumPy on another core while the options are read
+        # (started already by grader.early when `grade` itself runs).
         from grader.runner.launch import start_launcher
 
-        ctx.obj = start_launcher("auto")
+        ctx.obj = take() or start_launcher("auto")
 
 
 def _folder(path: Path | None, course=None) -> Path:
@@ -242,22 +242,3 @@ from grader import cli_class, cli_course, cli_lms, cli_quiz  # noqa: E402,F401
 def main() -> None:
     """The `grade` command (see grader.cli_edge.run)."""
     run(only_the_command(app, sys.argv[1:2]))
-
-
-def only_the_command(full: typer.Typer, first: list[str]) -> typer.Typer:
-    """`full` with only the command (or group) named first on the command line, when one is.
-
-    Typer builds every command's options on each run (about 25 ms for all of them); a run uses one. Help,
-    usage errors and the command's behaviour are the same; anything else (`--version`, a misspelt
-    command, no command at all) gets the whole application.
-    """
-    from typer.main import get_command_name
-
-    name = first[0] if first else ""
-    commands = [c for c in full.registered_commands if (c.name or get_command_name(c.callback.__name__)) == name]
-    groups = [g for g in full.registered_groups if g.name == name]
-    if len(commands) + len(groups) != 1:
-        return full
-    lean = copy.copy(full)  # the same callback (warm_start) and settings; `full` itself is left whole
-    lean.registered_commands, lean.registered_groups = commands, groups
-    return lean

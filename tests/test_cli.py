@@ -245,12 +245,13 @@ def test_every_help_text_is_shown_whole():
 
 
 def test_a_run_builds_only_its_command_and_says_the_same():
-    """`grade submit` builds the options of `submit` only (grader.cli.only_the_command); its help and usage
+    """`grade submit` builds the options of `submit` only (grader.cli_edge.only_the_command); its help and usage
     errors are those of the whole application, and anything that names no single command gets the whole."""
     import typer
     from typer.testing import CliRunner
 
-    from grader.cli import app, only_the_command
+    from grader.cli import app
+    from grader.cli_edge import only_the_command
 
     whole = typer.main.get_command(app)
     for name in whole.commands:
