@@ -16,7 +16,7 @@ from grader.class_folder import discover
 from grader.batch_run import run_batch
 from grader.gradebook import Gradebook
 from grader.grading import Grader
-from grader.render.progress import MovingTimeRemaining, seconds_left
+from grader.render.progress import moving_time_remaining, seconds_left
 from grader.runner.job import Limits
 from tests.test_batch import EXTRA, grade, read_grades, reference_student
 
@@ -183,15 +183,15 @@ class Clock:
 @pytest.mark.parametrize("hang", [30.0, 300.0])
 def test_the_eta_keeps_moving_while_nothing_finishes(hang):
     clock = Clock()
-    progress = Progress(MovingTimeRemaining(), console=Console(file=open(os.devnull, "w")), get_time=clock,
+    progress = Progress(moving_time_remaining(), console=Console(file=open(os.devnull, "w")), get_time=clock,
                         auto_refresh=False)
     task = progress.add_task("x", total=10)
     for _ in range(2):
         clock.now += 1.0
         progress.advance(task)
-    shown = [str(MovingTimeRemaining().render(progress.tasks[0]))]
+    shown = [str(moving_time_remaining().render(progress.tasks[0]))]
     clock.now += hang  # one submission hangs: nothing finishes
-    shown.append(str(MovingTimeRemaining().render(progress.tasks[0])))
+    shown.append(str(moving_time_remaining().render(progress.tasks[0])))
     assert shown[0] != shown[1] and shown[0] == "0:00:08"
 
 

@@ -7,13 +7,10 @@ so a hang shows as an estimate that grows, second by second.
 """
 from __future__ import annotations
 
+import os
+import sys
 import time
 from contextlib import contextmanager
-
-from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
-                           TimeElapsedColumn)
-from rich.text import Text
 
 from grader.i18n import Messages
 from grader.render.safe import terminal_text
@@ -26,22 +23,41 @@ def seconds_left(done: float, total: float | None, elapsed: float | None) -> flo
     return max(0.0, elapsed / done * (total - done))
 
 
-class MovingTimeRemaining(ProgressColumn):
-    max_refresh = None  # every refresh: the point is that it moves
+def moving_time_remaining():
+    """A rich column showing `seconds_left` (rich is imported only when a bar is drawn)."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        left = seconds_left(task.completed, task.total, task.elapsed)
-        if left is None:
-            return Text("-:--:--", style="progress.remaining")
-        minutes, seconds = divmod(int(left + 0.5), 60)
-        hours, minutes = divmod(minutes, 60)
-        return Text(f"{hours}:{minutes:02d}:{seconds:02d}", style="progress.remaining")
+    class MovingTimeRemaining(ProgressColumn):
+        max_refresh = None  # every refresh: the point is that it moves
+
+        def render(self, task) -> Text:
+            left = seconds_left(task.completed, task.total, task.elapsed)
+            if left is None:
+                return Text("-:--:--", style="progress.remaining")
+            minutes, seconds = divmod(int(left + 0.5), 60)
+            hours, minutes = divmod(minutes, 60)
+            return Text(f"{hours}:{minutes:02d}:{seconds:02d}", style="progress.remaining")
+
+    return MovingTimeRemaining()
+
+
+def _plain_stderr() -> bool:
+    """Whether rich would see no terminal on stderr (its FORCE_COLOR and TTY_COMPATIBLE say otherwise)."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return False
+    try:
+        return not sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return True
 
 
 @contextmanager
-def batch_progress(total: int, messages: Messages, console: Console | None = None):
-    """A callback to call once per student: a live bar (count, rate, ETA) in a terminal, plain lines elsewhere."""
-    console = console or Console(stderr=True)
+def batch_progress(total: int, messages: Messages, console=None):
+    """A callback to call once per student: a live bar (count, rate, ETA) in a terminal, plain lines elsewhere.
+
+    Plain lines need no rich: a class graded into a log (or an unchanged one) does not import it.
+    """
     done = 0
 
     def line(student: str, result, problem: str | None) -> str:
@@ -53,19 +69,31 @@ def batch_progress(total: int, messages: Messages, console: Console | None = Non
         return messages.t("batch.line", done=done, total=total, student=student, score=_score(result.score),
                           max_score=_score(result.max_score))
 
-    if not console.is_terminal:
+    if console is None and _plain_stderr():
+        def print_line(text: str) -> None:
+            print(text, file=sys.stderr, flush=True)
+    else:
+        from rich.console import Console
+
+        console = console or Console(stderr=True)
+
+        def print_line(text: str) -> None:
+            console.print(text, markup=False, highlight=False, soft_wrap=True, emoji=False)
+    if console is None or not console.is_terminal:
         def plain(student: str, result, problem: str | None) -> None:
             nonlocal done
             done += 1
             if result is None and problem is None:  # kept as graded: the summary counts them, a log needs no line each
                 return
-            console.print(line(student, result, problem), markup=False, highlight=False, soft_wrap=True)
+            print_line(line(student, result, problem))
 
         yield plain
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn(messages.t("batch.eta")),
-               MovingTimeRemaining())
+               moving_time_remaining())
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(messages.t("batch.progress"), total=total, rate="")
         started = time.monotonic()
