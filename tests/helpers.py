@@ -55,6 +55,16 @@ def _shared_launcher(isolation: str = "auto", warm: Future | None = None) -> Fut
     return _launchers[isolation]
 
 
+def shared_grader(isolation: str, **fields):
+    """A Grader (its own catalog and limits) whose fork server is this test process's shared one for `isolation`.
+
+    Each submission still runs in a fresh worker forked from it, as in one `grade batch`. A test that attacks
+    or kills the server, or changes how a launcher is made, makes a Grader of its own instead."""
+    from grader.grading import Grader
+
+    return Grader(isolation=isolation, pending_launcher=_shared_launcher(isolation), **fields)
+
+
 @atexit.register
 def _close_launchers() -> None:
     for future in _launchers.values():
