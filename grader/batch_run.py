@@ -49,6 +49,8 @@ class BatchSummary:
     seconds: float = 0.0
     ignored_answers: list[str] = field(default_factory=list)
     """Students graded now who handed in an answers file for an assignment without a quiz (not graded)."""
+    other_owner: list[tuple[str, str]] = field(default_factory=list)
+    """(student, id in the file) for an answers file naming someone else, graded as the student (quiz/assigned.py)."""
 
 
 @dataclass
@@ -141,6 +143,7 @@ def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog
                 from grader.render.quiz import write_quiz_reports
 
                 quiz = assigned.grade(entry.student, answers, messages.lang)
+                summary.other_owner += [(entry.student, quiz.named)] if quiz.named else []
                 quiz_row = quiz_row_of(quiz)
                 write_quiz_reports(quiz, folder)
             results_json = result.to_json(indent=None)  # once, for results.json and the gradebook

@@ -14,7 +14,10 @@ import numpy as np
 from grader.catalog.behaviour import BehaviourCheck
 from grader.kinds import FindingKind
 from grader.results import Finding
-from grader.runner.job import CallOutcome
+from grader.runner.job import CallOutcome, Limits
+
+TIMEOUTS = ("repeat-timeout", "responds-timeout")
+"""The properties of a further call that ran out of time: the case is then a timeout (timed_out)."""
 
 
 def is_behaviour(case) -> bool:
@@ -22,8 +25,11 @@ def is_behaviour(case) -> bool:
 
 
 def judge(check: BehaviourCheck, names: list[str], inputs: tuple, outcome: CallOutcome,
-          returns: tuple[str, ...] = ()) -> Finding | None:
-    """The first failed property of a call that returned, with the values it is about; None when all hold."""
+          returns: tuple[str, ...] = (), limits: Limits | None = None) -> Finding | None:
+    """The first failed property of a call that returned, with the values it is about; None when all hold.
+
+    A further call (the repeat, a changed argument) that ran out of time comes first: the case is then a timeout
+    (timed_out), worded with the limit that stopped it, from `limits`."""
     failed: list[tuple[str, dict[str, str]]] = []
     args = dict(zip(names, inputs))
     value = outcome.value
@@ -37,10 +43,18 @@ def judge(check: BehaviourCheck, names: list[str], inputs: tuple, outcome: CallO
     if history is not None and check.history.below is not None and not history[-1] < check.history.below:
         failed.insert(0, ("history-below", {"epochs": str(len(history)), "got": _number(history[-1]),
                                             "expected": _number(check.history.below)}))
+    limits = limits or Limits()
     if check.repeat and outcome.extra:
-        _repeat(value, outcome.extra[0], returns, failed)
-    for (name, _), again in zip(check.responds, outcome.extra[int(check.repeat):]):
-        _responds(check, name, args, history, again, failed)
+        _repeat(value, outcome.extra[0], returns, failed, limits)
+    for (name, changed), again in zip(check.responds, outcome.extra[int(check.repeat):]):
+        facts = {"argument": name, "value": _shown(changed)}
+        if again.status == "timeout":
+            failed.append(("responds-timeout", {**facts, "seconds": _limit(again, limits)}))
+        elif again.status not in ("returned", "skipped"):  # skipped: an earlier call stopped, and says so
+            failed.append(("responds-failed", facts))
+        else:
+            _responds(check, name, args, history, again, failed)
+    failed.sort(key=lambda item: item[0] not in TIMEOUTS)  # a call stopped by a limit is what the case says
     if check.seconds is not None:
         slowest = max([outcome.seconds] + [o.seconds for o in outcome.extra if o.status == "returned"])
         if slowest > check.seconds:
@@ -104,9 +118,23 @@ def _classify(check: BehaviourCheck, parts: list, args: dict, failed: list) -> N
                                     "output": _row(out[row], 4), "wrong": str(wrong.size), "count": str(len(X))}))
 
 
-def _repeat(value: Any, again: CallOutcome, returns: tuple[str, ...], failed: list) -> None:
+def timed_out(finding: Finding | None) -> bool:
+    """Whether a behaviour check failed because one of its further calls ran out of time."""
+    return finding is not None and finding.kind == FindingKind.BEHAVIOUR and finding.part in TIMEOUTS
+
+
+def _limit(outcome: CallOutcome, limits: Limits) -> str:
+    """The limit that stopped a call: the submission's whole time, or one call's."""
+    seconds = limits.submission_seconds if outcome.reason == "submission-time-limit" else limits.call_seconds
+    return f"{seconds:g}"
+
+
+def _repeat(value: Any, again: CallOutcome, returns: tuple[str, ...], failed: list, limits: Limits) -> None:
+    if again.status == "timeout":
+        failed.append(("repeat-timeout", {"seconds": _limit(again, limits)}))
+        return
     if again.status != "returned":
-        failed.append(("repeat-failed", {}))  # its error or timeout is not this check's to word
+        failed.append(("repeat-failed", {}))  # its error is not this check's to word
         return
     first = list(value) if isinstance(value, (tuple, list)) else [value]
     second = list(again.value) if isinstance(again.value, (tuple, list)) else [again.value]
@@ -125,9 +153,12 @@ def _responds(check: BehaviourCheck, name: str, args: dict, history, again: Call
     other = list(again.value)
     losses = _floats(other[check.history.output]) if check.history.output < len(other) else None
     if losses is not None and _same(losses, history):
-        changed = dict(check.responds)[name]
         failed.append(("responds", {"argument": name, "given": _number(args[name]),
-                                    "value": _number(changed) if isinstance(changed, (int, float)) else str(changed)}))
+                                    "value": _shown(dict(check.responds)[name])}))
+
+
+def _shown(changed: Any) -> str:
+    return _number(changed) if isinstance(changed, (int, float)) else str(changed)
 
 
 def _floats(value: Any) -> np.ndarray | None:

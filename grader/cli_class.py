@@ -53,9 +53,11 @@ def batch(
     summary = run.summary
     typer.echo(messages.t("batch.summary", graded=summary.graded, unchanged=summary.unchanged,
                           unreadable=len(summary.unreadable), seconds=f"{summary.seconds:.1f}"))
-    from grader.quiz.assigned import ignored_answers_note
+    from grader.quiz.assigned import ignored_answers_note, other_owner_note
 
     if note := ignored_answers_note(run.assignment, summary.ignored_answers, messages):
+        typer.echo(terminal_text(note))
+    if note := other_owner_note(summary.other_owner, messages):
         typer.echo(terminal_text(note))
     _notes(roster_notes(given, messages))
     typer.echo(terminal_text(messages.t("batch.written", index=run.written[1], csv=run.written[0])))

@@ -88,10 +88,16 @@ def quiz_grade(
 
         sys.stdout.write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
         return
+    from dataclasses import replace
+
+    from rich.markup import escape
+
+    from grader.render.safe import terminal_text
     from grader.render.terminal import print_view, quiz_table
 
     messages = Messages(lang)
-    print_view(quiz_table(result, messages))
+    # The id comes from the student's file: the table's title reads rich markup, and a terminal escapes.
+    print_view(quiz_table(replace(result, student=escape(terminal_text(result.student))), messages))
     if out is not None:
         typer.echo(messages.t("quiz.report-written", path=out / "quiz.html"))
 
@@ -112,5 +118,7 @@ def quiz_key(
     from grader.render.reports import write_atomically
 
     sheet = course_sheet(course, quiz, student, assignment)
+    from grader.render.safe import terminal_text
+
     write_atomically(out, answers_toml(sheet, answer_key(sheet)))
-    typer.echo(Messages(lang).t("quiz.key-written", student=student, path=out))
+    typer.echo(Messages(lang).t("quiz.key-written", student=terminal_text(sheet.student), path=out))

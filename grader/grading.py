@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
-from grader.behaviour import is_behaviour, judge
+from grader.behaviour import is_behaviour, judge, timed_out
 from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
 from grader.compare import compare
@@ -160,7 +160,8 @@ class Grader:
     def _exercise_result(self, prepared: PreparedExercise, outcomes: list[CallOutcome], report: RunReport,
                          messages: Messages, files: dict[str, str]) -> ExerciseResult:
         exercise = prepared.exercise
-        observations = [_observe(exercise, case, outcome, report) for case, outcome in zip(prepared.cases, outcomes)]
+        observations = [_observe(exercise, case, outcome, report, self.limits)
+                        for case, outcome in zip(prepared.cases, outcomes)]
         diagnosis = diagnose(self.catalog, exercise, observations)
         cases = [
             case_result(exercise, observation, outcome, mistakes, report, messages, self.limits, files)
@@ -193,7 +194,7 @@ def _file_of(exercise: Exercise, files: dict[str, str]) -> str:
     return next(iter(files.values())) if len(files) == 1 else f"{exercise.module}.py"
 
 
-def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunReport) -> Observation:
+def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunReport, limits: Limits) -> Observation:
     observation = Observation(prepared=prepared, status=Status.ERROR, error=outcome.error)
     if outcome.status == "missing":
         failed = load_errors(exercise, report) if exercise.id not in report.ambiguous else []
@@ -206,7 +207,7 @@ def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunRepo
             return observation
         if is_behaviour(prepared.case):  # judged by properties, not by equality with the reference
             observation.finding = judge(prepared.case.check, list(prepared.case.args), prepared.inputs, outcome,
-                                        exercise.returns)
+                                        exercise.returns, limits)
         else:
             observation.finding = compare(
                 prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
@@ -216,6 +217,8 @@ def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunRepo
         if observation.finding is None and changed:
             observation.finding = Finding(FindingKind.MUTATED, part=changed[0])
         observation.status = Status.FAILED if observation.finding else Status.PASSED
+        if timed_out(observation.finding):  # a behaviour check's further call was stopped by a time limit
+            observation.status = Status.TIMEOUT
     elif outcome.status == "raised":
         is_stub = outcome.error is not None and outcome.error.type == "NotImplementedError"
         observation.status = Status.NOT_IMPLEMENTED if is_stub else Status.ERROR

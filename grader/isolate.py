@@ -7,17 +7,14 @@ never used: their values must not reach the student's code. Points are not chang
 """
 from __future__ import annotations
 
-import warnings
-
-import numpy as np
-
 from grader.behaviour import is_behaviour
-from grader.cases import fresh_copy, reference_function
+from grader.cases import reference_function
 from grader.catalog import Exercise
 from grader.compare import compare
 from grader.runner import Call, run_submission
-from grader.source_text import with_sources
 from grader.runner import codec
+from grader.source_text import with_sources
+from grader.stand_in_table import stand_in_table
 from grader.submission import Submission
 
 MISS = "StandInMiss"
@@ -56,23 +53,8 @@ def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exe
 
 def _table(grader, exercise: Exercise, callee: Exercise, inputs: list[tuple]) -> list:
     """[[encoded args, encoded expected result], ...] for B's shown cases and the leading args of A's."""
-    reference = _callee(grader.catalog, callee)
     own = [case.inputs for case in grader.prepare(callee).cases if not case.case.hidden]
-    arities = {len(args) for args in own}
-    candidates = own + [args[:n] for args in inputs for n in sorted(arities) if n <= len(args)]
-    table, seen = [], []
-    for args in candidates:
-        if any(_same(args, other) for other in seen):
-            continue
-        seen.append(args)
-        try:
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                value = reference(*fresh_copy(args))
-        except Exception:  # noqa: BLE001 - the leading args of A may not suit B at all
-            continue
-        table.append([[codec.encode(a) for a in args], codec.encode(value)])
-    return table
+    return stand_in_table(_callee(grader.catalog, callee), own, inputs, codec.encode)
 
 
 def _callee(catalog, callee: Exercise):
@@ -83,8 +65,3 @@ def _callee(catalog, callee: Exercise):
     if frozen_folder(catalog) is None:
         return reference_function(catalog, callee)
     return lambda *args: stand_in_value(catalog, callee, args)
-
-
-def _same(a: tuple, b: tuple) -> bool:
-    return len(a) == len(b) and all(
-        np.shape(x) == np.shape(y) and bool(np.array_equal(x, y)) for x, y in zip(a, b))

@@ -65,7 +65,8 @@ def open_top(path: Path, follow: bool) -> int:
             raise GradeError("intake.top-link", path=str(path)) from None
         if error.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
             raise GradeError("intake.not-regular", path=str(path)) from None
-        raise GradeError("error.file-system", path=str(path), reason=error.strerror or str(error)) from None
+        raise GradeError("trust.path-unreadable", path=str(path),
+                         reason=_as_code(error.strerror or str(error))) from None
 
 
 def _open_at(top: int, parts: tuple[str, ...], flags: int) -> int:
@@ -142,16 +143,16 @@ def read_in_folder(top: int, item: Item, cap: int, shown: str) -> bytes:
     try:
         fd = _open_at(top, item.parts, _FILE)
     except OSError as error:  # it became a link or vanished since it was listed
-        raise GradeError("intake.changed", path=shown, file=printable(item.parts),
-                         reason=error.strerror or str(error)) from None
+        raise changed(error, shown, item) from None
     return read_fd(fd, cap, shown, item)
 
 
 def read_fd(fd: int, cap: int, shown: str, item: Item) -> bytes:
     """At most `cap` bytes of a regular file (closing `fd`); more is an error, a non-regular file too."""
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # before fdopen, which refuses a folder with an OSError
+        os.close(fd)
+        raise GradeError("trust.file-not-regular", path=shown, file=printable(item.parts))
     with os.fdopen(fd, "rb", buffering=0) as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise GradeError("intake.changed", path=shown, file=printable(item.parts), reason="not a regular file")
         os.lseek(handle.fileno(), 0, os.SEEK_SET)
         return _bounded(handle, cap, shown, item)
 
@@ -171,7 +172,27 @@ def open_zip(handle, shown: str) -> zipfile.ZipFile:
         return zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         handle.close()
-        raise GradeError("error.corrupt-zip", path=shown, reason=str(error)) from None
+        raise zip_corrupt(error, shown) from None
+
+
+def zip_corrupt(error: Exception, shown: str) -> GradeError:
+    """A zip the zipfile module refuses; its words (English) are quoted as code in a Korean message."""
+    return GradeError("trust.zip-corrupt", path=shown, reason=_as_code(str(error))[:200])
+
+
+def changed(error: OSError, shown: str, item: Item) -> GradeError:
+    """A file that could not be opened though it was listed: it became a link, or vanished, or else."""
+    if error.errno == errno.ELOOP:
+        return GradeError("trust.file-became-link", path=shown, file=printable(item.parts))
+    if error.errno == errno.ENOENT:
+        return GradeError("trust.file-vanished", path=shown, file=printable(item.parts))
+    return GradeError("trust.file-unreadable", path=shown, file=printable(item.parts),
+                      reason=_as_code(error.strerror or str(error)))
+
+
+def _as_code(text: str) -> str:
+    """A library's or the system's own (English) words, quoted as code in a Korean message: no backtick."""
+    return text.replace("`", "'")
 
 
 def member_parts(filename: str) -> tuple[str, ...]:
@@ -187,9 +208,9 @@ def list_zip(archive: zipfile.ZipFile, shown: str, max_entries: int, max_depth: 
     for member in members:
         parts = member_parts(member.filename)
         if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-            raise GradeError("error.unsafe-zip", path=shown, reason=f"the path {printable(parts)!r} leaves the folder")
+            raise GradeError("trust.zip-leaves-folder", path=shown, member=printable(parts))
         if any(len(p.encode("utf-8", "surrogateescape")) > NAME_MAX for p in parts):
-            raise GradeError("error.unsafe-zip", path=shown, reason=f"a name longer than {NAME_MAX} bytes")
+            raise GradeError("trust.zip-long-name", path=shown, limit=NAME_MAX)
         if not parts or any(p.startswith(".") or p in skip for p in parts):
             continue
         if len(parts) > max_depth + 1:
@@ -218,6 +239,6 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, cap: int, sho
             return _bounded(handle, cap, shown, item)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, RuntimeError,
             NotImplementedError) as error:
-        raise GradeError("error.corrupt-zip", path=shown, reason=str(error)) from None
+        raise zip_corrupt(error, shown) from None
 
 

@@ -123,5 +123,5 @@ def test_a_batch_grades_each_submission_on_its_own(grader, reference_copy, tmp_p
     wrong.write_text("def relu(x):\n    return x\n")
     items = {item.path.name: item for item in grader.grade_batch([reference_copy, tmp_path / "broken.zip", wrong], jobs=2)}
     assert items["submission"].result.score == 100
-    assert items["broken.zip"].error.key == "error.corrupt-zip" and items["broken.zip"].result is None
+    assert items["broken.zip"].error.key == "trust.zip-corrupt" and items["broken.zip"].result is None
     assert items["wrong.py"].result.exercises[4].status == "failed"

@@ -178,7 +178,7 @@ def test_batch_grades_answers_handed_in_with_the_code(tmp_path):
                 shutil.copy(source, target / source.name)
         grade("quiz", "key", "--student", name, "--out", target / "answers.toml")
     ben = folder / "ben" / "answers.toml"
-    ben.write_text(ben.read_text(encoding="utf-8").replace('"xor-two-layers" = false', '"xor-two-layers" = true'),
+    ben.write_text(ben.read_text(encoding="utf-8").replace("xor-two-layers = false", "xor-two-layers = true"),
                    encoding="utf-8")
     with zipfile.ZipFile(folder / "cal.zip", "w") as archive:  # a zip with its answers inside
         for source in (folder / "amy").iterdir():

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from grader.cases import PreparedCase, fresh_copy, prepare_exercise, reference_function
+from grader.cases import PreparedCase, prepare_exercise, reference_function
 from grader.catalog import Catalog, Exercise
 from grader.catalog.behaviour import BehaviourCheck
 from grader.errors import CatalogError
-from grader.kit.frozen import FORMAT, NOT_APPLICABLE_TAG, args_key, case_key, frozen_file, model_names
+from grader.kit.frozen import FORMAT, NOT_APPLICABLE_TAG, case_key, frozen_file, model_names
 from grader.runner import codec
+from grader.stand_in_table import stand_in_table
 
 
 def freeze_course(catalog: Catalog, folder: Path) -> list[Path]:
@@ -72,28 +72,9 @@ def _stand_ins(catalog: Catalog, callee: Exercise, public: dict[str, list[Prepar
     """The callee's right results for its own public inputs and the leading arguments of every exercise's."""
     if all(isinstance(case.case.check, BehaviourCheck) for case in public[callee.id]):
         return []  # judged by properties: no right result to stand in with (grader/behaviour.py)
-    own = [case.inputs for case in public[callee.id]]
-    arities = sorted({len(args) for args in own})
-    candidates = own + [case.inputs[:n] for cases in public.values() for case in cases for n in arities
-                        if n <= len(case.inputs)]
-    reference = reference_function(catalog, callee)
-    table, seen = [], set()
-    for args in candidates:
-        key = args_key(args)
-        if key in seen:
-            continue
-        seen.add(key)
-        try:
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                value = reference(*fresh_copy(args))
-        except Exception:  # noqa: BLE001 - as in grader/isolate.py: these arguments do not suit the callee
-            continue
-        try:
-            table.append([[_exact(a, callee.id) for a in args], _exact(value, callee.id)])
-        except CatalogError:
-            continue  # a result the wire cannot carry would not reach a stand-in either
-    return table
+    return stand_in_table(reference_function(catalog, callee), [case.inputs for case in public[callee.id]],
+                          [case.inputs for cases in public.values() for case in cases],
+                          lambda value: _exact(value, callee.id))
 
 
 def _exact(value: Any, where: str) -> Any:

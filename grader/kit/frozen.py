@@ -52,9 +52,15 @@ def args_key(args: tuple) -> str:
     return json.dumps([codec.encode(a) for a in args], sort_keys=True)
 
 
+def corrupt(file: Path | str, reason: str, key: str = "course.kit.corrupt") -> GradeError:
+    """A damaged (or unreadable) kit file; the reason, in the kit reader's own technical words, is quoted as
+    code in the Korean message, so it holds no backtick."""
+    return GradeError(key, file=str(file), reason=reason.replace("`", "'"))
+
+
 def frozen_file(folder: Path, exercise_id: str) -> Path:
     if not exercise_id.isidentifier():  # an id is a Python name; never a path of its own
-        raise GradeError("course.kit.corrupt", file=str(folder), reason=f"exercise id {exercise_id!r}")
+        raise corrupt(folder, f"exercise id {exercise_id!r}")
     return Path(folder) / f"{exercise_id}.json"
 
 
@@ -91,9 +97,9 @@ def _load(path: Path, exercise_id: str, _version: tuple | None) -> FrozenExercis
     try:
         return _parse(_read(path), exercise_id)
     except CorruptKit as problem:
-        raise GradeError("course.kit.corrupt", file=str(path), reason=str(problem)) from None
+        raise corrupt(path, str(problem)) from None
     except OSError as error:
-        raise GradeError("course.kit.unreadable", file=str(path), reason=error.strerror or str(error)) from None
+        raise corrupt(path, error.strerror or str(error), "course.kit.unreadable") from None
 
 
 def _read(path: Path) -> Any:
@@ -207,16 +213,16 @@ def frozen_case(catalog: Catalog, exercise: Exercise, case: Case) -> FrozenCase:
     if frozen is None:
         raise GradeError("course.kit.missing-case", exercise=exercise.id, case=case.name.en, file=str(path))
     if any(len(call) != len(case.args) for call in (frozen.inputs, *frozen.extra_inputs)):
-        raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: {len(frozen.inputs)} inputs")
+        raise corrupt(path, f"{case.name.en}: {len(frozen.inputs)} inputs")
     check = case.check if isinstance(case.check, GradientCheck) else None  # a behaviour check freezes nothing
     wanted = set(check.outputs) if check else set()
     if set(frozen.gradients) != wanted:
-        raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradients")
+        raise corrupt(path, f"{case.name.en}: gradients")
     if set(model_names(catalog, exercise)) - set(frozen.models):  # the diagnoser reads every model's output
-        raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: models")
+        raise corrupt(path, f"{case.name.en}: models")
     for wrt, output in zip(check.wrt if check else (), check.outputs if check else ()):
         if np.shape(frozen.gradients[output]) != np.shape(frozen.inputs[wrt]):
-            raise GradeError("course.kit.corrupt", file=str(path), reason=f"{case.name.en}: gradient shape")
+            raise corrupt(path, f"{case.name.en}: gradient shape")
     return frozen
 
 
@@ -227,4 +233,4 @@ def stand_in_value(catalog: Catalog, callee: Exercise, args: tuple) -> Any:
     try:
         return _value(encoded, "stand_ins")
     except CorruptKit as problem:
-        raise GradeError("course.kit.corrupt", file=str(frozen_file(folder, callee.id)), reason=str(problem)) from None
+        raise corrupt(frozen_file(folder, callee.id), str(problem)) from None

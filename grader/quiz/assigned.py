@@ -61,12 +61,14 @@ class AssignedQuiz:
         name, data = answers
         try:
             parsed = parse_answers(data, name)
-            if parsed.quiz != self.quiz:
-                return not_graded(sheet, messages.t("quiz.other-quiz", given=parsed.quiz, assignment=self.assignment,
-                                                    quiz=self.quiz), lang)
-            return grade_answers(sheet, parsed, lang)
         except GradeError as error:
             return not_graded(sheet, messages.t(error.key, **error.params), lang)
+        if parsed.quiz != self.quiz:
+            result = not_graded(sheet, messages.t("quiz.other-quiz", given=parsed.quiz, assignment=self.assignment,
+                                                  quiz=self.quiz), lang)
+        else:
+            result = grade_answers(sheet, parsed, lang)
+        return _owner_checked(result, parsed.student, messages)
 
     def bank(self) -> Bank:
         if self._bank is None:
@@ -74,6 +76,28 @@ class AssignedQuiz:
 
             self._bank = load_bank(self.bank_path)
         return self._bank
+
+
+def _owner_checked(result: QuizResult, written: str, messages: Messages) -> QuizResult:
+    """The result graded as the folder's owner, with a note when the file names someone else (compared as a
+    batch compares ids: NFC, a byte that is not UTF-8 as U+FFFD)."""
+    from grader.class_folder import student_id
+    from grader.render.safe import terminal_text
+
+    named = student_id(written)
+    if named != result.student:
+        result.named = terminal_text(named)[:100]
+        result.note = messages.t("trust.quiz-other-owner", named=result.named, student=result.student)
+    return result
+
+
+def other_owner_note(pairs: list[tuple[str, str]], messages: Messages) -> str | None:
+    """The batch summary's line for the instructor when answers files named someone other than the student whose
+    folder held them: `folder owner (id in the file)` for each; None if none."""
+    if not pairs:
+        return None
+    return messages.t("trust.quiz-other-owner-batch", count=len(pairs),
+                      pairs=", ".join(f"{student} ({named})" for student, named in sorted(pairs)))
 
 
 def quiz_row(result: QuizResult) -> QuizRow:

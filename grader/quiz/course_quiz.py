@@ -21,7 +21,12 @@ def course_bank(course: Course) -> Bank:
 
 def course_sheet(course_path: Path | None, quiz: str | None, student: str, assignment: str | None = None) -> Sheet:
     """A student's sheet of `quiz` in the course at `course_path` (grader.course.load_course: GRADE_COURSE, else
-    the built-in course), or, without a quiz id, of the quiz the assignment names (the course's first)."""
+    the built-in course), or, without a quiz id, of the quiz the assignment names (the course's first).
+
+    The student id is read as a class batch reads a folder's name (grader.class_folder.student_id: NFC, a byte
+    that is not UTF-8 as U+FFFD), so `--student` names the sheet the batch marks, and the answers file can hold
+    the id exactly."""
+    from grader.class_folder import student_id
     from grader.course import load_course
 
     course = load_course(course_path)
@@ -31,4 +36,4 @@ def course_sheet(course_path: Path | None, quiz: str | None, student: str, assig
         if chosen.quiz is None:
             raise GradeError("quiz.no-assigned-quiz", assignment=chosen.id, quizzes=", ".join(bank.quizzes))
         quiz = chosen.quiz
-    return build_sheet(bank, quiz, student)
+    return build_sheet(bank, quiz, student_id(student))

@@ -8,29 +8,23 @@ builds from it is the very sheet the grading kit rebuilds from the full bank to 
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from grader.errors import GradeError
+from grader.kit.toml_write import dumps
 from grader.quiz.bank import Bank, Question, load_bank
 from grader.quiz.sheet import Sheet, choice_order
 
 HEADER = """\
-# A student kit's quiz bank: the questions only. The right answers and their explanations are in the
-# instructor's grading kit; `grade quiz take` saves your answers, and your instructor marks them.
-has_answers = false
-"""
+A student kit's quiz bank: the questions only. The right answers and their explanations are in the
+instructor's grading kit; `grade quiz take` saves your answers, and your instructor marks them."""
 
 
 def questions_only(bank: Bank) -> str:
     """The bank as TOML without any answer or explanation: loads (grader.quiz.bank) as a bank without answers."""
-    lines = [HEADER]
-    for quiz in bank.quizzes.values():
-        lines += [f"[quizzes.{_string(quiz.id)}]", f"title = {_text(quiz.title)}",
-                  f"questions = [{', '.join(_string(q) for q in quiz.questions)}]", ""]
-    for question in bank.questions.values():
-        lines += _question(question)
-    return "\n".join(lines)
+    quizzes = {quiz.id: {"title": _text(quiz.title), "questions": list(quiz.questions)} for quiz in bank.quizzes.values()}
+    return dumps({"has_answers": False, "quizzes": quizzes,
+                  "questions": [_question(question) for question in bank.questions.values()]}, HEADER)
 
 
 def write_student_bank(source: Path, target: Path) -> Path:
@@ -47,26 +41,18 @@ def answer_key(sheet: Sheet) -> dict[str, object]:
     return {item.question.id: item.answer for item in sheet.questions}
 
 
-def _question(question: Question) -> list[str]:
-    lines = ["[[questions]]", f"id = {_string(question.id)}", f"topic = {_string(question.topic)}",
-             f"type = {_string(str(question.type))}", f"points = {float(question.points)!r}",
-             f"prompt = {_text(question.prompt)}"]
+def _question(question: Question) -> dict:
+    spec = {"id": question.id, "topic": question.topic, "type": str(question.type), "points": float(question.points),
+            "prompt": _text(question.prompt)}
     if question.choices:
-        lines.append("choices = [")
-        lines += [f"  {{ id = \"{number}\", en = {_string(choice.text.en)}, ko = {_string(choice.text.ko)} }},"
-                  for number, choice in enumerate(choice_order(question.choices), start=1)]
-        lines.append("]")
+        spec["choices"] = [{"id": str(number), "en": choice.text.en, "ko": choice.text.ko}
+                           for number, choice in enumerate(choice_order(question.choices), start=1)]
     if question.generator is not None:
-        lines.append(f"generator = {_string(question.generator)}")
+        spec["generator"] = question.generator
     if question.abs_tolerance or question.rel_tolerance:
-        lines.append(f"tolerance = {{ abs = {question.abs_tolerance!r}, rel = {question.rel_tolerance!r} }}")
-    return lines + [""]
+        spec["tolerance"] = {"abs": question.abs_tolerance, "rel": question.rel_tolerance}
+    return spec
 
 
-def _text(text) -> str:
-    return f"{{ en = {_string(text.en)}, ko = {_string(text.ko)} }}"
-
-
-def _string(value: str) -> str:
-    """A TOML basic string: JSON's escapes are TOML's, and TOML also refuses a raw DEL."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+def _text(text) -> dict:
+    return {"en": text.en, "ko": text.ko}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -62,6 +63,12 @@ class QuizResult:
     problem: str = ""
     """Why the answers file was not graded (unreadable, or for another quiz), in the report's language; every
     question is then not graded, for no points."""
+    named: str = ""
+    """The student id written in the answers file when it is not the student graded (the owner of the folder or
+    zip it was handed in with, whose own sheet it was graded on): another student's answers, or an id written
+    differently. Empty when they agree."""
+    note: str = ""
+    """What the report says about `named`, in the report's language; empty when they agree."""
 
     @property
     def score(self) -> float:
@@ -79,8 +86,8 @@ class QuizResult:
 
     def to_json(self) -> str:
         data = self.summary()
-        data.update(title=self.title, lang=self.lang, ignored=self.ignored, problem=self.problem,
-                    questions=[asdict(q) for q in self.questions])
+        data.update(title=self.title, lang=self.lang, ignored=self.ignored, problem=self.problem, named=self.named,
+                    note=self.note, questions=[asdict(q) for q in self.questions])
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     def rows(self) -> tuple[QuestionRow, ...]:
@@ -100,22 +107,37 @@ def read_answers(path: Path) -> Answers:
     if not path.is_file():
         raise GradeError("error.missing-answers", path=path)
     if path.stat().st_size > MAX_ANSWERS_BYTES:
-        raise GradeError("error.answers-unreadable", path=path, reason=f"larger than {MAX_ANSWERS_BYTES // 1024} KiB")
+        raise GradeError("trust.answers-too-large", path=path, limit=MAX_ANSWERS_BYTES // 1024)
     return parse_answers(path.read_bytes(), path)
 
 
 def parse_answers(data: bytes, path: Path | str) -> Answers:
-    """An answers file's bytes, read as `path` (named in errors)."""
+    """An answers file's bytes, read as `path` (named in errors); each way it can be unreadable has its own
+    message (locales/*/trust.toml), in the reader's language."""
     try:
-        data = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise GradeError("error.answers-unreadable", path=path, reason=str(error).splitlines()[0]) from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise GradeError("trust.answers-not-utf8", path=path, position=error.start + 1) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise syntax_error(error, text, path) from None
     student, quiz, answers = data.get("student"), data.get("quiz"), data.get("answers", {})
     if not isinstance(student, str) or not student or not isinstance(quiz, str) or not quiz:
-        raise GradeError("error.answers-unreadable", path=path, reason='it needs student = "ID" and quiz = "QUIZ-ID"')
+        raise GradeError("trust.answers-no-ids", path=path)
     if not isinstance(answers, dict):
-        raise GradeError("error.answers-unreadable", path=path, reason="[answers] must be a table")
+        raise GradeError("trust.answers-not-table", path=path)
     return Answers(student, quiz, answers)
+
+
+def syntax_error(error: tomllib.TOMLDecodeError, text: str, path: Path | str) -> GradeError:
+    """Where tomllib stopped, as a line and a column (the end of the text for "at end of document"), and its words."""
+    message = str(error).splitlines()[0]
+    found = re.search(r" \(at (?:line (\d+), column (\d+)|end of document)\)$", message)
+    lines = text.split("\n")
+    line, column = (int(found[1]), int(found[2])) if found and found[1] else (len(lines), len(lines[-1]) + 1)
+    detail = message[:found.start()] if found else message
+    return GradeError("trust.answers-syntax", path=path, line=line, column=column, detail=detail.replace("`", "'"))
 
 
 def grade_answers(sheet: Sheet, answers: Answers, lang: str) -> QuizResult:
@@ -213,24 +235,18 @@ def show_answer(answer: object) -> str:
 
 
 def _printable(given: object) -> str:
+    """A student's answer as every report shows it: one line of inert text (no escape sequence or control
+    character reaches an instructor's terminal), at most 200 characters."""
+    from grader.render.safe import terminal_text
+
     text = ", ".join(map(str, given)) if isinstance(given, list) else str(given)
-    return text[:200]
+    return terminal_text(text)[:200]
 
 
 def answers_toml(sheet: Sheet, answers: dict[str, object]) -> str:
-    """An answers file (the key, or what `quiz take` collected), in the documented format."""
-    lines = [f"student = {_toml(sheet.student)}", f"quiz = {_toml(sheet.quiz.id)}", "", "[answers]"]
-    for item in sheet.questions:
-        if item.question.id in answers:
-            lines.append(f"{_toml(item.question.id)} = {_toml(answers[item.question.id])}")
-    return "\n".join(lines) + "\n"
+    """An answers file (the key, or what `quiz take` collected), in the documented format (grader.kit.toml_write:
+    any student id or answer text reads back as written)."""
+    from grader.kit.toml_write import dumps
 
-
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(float(value))
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string: JSON's escapes are TOML's
+    given = {item.question.id: answers[item.question.id] for item in sheet.questions if item.question.id in answers}
+    return dumps({"student": sheet.student, "quiz": sheet.quiz.id, "answers": given}, inline_tables=False)
