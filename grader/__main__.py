@@ -1,4 +1,4 @@
 """`python -m grader` runs the same CLI as the `grade` command."""
-from grader.cli import main
+from grader.early import main
 
 main()

@@ -39,8 +39,9 @@ def make_grader(catalog: Catalog, isolation: str = "auto", limits=None, warm=Non
 
 
 def grade_path(catalog: Catalog, path: Path, lang: str, isolation: str = "auto", limits=None, warm=None,
-               student: str | None = None, only: list[str] | None = None):
-    """One submission graded against `catalog` (only the exercises named in `only`, when given)."""
+               student: str | None = None, only: list[str] | None = None, while_running=None):
+    """One submission graded against `catalog` (only the exercises named in `only`, when given); `while_running`
+    is called as the submission's first worker starts (see Grader.grade)."""
     from grader.submission import open_submission
 
     grader = make_grader(catalog, isolation, limits, warm)
@@ -48,4 +49,4 @@ def grade_path(catalog: Catalog, path: Path, lang: str, isolation: str = "auto",
     # The fork server is not waited for here: expected values are prepared while it starts, and a
     # sandbox that cannot run is still an error before any student code runs.
     with open_submission(path) as submission:
-        return grader.grade(submission, student=student, lang=lang, only=only)
+        return grader.grade(submission, student=student, lang=lang, only=only, while_running=while_running)

@@ -10,6 +10,7 @@ no student escapes stops a batch: a full disk, a broken gradebook, a grader that
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,23 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from grader.class_failures import describe, not_graded_result
+from grader.batch_student import Reported, read_hash, report_student
+from grader.class_failures import describe
 from grader.class_folder import ClassFolder, Entry, discover, in_shard, parse_shard
 from grader.class_hashes import content_hashes
 from grader.class_output import exclusive, is_output_failure, output_failure, student_folder
 from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from grader.i18n import Messages
-from grader.quiz.assigned import AssignedQuiz, quiz_row as quiz_row_of
-from grader.render.student_files import write_student
+from grader.quiz.assigned import AssignedQuiz
 from grader.runner.job import Limits
+from grader.signature import stat_signature
 
 OnDone = Callable[[str, object, "str | None"], None]
 """Called once per student as they are done: (student, result or None when kept, why not graded or None)."""
 
 
 def find_answers(path: Path) -> tuple[str, bytes] | None:
-    """grader.intake's quiz answers handed in with the code (imported when grading)."""
+    """grader.intake's quiz answers handed in with the code, for an item that does not carry them."""
     from grader.intake import find_answers as find
 
     return find(path)
@@ -69,6 +71,8 @@ class ClassOptions:
     shard: str | None = None
     isolation: str = "auto"
     limits: Limits = field(default_factory=Limits)
+    chosen: object | None = None
+    """The course and assignment already chosen from the three above (grader.assignment_run.choose), if any."""
 
 
 @dataclass
@@ -87,8 +91,9 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
               quiz: AssignedQuiz | None = None) -> BatchSummary:
     """Grade every entry whose content, catalog or settings changed since its latest attempt; record each at once.
 
-    `grader` is a Grader, or a function making one, called only when something is to be graded; `quiz` is the
-    assignment's quiz, which answers files are graded for (none: answers files are not graded).
+    `grader` is a Grader, or a function making one, called only when something is to be graded (then a class
+    large enough is graded by a pool of grader processes, grader.batch_pool); `quiz` is the assignment's quiz,
+    which answers files are graded for (none: answers files are not graded).
     """
     started = time.monotonic()
     entries = list(entries)
@@ -96,7 +101,11 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
     messages = Messages(lang)
     latest = gradebook.latest_keys()
     todo: dict[Path, Entry] = {}
-    hashes = content_hashes(entries, gradebook)
+    # A student without an attempt is graded whatever their files hold: their content hash is taken as the
+    # submission is read for grading (Submission.content_hash), in the grader processes, not read here first.
+    new = {entry.student: stat_signature(entry.path) for entry in entries if entry.student not in latest}
+    hashes = content_hashes([entry for entry in entries if entry.student not in new], gradebook)
+    signatures: list[tuple[str, str, str]] = []
     for entry in entries:
         kept = latest.get(entry.student)
         if (kept is not None and hashes[entry.student] and kept[:3] == (hashes[entry.student], catalog_hash, settings_hash)
@@ -109,78 +118,69 @@ def run_batch(grader, entries: Iterable[Entry], out: Path, gradebook: Gradebook,
             continue
         todo[entry.path] = entry
     if todo:
-        if not hasattr(grader, "grade_batch"):  # a factory: the engine (and NumPy) only when there is work
+        pooled = not hasattr(grader, "grade_batch")
+        if pooled:  # a factory: the engine (and NumPy) only when there is work
             grader = grader()
-        students = {path: entry.student for path, entry in todo.items()}
-        if grader.pending_launcher is None:  # the fork server starts only when something is to be graded
-            from grader.runner.launch import start_launcher
 
-            grader.pending_launcher = start_launcher(grader.isolation)
-        for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
-            student = students[item.path]
-            _finish(grader, todo[item.path], item, out, gradebook, catalog_hash, settings_hash, hashes[student],
-                    messages, summary, on_done, quiz)
+        def record(entry: Entry, reported: Reported) -> None:
+            digest = hashes.get(entry.student)
+            if digest is None:  # a new student's: as graded, else (not read) as grader.class_hashes takes it
+                digest = reported.content_hash or read_hash(entry.path)
+                if new[entry.student] is not None and digest:
+                    signatures.append((entry.student, new[entry.student], digest))
+            _record(entry, reported, gradebook, catalog_hash, settings_hash, digest, grader.catalog.max_score,
+                    messages, summary, on_done)
+
+        from grader.batch_pool import grade_in_pool, pool_size
+
+        processes, threads = pool_size(jobs, len(todo))
+        if pooled and processes > 1:
+            with contextlib.closing(grade_in_pool(grader, list(todo.values()), processes, threads, out, lang,
+                                                  quiz)) as reports:
+                for entry, reported in reports:
+                    record(entry, reported)
+        else:
+            students = {path: entry.student for path, entry in todo.items()}
+            if grader.pending_launcher is None:  # the fork server starts only when something is to be graded
+                from grader.runner.launch import start_launcher
+
+                grader.pending_launcher = start_launcher(grader.isolation)
+            for item in grader.grade_batch(list(todo), jobs=jobs, lang=lang, students=students):
+                entry = todo[item.path]
+                record(entry, report_student(entry, item, out, grader.catalog, messages, quiz))
+        gradebook.remember_signatures(signatures)  # what a re-run need not read again
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _finish(grader, entry: Entry, item, out: Path, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
-            digest: str, messages: Messages, summary: BatchSummary, on_done: OnDone | None,
-            assigned: AssignedQuiz | None = None) -> None:
-    """Report and record one graded (or failed) submission; anything it raises costs this student only."""
-    folder = student_folder(out, entry.student)
-    result, quiz_row, error, results_json = item.result, None, None, None
-    failure = item.error or item.failure
-    if failure is not None and is_output_failure(failure):  # the grader's own disk (a snapshot, a run folder)
-        raise output_failure(failure, out) from None
-    if result is not None:
-        try:
-            quiz = None
-            answers = find_answers(entry.path)
-            if answers is not None and (assigned is None or assigned.quiz is None):
-                summary.ignored_answers.append(entry.student)
-            elif answers is not None:
-                from grader.render.quiz import write_quiz_reports
-
-                quiz = assigned.grade(entry.student, answers, messages.lang)
-                summary.other_owner += [(entry.student, quiz.named)] if quiz.named else []
-                quiz_row = quiz_row_of(quiz)
-                write_quiz_reports(quiz, folder)
-            results_json = result.to_json(indent=None)  # once, for results.json and the gradebook
-            write_student(result, folder, quiz, results_json)
-        except Exception as problem:  # noqa: BLE001 - one student's report, not the class
-            if is_output_failure(problem):
-                raise output_failure(problem, out) from None
-            result, quiz_row, failure = None, None, problem
+def _record(entry: Entry, reported: Reported, gradebook: Gradebook, catalog_hash: str, settings_hash: str,
+            digest: str, max_score: float, messages: Messages, summary: BatchSummary,
+            on_done: OnDone | None) -> None:
+    """Store one reported student in the gradebook and count them; text SQLite refuses costs this student only."""
+    student, result, error = entry.student, reported.result, reported.error
+    if reported.ignored_answers:
+        summary.ignored_answers.append(student)
+    summary.other_owner += [(student, reported.named)] if reported.named else []
     if result is None:
-        error = describe(failure, messages) if failure is not None else messages.t("class_batch.internal", kind="-")
-        # A GradeError is a fact about the submission (a corrupt zip) and is kept; anything else may be
-        # the grader's own trouble, so the attempt is stored without settings and graded again next time.
-        if not isinstance(failure, GradeError):
+        summary.unreadable.append((student, error))
+        if not reported.settings_kept:
             settings_hash = ""
-        summary.unreadable.append((entry.student, error))
-        try:
-            write_student(not_graded_result(entry.student, entry.path.name, error, grader.catalog, messages.lang),
-                          folder)
-        except Exception as problem:  # noqa: BLE001 - the row in grades.csv still says why
-            if is_output_failure(problem):
-                raise output_failure(problem, out) from None
     else:
         summary.graded += 1
     try:
-        gradebook.record(entry.student, digest, catalog_hash, result, error,
-                         results_json=results_json if result else None,
-                         max_score=grader.catalog.max_score, quiz=quiz_row, settings_hash=settings_hash)
+        gradebook.record(student, digest, catalog_hash, result, error,
+                         results_json=reported.results_json if result else None,
+                         max_score=max_score, quiz=reported.quiz if result else None, settings_hash=settings_hash)
     except GradeError:
         raise  # the gradebook itself failed (full, locked, corrupt): no other student would fare better
     except Exception as problem:  # noqa: BLE001 - text SQLite cannot store (lone surrogates from a file name)
         if result is not None:
             summary.graded -= 1
         result, error = None, describe(problem, messages)
-        summary.unreadable.append((entry.student, error))
-        gradebook.record(entry.student, digest, catalog_hash, None, error, max_score=grader.catalog.max_score)
+        summary.unreadable.append((student, error))
+        gradebook.record(student, digest, catalog_hash, None, error, max_score=max_score)
     if on_done:
-        on_done(entry.student, result, error)
+        on_done(student, result, error)
 
 
 def exports_key(latest: list[tuple[str, int]], lang: str, title: str, hashes: tuple[str, str]) -> str:
@@ -205,7 +205,7 @@ def grade_class(submissions: Path, out: Path, options: ClassOptions,
     from grader.fingerprint import catalog_fingerprint, settings_fingerprint
     from grader.render.class_report import exports_current, write_class_exports
 
-    chosen = choose(options.course, options.assignment, options.catalog)
+    chosen = options.chosen or choose(options.course, options.assignment, options.catalog)
     assigned = AssignedQuiz.of(chosen.course, options.assignment)
     exercises = chosen.catalog  # the assignment's exercises: what the class's grades are out of
     slice_ = parse_shard(options.shard)

@@ -39,7 +39,7 @@ def case_result(exercise: Exercise, observation: Observation, outcome: CallOutco
         return result
     result.finding = observation.finding
     result.given = dict(observation.prepared.shown_inputs)
-    result.expected = format_value(observation.prepared.expected, exercise.returns)
+    result.expected = observation.prepared.shown_expected(exercise.returns)
     if outcome.status == "returned":
         result.got = format_value(outcome.value, exercise.returns)
     if is_behaviour(case):  # no single right value: the failed property's own expected and got

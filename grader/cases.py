@@ -76,6 +76,8 @@ NOT_APPLICABLE = object()
 
 @dataclass(frozen=True)
 class PreparedCase:
+    """A case with its inputs built and its expected value computed, once per grader."""
+
     case: Case
     inputs: tuple[Any, ...]
     expected: Any
@@ -91,9 +93,18 @@ class PreparedCase:
         """The inputs as a failed case shows them, by argument name: formatted when first shown, then kept."""
         return {name: format_value(value) for name, value in zip(self.case.args, self.inputs)}
 
+    def shown_expected(self, returns: tuple[str, ...]) -> str:
+        """The expected value as a failed case shows it (its parts named by `returns`): formatted once, then kept."""
+        kept = self.__dict__.setdefault("_shown_expected", {})  # frozen: kept beside the fields, as cached_property does
+        if returns not in kept:
+            kept[returns] = format_value(self.expected, returns)
+        return kept[returns]
+
 
 @dataclass(frozen=True)
 class PreparedExercise:
+    """An exercise with its cases prepared."""
+
     exercise: Exercise
     cases: tuple[PreparedCase, ...]
 

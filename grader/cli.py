@@ -13,7 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from grader.cli_edge import edge, print_version, run, show
+from grader.cli_edge import edge, only_the_command, print_version, run, show
+from grader.early import GRADING_COMMANDS, take
 from grader.cli_options import (CALL_SECONDS, MEMORY_MB, OUTPUT_KB, PROCESSES, SUBMISSION_SECONDS, AssignmentOption,
                                 CallSecondsOption, CatalogOption, CourseOption, IsolationOption, JsonOption,
                                 LangOption, MemoryOption, OutputOption, PathOption, ProcessesOption, StudentOption,
@@ -22,7 +23,6 @@ from grader.i18n import Messages
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Grade NumPy neural-network exercises, with feedback in Korean and English.")
-GRADING_COMMANDS = ("submit", "check", "watch", "solution")  # not batch: an unchanged class needs no fork server
 ReportOut = out_option("Where to write results.json and report.html.")
 ProgressJson = json_option("Print the progress as JSON.")
 InitForce = force_option("Overwrite stubs that are already there.")
@@ -42,10 +42,11 @@ def warm_start(ctx: typer.Context, _version: Annotated[bool, typer.Option(
         "--version", callback=print_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
     """Grade NumPy neural-network exercises, with feedback in Korean and English."""
     if ctx.invoked_subcommand in GRADING_COMMANDS:
-        # On a guess of `auto`: the fork server loads NumPy on another core while the options are read.
+        # On a guess of `auto`: the fork server loads NumPy on another core while the options are read
+        # (started already by grader.early when `grade` itself runs).
         from grader.runner.launch import start_launcher
 
-        ctx.obj = start_launcher("auto")
+        ctx.obj = take() or start_launcher("auto")
 
 
 def _folder(path: Path | None, course=None) -> Path:
@@ -81,10 +82,10 @@ def submit(
                                                              ctx.obj), messages)
         typer.echo(reason, err=True) if reason else typer.echo(messages.t("table.written", path=written))
         return  # Gradescope shows results.json: a score, or a zero and why
-    from grader.render.reports import environment, write_reports
+    from grader.render.reports import load_in_background, write_reports
 
-    environment()  # compiled while the worker starts, not after grading
-    result = grade_path(chosen.catalog, _folder(path, chosen.course), lang, isolation, bounds, ctx.obj, student=student)
+    result = grade_path(chosen.catalog, _folder(path, chosen.course), lang, isolation, bounds, ctx.obj, student=student,
+                        while_running=load_in_background)  # the templates load while the student's code runs
     results_json = result.to_json()
     written = write_reports(result, out, results_json)
     if json_output:
@@ -240,4 +241,4 @@ from grader import cli_class, cli_course, cli_lms, cli_quiz  # noqa: E402,F401
 
 def main() -> None:
     """The `grade` command (see grader.cli_edge.run)."""
-    run(app)
+    run(only_the_command(app, sys.argv[1:2]))

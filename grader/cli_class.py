@@ -43,7 +43,7 @@ def batch(
     messages, chosen = Messages(lang), choose(course, assignment, catalog)
     options = ClassOptions(jobs=jobs, lang=lang, catalog=catalog, shard=shard, isolation=isolation,
                            limits=limits(call_seconds, submission_seconds, memory_mb, processes, output_kb),
-                           course=course, assignment=assignment)
+                           course=course, assignment=assignment, chosen=chosen)
     with open_class(submissions, layout, roster) as given:  # an LMS download, a roster
         run = grade_class(given.folder, out, options, progress=lambda total: batch_progress(total, messages),
                           on_folder=lambda folder: _notes(folder_notes(folder, messages)),

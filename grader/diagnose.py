@@ -120,8 +120,9 @@ def _explained_by_models(catalog: Catalog, mistake: Mistake, exercise: Exercise,
         return [], False
     best: list[int] = []
     for name in mistake.models:
-        outputs = {i: _model_output(catalog, name, o) for i, o in enumerate(observations)}
-        if any(_contradicts(outputs[i], o, exercise) for i, o in enumerate(observations)):
+        # Only a case that returned a value can contradict or be evidence: one that raised or timed out is not run.
+        outputs = {i: _model_output(catalog, name, o) for i, o in enumerate(observations) if o.returned}
+        if any(_contradicts(outputs[i], o, exercise) for i, o in enumerate(observations) if o.returned):
             continue
         explained = [i for i in evidence if _explains(outputs[i], observations[i], exercise)]
         if len(explained) == len(evidence):

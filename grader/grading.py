@@ -13,7 +13,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -49,10 +49,17 @@ class BatchItem:
     error: GradeError | None = None
     failure: Exception | None = None
     """Anything else raised while reading, copying or running this submission: it costs this submission only."""
+    answers: tuple[str, bytes] | None = None
+    """The quiz answers file handed in with the code (Submission.answers), when `answers_read`."""
+    answers_read: bool = False
+    content_hash: str = ""
+    """grader.intake.content_hash of what was graded, taken as it was read ("": not read)."""
 
 
 @dataclass
 class Grader:
+    """Grades submissions against a catalog, on workers from one fork server; prepares each exercise once."""
+
     catalog: Catalog = field(default_factory=load_catalog)
     limits: Limits = field(default_factory=Limits)
     isolation: str = "auto"
@@ -93,12 +100,15 @@ class Grader:
         return self._prepared[exercise.id]
 
     def grade(self, submission: Submission, student: str | None = None, lang: str = "en",
-              only: Iterable[str] | None = None) -> SubmissionResult:
+              only: Iterable[str] | None = None, while_running: Callable[[], object] | None = None) -> SubmissionResult:
+        """`while_running` (work for later, such as loading the report templates) is called once the submission's
+        first worker has started: the grader mostly waits on it then, and the worker starts no later for it."""
         started = time.monotonic()
         prepared = [self.prepare(exercise) for exercise in self.select(only)]
         units, decoded = with_sources(submission.root, submission.units)
+        launcher = self.launcher if while_running is None else _Announcing(self.launcher, while_running)
         with self._running or contextlib.nullcontext():
-            report, outcomes = run_cases(submission.root, units, prepared, self.limits, self.launcher)
+            report, outcomes = run_cases(submission.root, units, prepared, self.limits, launcher)
         messages = Messages(lang)
         files = {unit.name: unit.path for unit in submission.units}
         labels = {unit.name: unit.path for unit in reversed(submission.units)}  # a name's first file
@@ -130,7 +140,7 @@ class Grader:
         `students` names each path's student (default: the file or folder name).
         """
         self.warm_up()
-        students = students or {}
+        students = {} if students is None else students  # a mapping its caller may fill as paths come
         jobs = max(1, jobs)
         # A few submissions queued per thread, not the whole class: a finished result is handed over
         # and forgotten, so memory stays flat however large the class.
@@ -151,7 +161,9 @@ class Grader:
     def _grade_path(self, path: Path, lang: str, student: str | None) -> BatchItem:
         try:
             with open_submission(path, follow_top_link=False) as submission:
-                return BatchItem(path, result=self.grade(submission, student=student, lang=lang))
+                return BatchItem(path, result=self.grade(submission, student=student, lang=lang),
+                                 answers=submission.answers, answers_read=True,
+                                 content_hash=submission.content_hash)
         except GradeError as error:
             return BatchItem(path, error=error)
         except Exception as failure:  # noqa: BLE001 - a RecursionError, a worker that failed, ...: one student's
@@ -185,6 +197,23 @@ class Grader:
             rtol=exercise.rtol,
             atol=exercise.atol,
         )
+
+
+class _Announcing:
+    """A launcher that calls `then` once, right after it has started a submission's first worker."""
+
+    def __init__(self, launcher, then: Callable[[], object]):
+        self._launcher, self._then = launcher, then
+
+    def __getattr__(self, name: str):
+        return getattr(self._launcher, name)
+
+    def start(self, *args, **kwargs):
+        worker = self._launcher.start(*args, **kwargs)
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+        return worker
 
 
 def _file_of(exercise: Exercise, files: dict[str, str]) -> str:
@@ -232,8 +261,9 @@ def _changed_arguments(prepared, outcome: CallOutcome) -> list[str]:
     changed = []
     for name, original, after in zip(names, prepared.inputs, outcome.args_after):
         if isinstance(original, np.ndarray):
-            same = (isinstance(after, np.ndarray) and after.shape == original.shape
-                    and np.array_equal(after, original, equal_nan=original.dtype.kind in "fc"))
+            same = after is original or (  # `after is original`: reported `same` (runner/events.py)
+                isinstance(after, np.ndarray) and after.shape == original.shape
+                and np.array_equal(after, original, equal_nan=original.dtype.kind in "fc"))
             if not same:
                 changed.append(name)
     return changed

@@ -172,7 +172,10 @@ def watch(grader: Grader, path: Path, messages: Messages, log: PracticeLog, cons
         session.draw()
         with _keys(events):
             while True:
-                kind, value = events.get()
+                try:  # a timed wait: Ctrl-C's signal may reach another thread, which never wakes a blocking one
+                    kind, value = events.get(timeout=0.25)
+                except queue.Empty:
+                    continue
                 if kind == "changed":
                     session.grade()
                 elif not session.press(value):

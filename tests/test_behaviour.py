@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = Path(__file__).resolve().parent / "fixtures" / "training"
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
+# One test process starts the nn-2 grader below (and prepares its training cases) for every test here.
+pytestmark = pytest.mark.xdist_group("behaviour")
 
 
 def nn2_grading(call_seconds: float = 5.0, isolation: str = "process"):
@@ -196,41 +198,6 @@ def test_every_behaviour_message_exists_in_both_languages():
     assert en == {k for k in message_keys("ko") if k.startswith("behaviour.")}
     assert {"behaviour.classify", "behaviour.history-below", "behaviour.repeat", "behaviour.responds",
             "behaviour.seconds", "behaviour.outputs", "behaviour.forward"} <= en
-
-
-# --- a student kit grades train_xor the same, from data alone -------------------------------------------------
-
-@pytest.mark.slow
-def test_a_student_kit_grades_every_training_fixture_like_the_full_course(tmp_path, monkeypatch):
-
-    import grader.cases
-    import grader.diagnose
-    from grader.course import builtin_course
-    from grader.kit.build import build_kits
-
-    student, _ = build_kits(builtin_course(), tmp_path / "dist")  # its time: benchmarks/bench.py --parts kit
-    assert "train_xor" in load_course(student).catalog(assignment="nn-2").ids
-    limits = Limits(call_seconds=5.0, load_seconds=3.0)
-    full = Grader(catalog=load_course().catalog(assignment="nn-2"), isolation="process", limits=limits)
-    kit = Grader(catalog=load_course(student).catalog(assignment="nn-2"), isolation="process", limits=limits,
-                 _launcher=full.launcher)
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("a student kit called solution code")
-
-    def results(grader, path):
-        with open_submission(path) as opened:
-            data = grader.grade(opened, lang="ko").to_dict()
-        # A student kit holds no hidden case: its public cases and the mistakes named must be the same.
-        return [(e["id"], e["mistakes"], [(c["name"], c["status"], c["message"], c["expected"], c["got"])
-                                          for c in e["cases"] if not c["hidden"]]) for e in data["exercises"]]
-
-    fixtures = sorted(TRAINING.glob("*.py"))
-    expected = {path.name: results(full, path) for path in fixtures}
-    for module, name in ((grader.cases, "reference_function"), (grader.diagnose, "model_function")):
-        monkeypatch.setattr(module, name, refuse)
-    for path in fixtures:
-        assert results(kit, path) == expected[path.name], path.name
 
 
 def test_what_the_worker_could_not_carry_fails_a_property_and_never_the_grader():

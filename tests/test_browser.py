@@ -2,9 +2,17 @@
 
 Each report must load offline with no console message, show the expected Korean or English text,
 and show a student's markup as text. Screenshots go to pytest's temporary folder, never the repo.
+One Chromium serves the whole file: each page is a new tab of its own, driven over the DevTools protocol
+on a pipe (--remote-debugging-pipe), so a browser starts once rather than once per report.
 """
+import base64
+import fcntl
+import json
+import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -14,26 +22,134 @@ from grader.render.reports import write_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+# Every test here uses the one browser of this test process.
+pytestmark = pytest.mark.xdist_group("browser")
+
+
+def _above_9(fd: int) -> int:
+    """The same open file under a number above 9 (the old number closed)."""
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return high
+
+
+class DevTools:
+    """Chromium driven over its DevTools pipe: commands written on its fd 3, answers and events read on its fd 4,
+    each a JSON message ending with a NUL byte."""
+
+    def __init__(self, executable: str, profile: Path):
+        to_browser, self._commands = os.pipe()
+        self._answers, from_browser = os.pipe()
+        # fds 3 and 4 of the browser are the pipes' ends: bash moves them there from numbers above 9, which
+        # cannot be 3 or 4 themselves (Popen passes fds under their own numbers)
+        to_browser, from_browser = _above_9(to_browser), _above_9(from_browser)
+        self.process = subprocess.Popen(
+            ["bash", "-c", f'exec "$0" "$@" 3<&{to_browser} 4>&{from_browser} {to_browser}<&- {from_browser}>&-',
+             executable, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+             "--host-resolver-rules=MAP * ~NOTFOUND", "--remote-debugging-pipe", f"--user-data-dir={profile}",
+             "about:blank"],
+            pass_fds=(to_browser, from_browser), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        os.close(to_browser)
+        os.close(from_browser)
+        self._buffer, self._next_id, self.events = b"", 0, []
+
+    def _read_message(self) -> dict:
+        while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._answers], [], [], 120)
+            chunk = os.read(self._answers, 1 << 20) if ready else b""
+            if not chunk:
+                raise RuntimeError(f"Chromium stopped answering (exit code {self.process.poll()})")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method: str, session: str | None = None, **params) -> dict:
+        """Run one command and return its result; events that arrive meanwhile are kept in `events`."""
+        self._next_id += 1
+        command = {"id": self._next_id, "method": method, "params": params}
+        if session is not None:
+            command["sessionId"] = session
+        os.write(self._commands, json.dumps(command).encode() + b"\0")
+        while True:
+            message = self._read_message()
+            if message.get("id") == self._next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message["result"]
+            self.events.append(message)
+
+    def wait_for(self, method: str, session: str) -> dict:
+        """The first event `method` of the session, read from what came already or what comes next."""
+        while True:
+            for event in self.events:
+                if event.get("method") == method and event.get("sessionId") == session:
+                    return event
+            self.events.append(self._read_message())
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+            self.process.wait(timeout=30)
+        except (OSError, RuntimeError, subprocess.TimeoutExpired):
+            pass
+        finally:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)  # its renderers and helpers too
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+            os.close(self._commands)
+            os.close(self._answers)
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
     if BROWSER is None:
         pytest.fail("Chromium is not installed: `apt-get install chromium fonts-noto-cjk` (.ci/run does it)")
-    return BROWSER
+    devtools = DevTools(BROWSER, tmp_path_factory.mktemp("chromium-profile"))
+    yield devtools
+    devtools.close()
 
 
-def open_page(browser, page: Path, screenshot: Path) -> tuple[str, list[str]]:
+def console_text(event: dict) -> str | None:
+    """What a page said on its console: console.* calls, uncaught exceptions and the browser's own log entries
+    about the page (a resource that failed to load, a blocked script)."""
+    params = event.get("params", {})
+    if event.get("method") == "Runtime.consoleAPICalled":
+        return " ".join(str(arg.get("value", arg.get("description", ""))) for arg in params.get("args", []))
+    if event.get("method") == "Runtime.exceptionThrown":
+        details = params.get("exceptionDetails", {})
+        return details.get("exception", {}).get("description") or details.get("text", "exception")
+    if event.get("method") == "Log.entryAdded":
+        return params.get("entry", {}).get("text", "")
+    return None
+
+
+def open_page(browser: DevTools, page: Path, screenshot: Path) -> tuple[str, list[str]]:
     """The page's DOM after loading, and what it wrote to the console; a screenshot on the side.
 
-    One Chromium start does all three (headless Chromium runs --dump-dom and --screenshot together)."""
-    run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                          "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0",
-                          "--window-size=1000,1800", f"--screenshot={screenshot}", "--dump-dom", page.as_uri()],
-                         capture_output=True, text=True, timeout=120)
-    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
-    assert run.returncode == 0 and screenshot.exists(), run.stderr[-500:]
-    return run.stdout, console
+    A new tab of the shared browser, 1000×1800, listening to the console before the page starts loading."""
+    target = browser.send("Target.createTarget", url="about:blank")["targetId"]
+    session = browser.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    try:
+        for domain in ("Page", "Runtime", "Log"):
+            browser.send(f"{domain}.enable", session)
+        browser.send("Emulation.setDeviceMetricsOverride", session, width=1000, height=1800, deviceScaleFactor=1,
+                     mobile=False)
+        browser.events.clear()  # about:blank said nothing worth keeping
+        browser.send("Page.navigate", session, url=page.as_uri())
+        browser.wait_for("Page.loadEventFired", session)
+        dom = browser.send("Runtime.evaluate", session, expression="document.documentElement.outerHTML",
+                           returnByValue=True)["result"]["value"]
+        png = browser.send("Page.captureScreenshot", session, format="png")["data"]
+        screenshot.write_bytes(base64.b64decode(png))
+        console = [text for event in browser.events if event.get("sessionId") == session
+                   for text in [console_text(event)] if text is not None]
+    finally:
+        browser.send("Target.closeTarget", targetId=target)
+        browser.events.clear()
+    return dom, console
 
 
 def test_the_console_check_catches_a_page_that_logs(browser, tmp_path):

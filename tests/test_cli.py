@@ -14,7 +14,7 @@ def grade(*args, cwd=None, lang="C.UTF-8", real=False, **environ):
 
 
 def test_submit_reference_scores_100_and_writes_both_reports(tmp_path):
-    run = grade("submit", ROOT / "reference", "--out", tmp_path / "out", real=True)
+    run = grade("submit", ROOT / "reference", "--out", tmp_path / "out")
     assert run.returncode == 0, run.stderr
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["schema"] == "grade-results/1" and results["score"] == 100.0 and results["max_score"] == 100.0
@@ -242,6 +242,28 @@ def test_every_help_text_is_shown_whole():
         for param in command.params:
             if getattr(param, "help", None):
                 assert squeeze(param.help) in shown, (path, param.name, param.help)
+
+
+def test_a_run_builds_only_its_command_and_says_the_same():
+    """`grade submit` builds the options of `submit` only (grader.cli_edge.only_the_command); its help and usage
+    errors are those of the whole application, and anything that names no single command gets the whole."""
+    import typer
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+    from grader.cli_edge import only_the_command
+
+    whole = typer.main.get_command(app)
+    for name in whole.commands:
+        lean = only_the_command(app, [name])
+        assert lean is not app and list(typer.main.get_command(lean).commands) == [name]
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            shown = [CliRunner().invoke(application, args, env={"COLUMNS": "120"}, prog_name="grade")
+                     for application in (app, lean)]
+            assert (shown[0].output, shown[0].exit_code) == (shown[1].output, shown[1].exit_code), args
+    for first in ([], ["--version"], ["--help"], ["sumbit"]):
+        assert only_the_command(app, first) is app
+    assert len(app.registered_commands) + len(app.registered_groups) == len(whole.commands)  # left whole
 
 
 def test_korean_tables_wrap_at_80_columns_and_lose_no_word():

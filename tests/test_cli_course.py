@@ -13,6 +13,7 @@ import pytest
 
 from grader.course import BUILTIN
 from grader.course.new import TEMPLATE
+from helpers import grade_here
 
 SECOND_EXERCISE = '''
 [[exercises]]
@@ -39,10 +40,10 @@ STUB = "\n\ndef max_absolute_error(y, t):\n    raise NotImplementedError\n"
 
 
 def grade(*args, cwd=None, **environ):
-    env = {name: value for name, value in os.environ.items() if name != "GRADE_COURSE"}  # only the test's own
-    env.update(LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="", COLUMNS="200", **environ)
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+    """`grade ARGS` in this process (helpers.grade_here: the same exit code, stdout and stderr as the command),
+    with GRADE_COURSE only where the test sets it and an English locale."""
+    env = {"GRADE_COURSE": None, "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "COLUMNS": "200", **environ}
+    return grade_here(*args, cwd=cwd, env=env)
 
 
 @pytest.fixture(scope="module")

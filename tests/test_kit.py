@@ -18,10 +18,13 @@ from grader.kit.frozen import load_exercise
 from grader.kit.stubs import make_stub
 from grader.kit.toml_write import dumps
 
+from helpers import grade_here
+from test_golden import FIXTURES, expected_file, fixture_submissions, summary
+
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-SUBMISSIONS = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".py", ".ipynb"))
 ASSIGNMENT = {"training": "nn-2"}  # the folder of train_xor's fixtures; every other fixture is nn-1's
+# One test process builds the kits and starts the graders below for every test here.
+pytestmark = pytest.mark.xdist_group("kit")
 
 
 @pytest.fixture(scope="module")
@@ -374,16 +377,48 @@ def stable(value):
     return value
 
 
-@pytest.mark.parametrize("submission", SUBMISSIONS + [ROOT / "reference", ROOT / "exercises"],
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_a_student_kit_grades_every_fixture_like_the_full_course(graders, submission):
+GRADED_TWICE = [ROOT / "reference", ROOT / "exercises", *sorted((FIXTURES / "training").glob("*.py"))]
+"""Graded by the full course and by the kit, every field of the two results compared: the reference and the stubs
+(nn-1), and train_xor's fixtures (nn-2, whose hidden case a kit leaves out). Every other fixture is graded by the
+kit alone and compared with its golden file, which tests/test_golden.py checks against the full course."""
+
+
+def kit_only_refusing_solution_code(monkeypatch):
+    """While grading with a student kit, any call of a reference function or a mistake model fails the test."""
+    import grader.cases
+    import grader.diagnose
+    import grader.isolate
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a student kit called solution code")
+
+    for module, name in ((grader.cases, "reference_function"), (grader.isolate, "reference_function"),
+                         (grader.diagnose, "model_function")):
+        monkeypatch.setattr(module, name, refuse)
+
+
+@pytest.mark.parametrize("submission", fixture_submissions(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_a_student_kit_grades_every_fixture_as_its_golden_file_says(graders, submission, monkeypatch):
     from grader.submission import open_submission
 
-    results = []
-    for grader in graders[ASSIGNMENT.get(submission.parent.name, "nn-1")]:
+    _, kit = graders["nn-1"]
+    kit_only_refusing_solution_code(monkeypatch)
+    with open_submission(submission) as opened:
+        result = kit.grade(opened, lang="en")
+    assert summary(result) == json.loads(expected_file(submission).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("submission", GRADED_TWICE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_student_kit_grades_like_the_full_course_down_to_every_message(graders, submission, monkeypatch):
+    from grader.submission import open_submission
+
+    full_grader, kit_grader = graders[ASSIGNMENT.get(submission.parent.name, "nn-1")]
+    with open_submission(submission) as opened:
+        full = stable(full_grader.grade(opened, lang="ko").to_dict())
+    with monkeypatch.context() as patched:
+        kit_only_refusing_solution_code(patched)
         with open_submission(submission) as opened:
-            results.append(stable(grader.grade(opened, lang="ko").to_dict()))
-    full, kit = results
+            kit = stable(kit_grader.grade(opened, lang="ko").to_dict())
     if any(case["hidden"] for exercise in full["exercises"] for case in exercise["cases"]):
         # nn-2 has a hidden case, which a student kit never holds: the public cases and the mistakes named agree
         full, kit = public(full), public(kit)
@@ -423,9 +458,6 @@ def backprop_step(x, t, W1, W2, lr=0.5):
 def test_a_student_kit_judges_a_cascade_from_frozen_data_alone(graders, tmp_path, monkeypatch):
     """backprop_step is right over a broken backprop_gradients: the kit says so as the full course does, with
     no reference function or mistake model called (every way to one fails the test)."""
-    import grader.cases
-    import grader.diagnose
-    import grader.isolate
     from grader.submission import open_submission
 
     path = tmp_path / "solution.py"
@@ -435,12 +467,7 @@ def test_a_student_kit_judges_a_cascade_from_frozen_data_alone(graders, tmp_path
     with open_submission(path) as opened:
         expected = stable(full.grade(opened, lang="en", only=only).to_dict())
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("a student kit called solution code")
-
-    for module, name in ((grader.cases, "reference_function"), (grader.isolate, "reference_function"),
-                         (grader.diagnose, "model_function")):
-        monkeypatch.setattr(module, name, refuse)
+    kit_only_refusing_solution_code(monkeypatch)
     with open_submission(path) as opened:
         got = stable(kit.grade(opened, lang="en", only=only).to_dict())
     step = got["exercises"][1]
@@ -473,19 +500,16 @@ def test_grade_course_build_writes_both_kits_and_says_where(tmp_path):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_a_student_kit_has_no_solution_and_no_answer_key_to_show(kits, tmp_path, monkeypatch, command, message,
                                                                   lang):
-    from typer.testing import CliRunner
-
-    from grader.cli import app
     from grader.i18n import Messages
 
     monkeypatch.setenv("GRADE_COURSE", str(kits[0]))
     key = tmp_path / "key.toml"
-    result = CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command] + ["--lang", lang])
-    assert result.exit_code != 0
-    assert result.output.strip() == Messages(lang).t(message)
+    result = grade_here(*[str(key) if part == "KEY" else part for part in command], "--lang", lang)
+    assert result.returncode != 0
+    assert (result.stdout + result.stderr).strip() == Messages(lang).t(message)
     assert not key.exists()
     monkeypatch.setenv("GRADE_COURSE", str(kits[1]))  # the grading kit has them
-    assert CliRunner().invoke(app, [str(key) if part == "KEY" else part for part in command]).exit_code == 0
+    assert grade_here(*[str(key) if part == "KEY" else part for part in command]).returncode == 0
 
 
 
@@ -494,24 +518,20 @@ def test_grading_commands_read_a_student_kit_and_a_damaged_one_is_one_line(kits,
     course), and the same kit with one damaged file is one line on stderr, exit 2, nothing graded."""
     import shutil
 
-    from typer.testing import CliRunner
-
-    from grader.cli import app
-
     submission = str(FIXTURES / "mistakes" / "sigmoid-sign.py")
     command = ["submit", submission, "--json", "--isolation", "process", "--out", str(tmp_path / "out"), "--lang", "en"]
-    full = CliRunner().invoke(app, command)
+    full = grade_here(*command)
     monkeypatch.setenv("GRADE_COURSE", str(kits[0]))
-    kit = CliRunner().invoke(app, command)
-    assert full.exit_code == kit.exit_code == 0, kit.output
+    kit = grade_here(*command)
+    assert full.returncode == kit.returncode == 0, kit.stderr
     assert json.dumps(stable(json.loads(kit.stdout))) == json.dumps(stable(json.loads(full.stdout)))
     damaged = tmp_path / "damaged"
     shutil.copytree(kits[0], damaged)
     (damaged / "frozen" / "relu.json").write_text('{"format": "grade-frozen/1", "exercise": "relu", "cases": [',
                                                   encoding="utf-8")
     monkeypatch.setenv("GRADE_COURSE", str(damaged))
-    broken = CliRunner().invoke(app, command)
-    assert broken.exit_code == 2 and broken.stdout == ""
+    broken = grade_here(*command)
+    assert broken.returncode == 2 and broken.stdout == ""
     assert broken.stderr.strip().splitlines() == [
         f"The course kit's file {damaged / 'frozen' / 'relu.json'} is damaged (not JSON (JSONDecodeError)). Build the kit"
         " again with `grade course build`, or ask your instructor for a fresh copy."]

@@ -15,6 +15,9 @@ from grader.render.terminal import exercise_details, first_problems, summary_tab
 from grader.submission import open_submission
 from report_submissions import failing_folder, notebook_file, reference_folder
 
+# One test process grades the submissions below for every test here (and test_markdown.py's, in the same group).
+pytestmark = pytest.mark.xdist_group("reports")
+
 CODE = "□"  # what a piece of code becomes in the scanned text: not a word, not a space
 FALLBACKS = re.compile(r"\((?:이|가|을|를|은|는|과|와|으|으로|이나|이어야)\)")
 # A particle written apart from its word: "숙제 에", "N 으로", "시그모이드 과". `이` alone is also the
@@ -93,7 +96,7 @@ def terminal_prose(result, messages):
 def korean_results(grader, tmp_path_factory):
     folder = tmp_path_factory.mktemp("korean")
     hanging = reference_folder(folder / "hanging")
-    (hanging / "losses.py").write_text("while True:\n    pass\n", encoding="utf-8")
+    (hanging / "losses.py").write_text("import time\n\ntime.sleep(600)\n", encoding="utf-8")  # hangs, idle
     stubs = folder / "stubs"
     stubs.mkdir()
     from conftest import ROOT

@@ -9,6 +9,8 @@ from grader.submission import open_submission
 from report_submissions import HOSTILE, failing_folder, notebook_file, reference_folder
 
 KINDS = ("passed", "failed", "hostile", "notebook")
+# One test process grades the submissions below for every test here (see test_korean.py).
+pytestmark = pytest.mark.xdist_group("reports")
 
 
 @pytest.fixture(scope="module")

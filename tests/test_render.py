@@ -101,3 +101,40 @@ def test_korean_wraps_between_words_and_headers_never_break(grade, reference_cop
     style = page.split("<style>")[1].split("</style>")[0]
     assert ":lang(ko) { word-break: keep-all;" in style and '<html lang="ko">' in page
     assert re.search(r"\bth \{[^}]*white-space: nowrap", style)
+
+
+def test_templates_loaded_in_the_background_are_made_once_and_a_failure_is_raised_in_the_open(monkeypatch):
+    """`grade submit` loads the templates on a thread while the student's code runs (load_in_background):
+    the environment is the one every later caller gets, and a failure there is raised by the caller's own call."""
+    import threading
+    import time
+
+    import pytest
+
+    from grader.render import reports
+
+    reports._environment.cache_clear()
+    made = []
+    real = reports._environment.__wrapped__
+
+    def counting():
+        made.append(threading.current_thread().name)
+        time.sleep(0.2)  # slow enough for both callers to overlap
+        return real()
+
+    monkeypatch.setattr(reports, "_environment", reports.functools.lru_cache(maxsize=1)(counting))
+    reports.load_in_background()
+    environment = reports.environment()
+    assert reports.environment() is environment and len(made) == 1
+
+    def broken():
+        raise OSError("templates unreadable")
+
+    monkeypatch.setattr(reports, "_environment", reports.functools.lru_cache(maxsize=1)(broken))
+    unhandled = []
+    monkeypatch.setattr(threading, "excepthook", unhandled.append)
+    reports.load_in_background()  # swallowed on its thread, with no traceback printed there
+    with pytest.raises(OSError, match="templates unreadable"):
+        reports.environment()
+    time.sleep(0.1)
+    assert unhandled == []

@@ -125,6 +125,8 @@ PLOT_KINDS = tuple(PlotKind)
 
 @dataclass(frozen=True)
 class Exercise:
+    """An exercise of the catalog: its function, cases, points, tolerances, aliases and mistakes."""
+
     id: str
     module: str
     """The stub file (without .py) that holds the function; the reference module of the same name."""
@@ -148,6 +150,8 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Catalog:
+    """A course's exercises (the assignment's, see only()), its common mistakes and where it was read from."""
+
     exercises: tuple[Exercise, ...]
     """The exercises graded when none is named: one assignment's once `only` chose it, else every one."""
     common_mistakes: dict[str, Mistake]

@@ -20,12 +20,16 @@ MAX_ROWS = 24
 
 @dataclass(frozen=True)
 class Tick:
+    """A labelled tick on an axis."""
+
     position: float
     label: str
 
 
 @dataclass(frozen=True)
 class CurveChart:
+    """The reference's curve and the student's over the same x, as SVG coordinates."""
+
     width: int
     height: int
     box: tuple[float, float, float, float]
@@ -42,6 +46,8 @@ class CurveChart:
 
 @dataclass(frozen=True)
 class BarRow:
+    """One value of a bar chart: the expected bar and the student's."""
+
     label: str
     y: float
     expected: tuple[float, float] | None
@@ -54,6 +60,8 @@ class BarRow:
 
 @dataclass(frozen=True)
 class BarChart:
+    """Expected and got side by side, one row per value."""
+
     width: int
     height: int
     label_width: int
@@ -108,15 +116,17 @@ def curve_chart(plot: Plot) -> CurveChart:
         clipped = min(max(y, y_low), y_high)
         return box[1] + box[3] - (clipped - y_low) / ((y_high - y_low) or 1.0) * box[3]
 
+    columns = [f"{sx(x):.1f}," for x in plot.x]  # shared by both curves
+
     def runs(values) -> list[str]:
         lines, current = [], []
-        for x, y in zip(plot.x, values):
+        for column, y in zip(columns, values):
             if y is None or not math.isfinite(y):
                 if len(current) > 1:
                     lines.append(" ".join(current))
                 current = []
                 continue
-            current.append(f"{sx(x):.1f},{sy(y):.1f}")
+            current.append(f"{column}{sy(y):.1f}")
         if len(current) > 1:
             lines.append(" ".join(current))
         return lines

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
 from pathlib import Path
 
 from grader.feedback import labelled
 from grader.i18n import Messages
-from grader.render.charts import chart
 from grader.results import ExerciseResult, SubmissionResult
 from grader.runner.job import ErrorInfo
 
@@ -87,9 +87,31 @@ def score_bar(score: float, max_score: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-@functools.lru_cache(maxsize=1)
+_MAKING = threading.Lock()
+
+
 def environment():
     """The Jinja environment with the report templates compiled (once: compiling costs more than rendering)."""
+    with _MAKING:  # made once, also when a thread (load_in_background) is making it right now
+        return _environment()
+
+
+def load_in_background() -> None:
+    """Import Jinja and load the templates on a thread of their own: started while the grader waits for the
+    student's code to run, it costs no time. A failure here is left for the next `environment()` to raise."""
+    def load() -> None:
+        try:
+            import grader.render.charts  # noqa: F401 - drawn after grading, imported now
+
+            environment()
+        except Exception:  # noqa: BLE001 - raised again, in the open, by the caller's own environment()
+            pass
+
+    threading.Thread(target=load, name="grade-templates", daemon=True).start()
+
+
+@functools.lru_cache(maxsize=1)
+def _environment():
     from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 
     # The compiled templates are kept in a private folder of the user's temporary directory, so the
@@ -107,6 +129,8 @@ def environment():
 
 
 def _context(result: SubmissionResult) -> dict:
+    from grader.render.charts import chart
+
     def exercise_chart(exercise: ExerciseResult):
         return chart(exercise.plot, exercise.rtol, exercise.atol)
 

@@ -14,6 +14,10 @@ NUMERIC_KINDS = "biufc"  # bool, signed and unsigned int, float, complex
 SCALAR_TYPES = (np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,
                 np.uint64, np.uint32, np.uint16, np.uint8)
 MAX_ARRAY_BYTES = 64 * 1024 * 1024
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""The longest report line the grader reads (protocol.py); worker.py sends a result with larger arrays as too large."""
+MAX_FRAMES = 8
+"""The innermost traceback frames a report keeps (worker.py sends no more; protocol.py keeps no more)."""
 
 
 class Unsupported:
@@ -81,7 +85,7 @@ def _encode_numbers(value):
     plain = (float, int) + SCALAR_TYPES
     if len(value) * 8 <= MAX_ARRAY_BYTES and all(type(v) in plain for v in value):
         try:
-            data = np.array([float(v) for v in value], dtype="<f8").tobytes()
+            data = np.array(value, dtype="<f8").tobytes()  # the types are checked: NumPy converts them as float() would
         except OverflowError:  # an int too large for a float
             data = None
         if data is not None:
@@ -121,7 +125,7 @@ def decode(data):
         raw = base64.b64decode(data["b64"], validate=True)
         if len(raw) % 8:
             raise ValueError("a list of numbers whose size is not a whole number of float64")
-        items = [float(v) for v in np.frombuffer(raw, dtype="<f8")]
+        items = np.frombuffer(raw, dtype="<f8").tolist()  # Python floats, made in one go
         return items if data["list"] is True else tuple(items)
     if kind == "ndarray":
         dtype = np.dtype(str(data["dtype"]))

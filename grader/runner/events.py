@@ -72,13 +72,14 @@ def call_outcome(event: dict, sent: tuple = ()) -> CallOutcome:
 
 
 def argument_after(data, sent: tuple, position: int):
-    """An array argument as the call left it: decoded, or (`same`) a copy of the array that was sent."""
+    """An array argument as the call left it: decoded, or (`same`) the very array that was sent, which the
+    grader only reads (grading.py takes it as unchanged without comparing it with itself)."""
     if data is None:
         return None
     if data == SAME:
         if position >= len(sent) or not isinstance(sent[position], np.ndarray):
             raise Interference("an argument reported unchanged that was not an array")
-        return sent[position].copy()
+        return sent[position]
     return protocol.value(data)
 
 

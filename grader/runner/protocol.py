@@ -18,13 +18,12 @@ import time
 
 from grader.runner import codec
 
-MAX_LINE_BYTES = 16 * 1024 * 1024
-"""The longest line read; worker.py sends a result with larger arrays as `too large`."""
+from grader.runner.codec import MAX_FRAMES, MAX_LINE_BYTES  # noqa: F401 - defined once, for both sides
+
 READ_BYTES = 1 << 20
 MAX_TEXT = 1 << 20
 MAX_ITEMS = 256
 MAX_DEPTH = 12
-MAX_FRAMES = 8
 STATUSES = ("returned", "raised", "missing")
 
 

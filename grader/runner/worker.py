@@ -36,9 +36,8 @@ signatures = _beside("_grade_signatures", "signatures.py")
 standin = _beside("_grade_standin", "standin.py")
 
 MAX_MESSAGE_CHARS = 2000
-MAX_FRAMES = 8
-MAX_LINE_BYTES = 16 * 1024 * 1024
-"""The longest report line the grader reads (runner/protocol.py); a longer result is sent as too large."""
+MAX_FRAMES = codec.MAX_FRAMES
+MAX_LINE_BYTES = codec.MAX_LINE_BYTES
 
 
 class BoundedText(io.TextIOBase):
