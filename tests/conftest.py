@@ -33,7 +33,9 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def grader() -> Grader:
     # Short call limits keep the hang tests quick; nothing honest comes close to them.
-    return Grader(isolation="process", limits=Limits(call_seconds=2.0, load_seconds=3.0))
+    from helpers import shared_grader
+
+    return shared_grader("process", limits=Limits(call_seconds=2.0, load_seconds=3.0))
 
 
 def grading_function(grader):
@@ -51,7 +53,9 @@ def grade(grader):
 @pytest.fixture(scope="session", params=["process", "bwrap"])
 def isolated_grade(request):
     """Grading under each isolation mode: CI installs bubblewrap, so the bwrap runs never skip."""
-    grader = Grader(isolation=request.param, limits=Limits(call_seconds=2.0, load_seconds=3.0))
+    from helpers import shared_grader
+
+    grader = shared_grader(request.param, limits=Limits(call_seconds=2.0, load_seconds=3.0))
     assert grader.launcher.isolation == request.param
     function = grading_function(grader)
     function.isolation = request.param

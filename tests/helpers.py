@@ -49,10 +49,25 @@ _start_launcher = grader.runner.launch.start_launcher
 
 
 def _shared_launcher(isolation: str = "auto", warm: Future | None = None) -> Future:
-    """grader.runner.launch.start_launcher, made once per isolation mode for the whole test process."""
+    """grader.runner.launch.start_launcher, made once per isolation mode for the whole test process
+    (`auto` and `bwrap` share one where auto is Bubblewrap)."""
     if isolation not in _launchers:
-        _launchers[isolation] = _start_launcher(isolation)
+        twin = _launchers.get({"auto": "bwrap", "bwrap": "auto"}.get(isolation, ""))
+        if twin is not None and twin.exception() is None and twin.result().isolation == "bwrap":
+            _launchers[isolation] = twin
+        else:
+            _launchers[isolation] = _start_launcher(isolation)
     return _launchers[isolation]
+
+
+def shared_grader(isolation: str, **fields):
+    """A Grader (its own catalog and limits) whose fork server is this test process's shared one for `isolation`.
+
+    Each submission still runs in a fresh worker forked from it, as in one `grade batch`. A test that attacks
+    or kills the server, or changes how a launcher is made, makes a Grader of its own instead."""
+    from grader.grading import Grader
+
+    return Grader(isolation=isolation, pending_launcher=_shared_launcher(isolation), **fields)
 
 
 @atexit.register

@@ -36,6 +36,10 @@ def reference_student(folder: Path, name: str, extra: str = "") -> Path:
 
 @pytest.fixture
 def classroom(tmp_path):
+    return make_classroom(tmp_path)
+
+
+def make_classroom(tmp_path: Path) -> Path:
     """Four students (Hangul, a space, a stub, a broken zip) and three things that are not submissions."""
     folder = tmp_path / "class"
     reference_student(folder, "김민준")
@@ -54,9 +58,16 @@ def read_grades(out: Path) -> list[dict]:
     return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
 
 
-def test_a_class_is_graded_in_one_command(classroom, tmp_path):
-    out = tmp_path / "out"
-    run = grade("batch", classroom, "--out", out, "--lang", "en", "--jobs", "2")
+@pytest.fixture(scope="module")
+def graded_classroom(tmp_path_factory):
+    """The classroom graded once with `--lang en --jobs 2`, for the tests that only read what came out."""
+    top = tmp_path_factory.mktemp("graded")
+    folder = make_classroom(top)
+    return grade("batch", folder, "--out", top / "out", "--lang", "en", "--jobs", "2"), top / "out"
+
+
+def test_a_class_is_graded_in_one_command(graded_classroom):
+    run, out = graded_classroom
     assert "Skipped (not a submission): .DS_Store, __MACOSX, roster.csv" in run.stderr
     assert "3 graded, 0 unchanged and kept, 1 unreadable" in run.stdout
     rows = {row["student"]: row for row in read_grades(out)}
@@ -74,9 +85,8 @@ def test_a_class_is_graded_in_one_command(classroom, tmp_path):
     assert "sigmoid-sign" in index and "alice smith" in index and "<svg" in index
 
 
-def test_gradescope_results_follow_its_format(classroom, tmp_path):
-    out = tmp_path / "out"
-    grade("batch", classroom, "--out", out)
+def test_gradescope_results_follow_its_format(graded_classroom):
+    _, out = graded_classroom
     results = json.loads((out / "students" / "alice smith" / "gradescope.json").read_text(encoding="utf-8"))
     own = json.loads((out / "students" / "alice smith" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == own["score"] and len(results["tests"]) == 17

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,28 +19,47 @@ from grader.gradebook import Gradebook
 from grader.grading import Grader
 from grader.render.progress import moving_time_remaining, seconds_left
 from grader.runner.job import Limits
+from helpers import shared_grader
 from tests.test_batch import EXTRA, grade, read_grades, reference_student
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def small_class(tmp_path):
-    folder = tmp_path / "class"
+def make_small_class(folder: Path) -> Path:
     reference_student(folder, "alice")
     reference_student(folder, "bob", "def relu(x):\n    return x\n")
     (folder / "carol.zip").write_bytes(b"not a zip")
     return folder
 
 
+@pytest.fixture
+def small_class(tmp_path):
+    return make_small_class(tmp_path / "class")
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """A small class no test changes, graded once with `--lang en` whole (out) and in two shards (shard-1,
+    shard-2); `copy(name, target)` gives a test its own copy of one of those folders to go on from."""
+    top = tmp_path_factory.mktemp("graded")
+    folder = make_small_class(top / "class")
+    for name, extra in (("out", []), ("shard-1", ["--shard", "1/2"]), ("shard-2", ["--shard", "2/2"])):
+        grade("batch", folder, "--out", top / name, "--lang", "en", *extra)
+
+    def copy(name: str, target: Path) -> Path:
+        return Path(shutil.copytree(top / name, target))
+    copy.folder = folder
+    return copy
+
+
 # --- grade merge refuses shards graded with different catalogs ---------------------------------------
 
 @pytest.mark.parametrize("second", ["points", "hidden-case"])
-def test_merge_refuses_shards_graded_with_different_catalogs(small_class, tmp_path, second):
+def test_merge_refuses_shards_graded_with_different_catalogs(graded_class, tmp_path, second):
     extra = tmp_path / "extra.toml"
     extra.write_text(EXTRA if second == "hidden-case" else '[[exercises]]\nid = "relu"\npoints = 30\n', encoding="utf-8")
-    grade("batch", small_class, "--out", tmp_path / "shard-a", "--shard", "1/2")
-    grade("batch", small_class, "--out", tmp_path / "shard-b", "--shard", "2/2", "--catalog", extra)
+    graded_class("shard-1", tmp_path / "shard-a")
+    grade("batch", graded_class.folder, "--out", tmp_path / "shard-b", "--shard", "2/2", "--catalog", extra)
     run = grade("merge", tmp_path / "shard-a", tmp_path / "shard-b", "--out", tmp_path / "all", "--lang", "en",
                 check=False)
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1
@@ -49,9 +69,9 @@ def test_merge_refuses_shards_graded_with_different_catalogs(small_class, tmp_pa
     assert mixed.returncode == 0 and len(read_grades(tmp_path / "all")) == 3
 
 
-def test_merge_of_shards_with_the_same_catalog_still_works(small_class, tmp_path):
+def test_merge_of_shards_with_the_same_catalog_still_works(graded_class, tmp_path):
     for k in (1, 2):
-        grade("batch", small_class, "--out", tmp_path / f"s{k}", "--shard", f"{k}/2")
+        graded_class(f"shard-{k}", tmp_path / f"s{k}")
     grade("merge", tmp_path / "s1", tmp_path / "s2", "--out", tmp_path / "all")
     assert len(read_grades(tmp_path / "all")) == 3
 
@@ -77,13 +97,14 @@ def test_the_mean_and_histogram_count_students_with_a_zero_for_an_unreadable_sub
 
 @pytest.mark.parametrize("option", [["--lang", "ko"], ["--call-timeout", "3"], ["--submission-timeout", "60"],
                                     ["--memory-mb", "1024"], ["--max-processes", "16"], ["--output-kb", "8"]])
-def test_a_rerun_with_other_settings_grades_again(small_class, tmp_path, option):
-    out = tmp_path / "out"
-    grade("batch", small_class, "--out", out, "--lang", "en")
+def test_a_rerun_with_other_settings_grades_again(graded_class, tmp_path, option):
+    out = graded_class("out", tmp_path / "out")  # graded with --lang en and every other setting at its default
     args = ["--lang", "en", *option] if option[0] != "--lang" else option
-    again = grade("batch", small_class, "--out", out, *args)
+    same = grade("batch", graded_class.folder, "--out", out, "--lang", "en")
+    assert "0 graded, 3 unchanged" in same.stdout, same.stdout  # the copy is as it was: only the option differs
+    again = grade("batch", graded_class.folder, "--out", out, *args)
     assert re.search(r"^(2 graded|채점 2명)", again.stdout, re.M), again.stdout
-    unchanged = grade("batch", small_class, "--out", out, *args)
+    unchanged = grade("batch", graded_class.folder, "--out", out, *args)
     assert re.search(r"^(0 graded, 3 unchanged|채점 0명, 변경 없음 3명)", unchanged.stdout, re.M), unchanged.stdout
 
 
@@ -131,7 +152,7 @@ def test_an_unchanged_rerun_does_not_start_the_fork_server(small_class, tmp_path
     entries = discover(small_class).entries
     out = tmp_path / "out"
     with Gradebook.in_folder(out) as book:
-        run_batch(Grader(isolation="process"), entries, out, book, "c", "s", 2, "en")
+        run_batch(shared_grader("process"), entries, out, book, "c", "s", 2, "en")
 
     def forbidden(*args, **kwargs):
         raise AssertionError("the fork server was started for an unchanged class")
@@ -214,11 +235,15 @@ def test_the_rerun_summary_counts_unreadable_students(small_class, tmp_path):
 
 @pytest.mark.parametrize("lang, student, note, total", [("en", "student", "not_graded_reason", "total"),
                                                          ("ko", "학생", "채점_불가_사유", "총점")])
-def test_grades_csv_header_and_times(small_class, tmp_path, lang, student, note, total):
+def test_grades_csv_header_and_times(small_class, tmp_path, monkeypatch, lang, student, note, total):
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "grader", "batch", str(small_class), "--out", str(out), "--lang", lang],
-                         capture_output=True, text=True, timeout=300, env=dict(os.environ, LANG="C.UTF-8", TZ="Asia/Seoul"))
-    assert run.returncode == 0, run.stderr
+    monkeypatch.setenv("TZ", "Asia/Seoul")  # the local time zone of the grading machine
+    time.tzset()
+    try:
+        grade("batch", small_class, "--out", out, "--lang", lang)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     header = next(csv.reader([(out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()[0]]))
     assert header[:3] == [student, total, header[2]] and header[-1] == note
     assert "sigmoid (12)" in header and "relu (10)" in header and "backprop_step (14)" in header

@@ -10,12 +10,13 @@ import pytest
 from grader.grading import Grader
 from grader.runner import Limits
 from grader.submission import open_submission
+from helpers import shared_grader
 from test_hostile import attack, others_pass
 
 
 @pytest.fixture(scope="module")
 def sandboxed():
-    return Grader(isolation="bwrap", limits=Limits(call_seconds=4.0, load_seconds=3.0))
+    return shared_grader("bwrap", limits=Limits(call_seconds=4.0, load_seconds=3.0))
 
 
 def grade_one(grader, path):

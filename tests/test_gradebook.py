@@ -30,15 +30,22 @@ def one_line_error(run, *words):
     assert all(word in lines[0] for word in words), lines[0]
 
 
-@pytest.fixture
-def graded(tmp_path):
-    """A class graded once, then a new student: the next run has something to write."""
-    folder = tmp_path / "class"
+@pytest.fixture(scope="module")
+def graded_once(tmp_path_factory):
+    """A class graded once, then a new student: the next run has something to write. No test changes the class."""
+    top = tmp_path_factory.mktemp("graded")
+    folder = top / "class"
     reference_student(folder, "alice")
-    out = tmp_path / "out"
-    grade("batch", folder, "--out", out, "--isolation", "process")
+    grade("batch", folder, "--out", top / "out", "--isolation", "process")
     reference_student(folder, "bob", "def relu(x):\n    return x\n")
-    return folder, out
+    return folder, top / "out"
+
+
+@pytest.fixture
+def graded(graded_once, tmp_path):
+    """The class above and a copy of its output folder of this test's own, to break."""
+    folder, out = graded_once
+    return folder, Path(shutil.copytree(out, tmp_path / "out"))
 
 
 @pytest.mark.parametrize("garbage", [b"this is not a database, just text" * 200,

@@ -8,14 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, grading_function
 from grader.catalog import load_catalog
 from grader.cases import build_value
 from grader.errors import CatalogError
 from grader.feedback import format_value
-from grader.grading import Grader
-from grader.runner import Limits, codec
+from grader.runner import Limits, codec, supervise
 from grader.source_text import decode_source
+from helpers import shared_grader
 
 HONEST = FIXTURES / "honest"
 ACTIVATIONS = ["step_function", "sigmoid", "sigmoid_grad", "tanh", "relu", "leaky_relu", "softmax"]
@@ -29,7 +29,7 @@ FIXTURES_GRADED = {
                            ["line 3 `import pandas as pd` skipped", "line 6 `all_data = pd.read_csv("]),
     "tf_training.py": (["sigmoid", "backprop_gradients", "backprop_step"],
                        ["line 3 `import tensorflow as tf` skipped: tensorflow is not available",
-                        "line 33 `while True:` skipped: it ran longer than 3 s"]),
+                        "line 33 `while True:` skipped: it ran longer than 1 s"]),
     "colab_activations.ipynb": (["step_function", "sigmoid", "relu", "tanh"],
                                 ["cell 2 (`import numpy as np`), line 3 `import matplotlib.pyplot as plt` skipped",
                                  "cell 3 (`from google.colab import drive`), line 1"]),
@@ -41,14 +41,25 @@ FIXTURES_GRADED = {
 }
 
 
+ENDLESS = {"tf_training.py"}
+"""Fixtures with a top-level loop that never ends: graded with a 1 s statement limit, so the test waits 1 s
+for the loop to be skipped, not the 3 s of the other tests' limits (the busy loop costs that in CPU too)."""
+
+
 def advice_of(result):
     return [note for file in result.files for note in file.advice]
+
+
+def quick_statements(isolation, **limits):
+    """Grading under `isolation` whose top-level statements may run 1 s (the loops above never end)."""
+    return grading_function(shared_grader(isolation, limits=Limits(call_seconds=2.0, load_seconds=1.0, **limits)))
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES_GRADED))
 def test_an_honest_hand_in_earns_full_marks_for_what_it_defines(isolated_grade, name):
     defined, expected_advice = FIXTURES_GRADED[name]
-    result = isolated_grade(HONEST / name)
+    grade = quick_statements(isolated_grade.isolation) if name in ENDLESS else isolated_grade
+    result = grade(HONEST / name)
     for exercise in result.exercises:
         if exercise.id in defined:
             assert exercise.status == "passed", (exercise.id, exercise.cases[0].message)
@@ -97,12 +108,10 @@ def test_an_alias_that_is_not_a_function_is_not_graded(grade, tmp_path):
 def test_without_aliases_a_missing_function_names_the_closest_ones(tmp_path):
     overlay = tmp_path / "course.toml"
     overlay.write_text('[[exercises]]\nid = "and_gate"\naliases = []\n', encoding="utf-8")
-    grader = Grader(catalog=load_catalog(extra=overlay), isolation="process", limits=Limits(load_seconds=3.0))
+    grader = shared_grader("process", catalog=load_catalog(extra=overlay), limits=Limits(load_seconds=3.0))
     (tmp_path / "perceptron.py").write_text(
         "def AND(x1, x2):\n    return int(x1 and x2)\ndef OR(x1, x2):\n    return int(x1 or x2)\ndef helper(a, b=0.5, *rest, scale=1, **options):\n    pass\n",
         encoding="utf-8")
-    from conftest import grading_function
-
     result = grading_function(grader)(tmp_path / "perceptron.py", only=["and_gate", "or_gate"])
     and_gate, or_gate = result.exercises
     assert and_gate.status == "missing" and and_gate.advice == []
@@ -181,15 +190,20 @@ def test_an_exit_at_import_ends_the_file_and_keeps_what_came_before(isolated_gra
         assert "the rest of this file was not loaded" in advice[0]
 
 
-def test_a_statement_that_outlives_its_alarm_is_skipped_by_a_fresh_worker(isolated_grade, tmp_path):
+@pytest.mark.parametrize("isolation", ["process", "bwrap"])
+def test_a_statement_that_outlives_its_alarm_is_skipped_by_a_fresh_worker(isolation, tmp_path, monkeypatch):
     # It swallows the worker's own alarm, so the supervisor kills the worker; the next one skips only it.
+    # A 1 s statement limit and 0.5 s of grace before the kill: the test spins 1.5 s per mode, not 5.
+    # Bounded if the skipping failed: every worker would spin 1.5 s until the submission's 20 s were up.
+    monkeypatch.setattr(supervise, "STATEMENT_GRACE_SECONDS", 0.5)
+    grade = quick_statements(isolation, submission_seconds=20.0)
     (tmp_path / "activations.py").write_text(
         "import numpy as np\ndef relu(x):\n    return np.maximum(0, x)\n"
         "try:\n    while True:\n        pass\nexcept BaseException:\n    while True:\n        pass\n"
         "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n", encoding="utf-8")
-    result = isolated_grade(tmp_path, only=["relu", "sigmoid"])
+    result = grade(tmp_path, only=["relu", "sigmoid"])
     assert [e.status for e in result.exercises] == ["passed", "passed"]
-    assert advice_of(result) == ["line 4 `try:` skipped: it ran longer than 3 s (a training loop, input() or a"
+    assert advice_of(result) == ["line 4 `try:` skipped: it ran longer than 1 s (a training loop, input() or a"
                                  " download?); the file's functions are still graded"]
 
 

@@ -1,11 +1,12 @@
 """A hostile corpus for reading submissions: links, special files, huge, many and deep entries.
 
 What reads a hostile tree runs in a child process with a time limit and a 1 GiB address-space
-limit (`probe`), so a defence that fails shows as a failed test, never as a hung or starved machine.
+limit (the `probe` fixture), so a defence that fails shows as a failed test, never as a hung or starved machine.
 Sizes are made with sparse files, which take no disk space.
 """
 import json
 import os
+import select
 import socket
 import stat
 import subprocess
@@ -20,35 +21,107 @@ from grader.intake import MAX_DEPTH, MAX_FILES, MAX_NOTEBOOK_BYTES, MAX_SOURCE_B
 from grader.render.reports import write_reports
 from helpers import copy_reference as reference_folder
 
-PROBE = r"""
-import json, resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+PROBER = r"""
+import json, os, resource, select, signal, sys, time, traceback
 from grader.errors import GradeError
 from grader.intake import content_hash, find_answers
 from grader.submission import open_submission
-path, follow = sys.argv[1], sys.argv[2] == "1"
-answers = find_answers(path)
-seen = {"hash": content_hash(path), "answers": None if answers is None else [answers[0], answers[1].decode("latin-1")]}
-try:
-    with open_submission(path, follow_top_link=follow) as submission:
-        seen["units"] = sorted(unit.path for unit in submission.units)
-        seen["skipped"] = sorted([entry.path, entry.reason] for entry in submission.skipped)
-        seen["copied"] = sorted(p.name for p in submission.root.iterdir())
-        seen["snapshot_hash"] = submission.content_hash
-        seen["sources"] = "".join((submission.root / unit.path).read_text("latin-1") for unit in submission.units
-                                  if unit.kind == "file")
-except GradeError as error:
-    seen["error"] = error.key
-print(json.dumps(seen))
+
+
+def probe(path, follow, swap):
+    if swap is None:
+        answers = find_answers(path)
+        seen = {"hash": content_hash(path),
+                "answers": None if answers is None else [answers[0], answers[1].decode("latin-1")]}
+    else:  # between the listing and the reading, the victim is swapped as a racing student would
+        seen = {}
+        import grader.intake
+        victim, kind = swap
+        listed = grader.intake.list_folder
+
+        def listing_then_swap(*args):
+            items = listed(*args)
+            os.unlink(victim)
+            if kind == "fifo":
+                os.mkfifo(victim)
+            else:
+                os.symlink("/etc/passwd" if kind == "link" else "/dev/zero", victim)
+            return items
+        grader.intake.list_folder = listing_then_swap
+    try:
+        with open_submission(path, follow_top_link=follow) as submission:
+            seen["units"] = sorted(unit.path for unit in submission.units)
+            seen["skipped"] = sorted([entry.path, entry.reason] for entry in submission.skipped)
+            seen["copied"] = sorted(p.name for p in submission.root.iterdir())
+            seen["snapshot_hash"] = submission.content_hash
+            seen["sources"] = "".join((submission.root / unit.path).read_text("latin-1")
+                                      for unit in submission.units if unit.kind == "file")
+    except GradeError as error:
+        seen["error"] = error.key
+    return seen
+
+
+for line in sys.stdin:  # one request a line; each probe runs in a child forked for it, then killed if late
+    path, follow, swap = json.loads(line)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+            answer = {"seen": probe(path, follow, swap)}
+        except BaseException:
+            answer = {"failed": traceback.format_exc()[-3000:]}
+        with os.fdopen(write, "w") as channel:
+            json.dump(answer, channel)
+        os._exit(0)
+    os.close(write)
+    deadline, chunks = time.monotonic() + 30, []
+    while True:
+        if not select.select([read], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            os.kill(pid, signal.SIGKILL)
+            chunks = [json.dumps({"failed": "the probe ran longer than 30 s"}).encode()]
+            break
+        chunk = os.read(read, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read)
+    os.waitpid(pid, 0)
+    sys.stdout.write((b"".join(chunks) or b'{"failed": "the probe died"}').decode() + "\n")
+    sys.stdout.flush()
 """
 
 
-def probe(path: Path, follow: bool = True) -> dict:
-    """What the grader reads from `path`, in a bounded child process: 30 s, 1 GiB of address space."""
-    run = subprocess.run([sys.executable, "-c", PROBE, str(path), "1" if follow else "0"], capture_output=True,
-                         text=True, timeout=30, cwd=ROOT)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return json.loads(run.stdout)
+@pytest.fixture(scope="module")
+def probe():
+    """`probe(path, follow=True)`: what the grader reads from `path`, in a bounded child process: 30 s,
+    1 GiB of address space. One process imports the grader once and forks a child for each probe.
+
+    `swap=(victim, kind)`: only open the submission, and swap the victim for a link, a FIFO or a link to a
+    device right after the listing."""
+    prober = subprocess.Popen([sys.executable, "-c", PROBER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, cwd=ROOT)
+
+    def ask(path: Path, follow: bool = True, swap: tuple[Path, str] | None = None) -> dict:
+        prober.stdin.write(json.dumps([str(path), follow, swap and [str(swap[0]), swap[1]]]) + "\n")
+        prober.stdin.flush()
+        answered = select.select([prober.stdout], [], [], 60)[0]
+        assert answered, "the prober did not answer within 60 s"
+        answer = json.loads(prober.stdout.readline())
+        assert "failed" not in answer, answer["failed"]
+        return answer["seen"]
+
+    try:
+        yield ask
+    finally:
+        prober.stdin.close()
+        try:
+            prober.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            prober.kill()
+            prober.wait()
+        prober.stdout.close()
 
 
 def sparse(path: Path, size: int) -> Path:
@@ -83,7 +156,7 @@ def test_links_to_another_students_files_score_nothing(isolated_grade, tmp_path,
     assert isolated_grade(bob).score == 100
 
 
-def test_a_link_to_another_students_folder_is_not_entered(tmp_path):
+def test_a_link_to_another_students_folder_is_not_entered(tmp_path, probe):
     reference_folder(tmp_path / "bob")
     alice = tmp_path / "alice"
     alice.mkdir()
@@ -96,7 +169,7 @@ def test_a_link_to_another_students_folder_is_not_entered(tmp_path):
 
 # --- links to system files --------------------------------------------------------------------
 
-def test_links_to_system_files_never_reach_any_output(isolated_grade, tmp_path):
+def test_links_to_system_files_never_reach_any_output(isolated_grade, tmp_path, probe):
     secret = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0]
     folder = reference_folder(tmp_path / "carol")
     for name, target in [("shadow.py", "/etc/shadow"), ("passwd.py", "/etc/passwd"), ("hosts.ipynb", "/etc/hosts"),
@@ -111,7 +184,7 @@ def test_links_to_system_files_never_reach_any_output(isolated_grade, tmp_path):
     assert secret not in every_output(result, tmp_path / "out")
 
 
-def test_links_to_devices_are_never_opened(tmp_path):
+def test_links_to_devices_are_never_opened(tmp_path, probe):
     folder = reference_folder(tmp_path / "dave")
     (folder / "zero.py").symlink_to("/dev/zero")
     (folder / "random.ipynb").symlink_to("/dev/urandom")
@@ -124,7 +197,7 @@ def test_links_to_devices_are_never_opened(tmp_path):
     assert probe(folder / "zero.py", follow=False)["error"] == "intake.top-link"
 
 
-def test_dangling_links_and_link_loops_are_listed_not_followed(tmp_path):
+def test_dangling_links_and_link_loops_are_listed_not_followed(tmp_path, probe):
     folder = reference_folder(tmp_path / "erin")
     (folder / "gone.py").symlink_to("/nonexistent/gone.py")
     (folder / "a.py").symlink_to("b.py")
@@ -140,7 +213,7 @@ def test_dangling_links_and_link_loops_are_listed_not_followed(tmp_path):
 
 # --- FIFOs, sockets -----------------------------------------------------------------------------
 
-def test_fifos_never_block_the_grader(tmp_path):
+def test_fifos_never_block_the_grader(tmp_path, probe):
     folder = reference_folder(tmp_path / "frank")
     os.mkfifo(folder / "notes.py")
     os.mkfifo(folder / "answers.toml")
@@ -152,7 +225,7 @@ def test_fifos_never_block_the_grader(tmp_path):
     assert probe(tmp_path / "frank.py", follow=False)["error"] == "intake.not-regular"
 
 
-def test_sockets_are_skipped(tmp_path, monkeypatch):
+def test_sockets_are_skipped(tmp_path, monkeypatch, probe):
     folder = reference_folder(tmp_path / "gina")
     monkeypatch.chdir(folder)  # a socket's path must be short: bind by a relative name
     servers = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)]
@@ -169,7 +242,7 @@ def test_sockets_are_skipped(tmp_path, monkeypatch):
 
 # --- sizes and counts, checked before anything is read ----------------------------------------
 
-def test_a_source_file_over_its_cap_is_refused_before_it_is_read(tmp_path):
+def test_a_source_file_over_its_cap_is_refused_before_it_is_read(tmp_path, probe):
     folder = reference_folder(tmp_path / "hank")
     sparse(folder / "big.py", MAX_SOURCE_BYTES + 1)
     assert probe(folder)["error"] == "intake.file-too-large"
@@ -177,20 +250,20 @@ def test_a_source_file_over_its_cap_is_refused_before_it_is_read(tmp_path):
     assert probe(tmp_path / "huge.py")["error"] == "intake.file-too-large"
 
 
-def test_a_notebook_has_a_larger_cap_but_a_cap(tmp_path):
+def test_a_notebook_has_a_larger_cap_but_a_cap(tmp_path, probe):
     folder = reference_folder(tmp_path / "ivy")
     sparse(folder / "plots.ipynb", MAX_NOTEBOOK_BYTES + 1)
     assert probe(folder)["error"] == "intake.file-too-large"
 
 
-def test_many_files_under_their_caps_are_refused_by_the_submission_cap(tmp_path):
+def test_many_files_under_their_caps_are_refused_by_the_submission_cap(tmp_path, probe):
     folder = reference_folder(tmp_path / "jack")
     for number in range(MAX_SUBMISSION_BYTES // MAX_SOURCE_BYTES + 1):
         sparse(folder / f"part{number:03d}.py", MAX_SOURCE_BYTES)
     assert probe(folder)["error"] == "intake.too-large"
 
 
-def test_too_many_files_anywhere_in_the_folder_are_refused(tmp_path):
+def test_too_many_files_anywhere_in_the_folder_are_refused(tmp_path, probe):
     folder = reference_folder(tmp_path / "kim")
     for block in range(5):
         (folder / "data" / str(block)).mkdir(parents=True)
@@ -199,7 +272,7 @@ def test_too_many_files_anywhere_in_the_folder_are_refused(tmp_path):
     assert probe(folder)["error"] == "intake.too-many-files"
 
 
-def test_a_zip_with_too_many_members_is_refused(tmp_path):
+def test_a_zip_with_too_many_members_is_refused(tmp_path, probe):
     archive = tmp_path / "walt.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("activations.py", "x = 1\n")
@@ -208,14 +281,14 @@ def test_a_zip_with_too_many_members_is_refused(tmp_path):
     assert probe(archive)["error"] == "intake.too-many-files"
 
 
-def test_too_many_source_units_are_refused(tmp_path):
+def test_too_many_source_units_are_refused(tmp_path, probe):
     folder = reference_folder(tmp_path / "lee")
     for number in range(MAX_UNITS):
         (folder / f"m{number}.py").write_text("x = 1\n", encoding="utf-8")
     assert probe(folder)["error"] == "intake.too-many-units"
 
 
-def test_a_virtual_environment_handed_in_by_mistake_is_not_counted(tmp_path):
+def test_a_virtual_environment_handed_in_by_mistake_is_not_counted(tmp_path, probe):
     folder = reference_folder(tmp_path / "max")
     (folder / "venv").mkdir()
     (folder / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
@@ -228,7 +301,7 @@ def test_a_virtual_environment_handed_in_by_mistake_is_not_counted(tmp_path):
 
 # --- depth: no recursion anywhere, a cap on nesting --------------------------------------------
 
-def test_deep_folders_are_refused_without_recursion(tmp_path):
+def test_deep_folders_are_refused_without_recursion(tmp_path, probe):
     folder = reference_folder(tmp_path / "ned")
     deep = folder.joinpath(*["d"] * (MAX_DEPTH + 8))
     deep.mkdir(parents=True)
@@ -241,7 +314,7 @@ def test_deep_folders_are_refused_without_recursion(tmp_path):
 
 
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 2, 1500])
-def test_deep_zips_are_refused_without_recursion(tmp_path, depth):
+def test_deep_zips_are_refused_without_recursion(tmp_path, depth, probe):
     archive = tmp_path / "pat.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("a/" * depth + "activations.py", (ROOT / "reference" / "activations.py").read_text())
@@ -258,7 +331,7 @@ def zip_member(name: str, mode: int) -> zipfile.ZipInfo:
     return info
 
 
-def test_links_and_special_files_in_a_zip_are_skipped(isolated_grade, tmp_path):
+def test_links_and_special_files_in_a_zip_are_skipped(isolated_grade, tmp_path, probe):
     secret = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0]
     archive = tmp_path / "quinn.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -280,7 +353,7 @@ def test_links_and_special_files_in_a_zip_are_skipped(isolated_grade, tmp_path):
 
 # --- the snapshot: what reaches the worker is the grader's copy, and only the code ---------------
 
-def test_only_the_units_are_copied_and_grading_never_touches_the_original(grade, tmp_path):
+def test_only_the_units_are_copied_and_grading_never_touches_the_original(grade, tmp_path, probe):
     folder = reference_folder(tmp_path / "rose")
     sparse(folder / "data.npy", 40 * 1024**2)
     (folder / "answers.toml").write_text("quiz = 'q1'\n", encoding="utf-8")
@@ -291,7 +364,7 @@ def test_only_the_units_are_copied_and_grading_never_touches_the_original(grade,
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
 
 
-def test_the_content_hash_follows_what_is_graded(tmp_path):
+def test_the_content_hash_follows_what_is_graded(tmp_path, probe):
     folder = reference_folder(tmp_path / "sam")
     seen = probe(folder)
     first = seen["hash"]
@@ -372,55 +445,20 @@ def test_files_that_grow_after_they_were_listed_are_read_no_further_than_the_cap
 
 
 @pytest.mark.parametrize("swap", ["link", "fifo", "device-link"])
-def test_an_entry_swapped_after_it_was_listed_is_not_followed_nor_blocks(tmp_path, monkeypatch, swap):
-    import signal
-
-    from grader import intake
-    from grader.errors import GradeError
-    from grader.submission import open_submission
-
+def test_an_entry_swapped_after_it_was_listed_is_not_followed_nor_blocks(tmp_path, probe, swap):
     folder = reference_folder(tmp_path / "vic")
-    listed = intake.list_folder
-    victim = folder / "activations.py"
-
-    def listing_then_swap(*args):
-        items = listed(*args)
-        victim.unlink()  # between the listing and the reading, as a racing student would
-        if swap == "link":
-            victim.symlink_to("/etc/passwd")
-        elif swap == "fifo":
-            os.mkfifo(victim)
-        else:
-            victim.symlink_to("/dev/zero")
-        return items
-
-    class Blocked(Exception):  # not an OSError, which the grader would take for a vanished file
-        pass
-
-    def give_up(*_):
-        raise Blocked("the grader blocked on the swapped entry")
-
-    monkeypatch.setattr("grader.intake.list_folder", listing_then_swap)
-    previous = signal.signal(signal.SIGALRM, give_up)
-    signal.alarm(10)
-    try:
-        with pytest.raises(GradeError) as error:
-            with open_submission(folder):
-                pass
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-    assert error.value.key == ("trust.file-not-regular" if swap == "fifo" else "trust.file-became-link")
+    error = probe(folder, swap=(folder / "activations.py", swap))["error"]
+    assert error == ("trust.file-not-regular" if swap == "fifo" else "trust.file-became-link")
 
 
-def test_hidden_files_count_towards_the_time_a_listing_may_take(tmp_path):
+def test_hidden_files_count_towards_the_time_a_listing_may_take(tmp_path, probe):
     folder = reference_folder(tmp_path / "xena")
     for number in range(4 * MAX_FILES + 1):
         (folder / f".junk{number}").touch()
     assert probe(folder)["error"] == "intake.too-many-files"
 
 
-def test_a_zip_member_with_a_name_no_file_system_takes_is_refused(tmp_path):
+def test_a_zip_member_with_a_name_no_file_system_takes_is_refused(tmp_path, probe):
     archive = tmp_path / "yuri.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("activations.py", "x = 1\n")
@@ -428,7 +466,7 @@ def test_a_zip_member_with_a_name_no_file_system_takes_is_refused(tmp_path):
     assert probe(archive)["error"] == "trust.zip-long-name"
 
 
-def test_a_single_file_is_graded_whatever_its_name(tmp_path):
+def test_a_single_file_is_graded_whatever_its_name(tmp_path, probe):
     source = (ROOT / "reference" / "activations.py").read_bytes()
     for name in ("HOMEWORK.PY", "test_mine.py"):
         (tmp_path / name).write_bytes(source)

@@ -2,20 +2,17 @@
 
 An instructor's catalog adds a hidden `relu` case with seeded inputs; a hostile `relu` tries to
 show them through every channel a report has. Each attack is also graded with the same case made
-visible, where its inputs do show: so the search below is known to find them when they leak.
+visible, where its inputs do show: so the search below is known to find them when they leak. Only `relu`
+is graded for an attack: the hidden case is one of its cases, and no other exercise is given its inputs.
 """
 import io
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from rich.console import Console
 
-from conftest import ROOT
 from grader.render.student_files import gradescope_results
 from grader.catalog import load_catalog
 from grader.grading import Grader
@@ -23,6 +20,7 @@ from grader.render.reports import write_reports
 from grader.render.terminal import first_problems, print_view, summary_table
 from grader.runner import Limits
 from grader.submission import open_submission
+from helpers import grade_here, shared_grader
 from test_isolation import replace_function
 
 HIDDEN_CASE = '''
@@ -73,8 +71,8 @@ def graders(request, tmp_path_factory):
     for hidden in (True, False):
         extra = folder / f"hidden-{hidden}.toml"
         extra.write_text(HIDDEN_CASE.format(hidden=str(hidden).lower()), encoding="utf-8")
-        made[hidden] = Grader(catalog=load_catalog(extra=extra), isolation=request.param,
-                              limits=Limits(call_seconds=2.0, load_seconds=3.0))
+        made[hidden] = shared_grader(request.param, catalog=load_catalog(extra=extra),
+                                     limits=Limits(call_seconds=2.0, load_seconds=3.0))
         assert made[hidden].launcher.isolation == request.param
     return made
 
@@ -108,8 +106,8 @@ def test_nothing_from_a_hidden_case_reaches_any_output(graders, reference_copy, 
     replace_function(reference_copy, "activations.py", "relu", "def relu(x):\n" + ATTACKS[attack])
     needles = seeded_inputs(graders[True])
     with open_submission(reference_copy) as submission:
-        shown = graders[False].grade(submission, lang="en")
-        hidden = graders[True].grade(submission, lang="ko")
+        shown = graders[False].grade(submission, lang="en", only=["relu"])
+        hidden = graders[True].grade(submission, lang="ko", only=["relu"])
     assert any(n in every_output(shown, tmp_path / "shown") for n in needles), "the attack shows nothing even visible"
     text = every_output(hidden, tmp_path / "hidden")
     assert not [n for n in needles if n in text]
@@ -127,7 +125,7 @@ def test_a_hidden_case_still_grades(graders, reference_copy):
     assert result.score == 100 and relu.cases[-1].hidden and relu.cases[-1].status == "passed"
     replace_function(reference_copy, "activations.py", "relu", "def relu(x):\n    return np.abs(x)\n")
     with open_submission(reference_copy) as submission:
-        relu = next(e for e in graders[True].grade(submission).exercises if e.id == "relu")
+        [relu] = graders[True].grade(submission, only=["relu"]).exercises
     assert relu.cases[-1].status == "failed" and "relu-wrong-negative" in relu.mistakes
 
 
@@ -139,10 +137,12 @@ def test_a_batch_with_a_hidden_case_keeps_its_inputs_out_of_every_file(graders, 
     extra = tmp_path / "extra.toml"
     extra.write_text(HIDDEN_CASE.format(hidden="true"), encoding="utf-8")
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "grader", "batch", str(classroom), "--out", str(out), "--catalog",
-                          str(extra), "--lang", "en"], capture_output=True, text=True, timeout=240,
-                         env=dict(os.environ, LANG="C.UTF-8"), cwd=ROOT)
+    isolation = graders[True].launcher.isolation
+    run = grade_here("batch", classroom, "--out", out, "--catalog", extra, "--lang", "en", "--isolation", isolation,
+                     env={"LANG": "C.UTF-8"})
     assert run.returncode == 0, run.stderr
+    assert json.loads((out / "students" / "mallory" / "results.json").read_text(encoding="utf-8"))[
+        "isolation"] == isolation
     needles = seeded_inputs(graders[True])
     texts = [run.stdout, run.stderr]
     for path in sorted(out.rglob("*")):
@@ -178,6 +178,6 @@ def test_the_result_layer_shows_nothing_of_a_hidden_case_even_if_given_everythin
     monkeypatch.setattr("grader.hidden.keep_for_grading", lambda outcome: outcome)
     replace_function(reference_copy, "activations.py", "relu", "def relu(x):\n" + ATTACKS[attack])
     with open_submission(reference_copy) as submission:
-        result = graders[True].grade(submission, lang="en")
+        result = graders[True].grade(submission, lang="en", only=["relu"])
     text = every_output(result, tmp_path / "out")
     assert not [n for n in seeded_inputs(graders[True]) if n in text]

@@ -2,7 +2,12 @@
 import os
 from pathlib import Path
 
+import pytest
+
+from conftest import grading_function
 from grader.results import Status
+from grader.runner import Limits
+from helpers import shared_grader
 
 
 def replace_function(folder: Path, file: str, name: str, body: str) -> None:
@@ -41,13 +46,16 @@ def test_sabotaging_the_worker_can_only_lower_the_saboteurs_score(isolated_grade
     assert result.score == 98
 
 
-def test_an_endless_loop_costs_only_its_exercise(isolated_grade, reference_copy):
+@pytest.mark.parametrize("isolation", ["process", "bwrap"])
+def test_an_endless_loop_costs_only_its_exercise(isolation, reference_copy):
+    # A 1 s call limit (the reference's calls take well under a millisecond): the loop spins 1 s, not 2.
+    grader = shared_grader(isolation, limits=Limits(call_seconds=1.0, load_seconds=3.0, submission_seconds=30.0))
     replace_function(reference_copy, "activations.py", "leaky_relu",
                      "def leaky_relu(x, alpha=0.01):\n    while True:\n        pass\n")
-    result = isolated_grade(reference_copy)
+    result = grading_function(grader)(reference_copy)
     looping = result.exercises[5]
     assert looping.id == "leaky_relu" and looping.status == Status.TIMEOUT and looping.score == 0
-    assert "Stopped after 2 s" in looping.cases[0].message
+    assert "Stopped after 1 s" in looping.cases[0].message
     assert all(e.status == Status.PASSED for e in result.exercises if e.id != "leaky_relu")
     assert result.score == 98
 

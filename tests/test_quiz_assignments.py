@@ -120,11 +120,8 @@ def course_without_a_first_quiz(target: Path) -> Path:
 def test_grade_batch_grades_the_quiz_of_the_assignment_asked_for_end_to_end(tmp_path):
     """A course whose first assignment has no quiz: by default answers files are ignored (said once); with
     --assignment nn-1 they are graded for nn-1, and a file for nn-bank is a zero with the reason in grades.csv."""
-    import os
-    import subprocess
-    import sys
-
     from grader.course import load_course
+    from helpers import grade_here
 
     pack = course_without_a_first_quiz(tmp_path / "pack")
     assert [(a.id, a.quiz) for a in load_course(pack).assignments][:2] == [("nn-0", None), ("nn-1", "nn-1")]
@@ -133,9 +130,8 @@ def test_grade_batch_grades_the_quiz_of_the_assignment_asked_for_end_to_end(tmp_
         key_file(reference_student(folder, student), student, quiz)
 
     def batch(*args):
-        run = subprocess.run([sys.executable, "-m", "grader", "batch", folder, *args, "--lang", "en", "--jobs", "2"],
-                             capture_output=True, text=True, timeout=300,
-                             env=dict(os.environ, LANG="C.UTF-8", GRADE_COURSE=str(pack)))
+        run = grade_here("batch", folder, *args, "--lang", "en", "--jobs", "2",
+                         env={"LANG": "C.UTF-8", "GRADE_COURSE": str(pack)})
         assert run.returncode == 0, run.stderr
         return run
 

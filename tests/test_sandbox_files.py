@@ -4,9 +4,9 @@ Bubblewrap only: a plain child process shares the machine's /tmp and /dev/shm (t
 """
 import pytest
 
-from grader.grading import Grader
 from grader.runner import Limits
 from grader.submission import open_submission
+from helpers import shared_grader
 from test_hostile import attack, others_pass
 
 # Alice leaves a file in every place she can write: the usual ones, then any folder she finds writable.
@@ -42,7 +42,7 @@ BOB = """    import os, sys
 
 @pytest.fixture(scope="module")
 def sandboxed():
-    return Grader(isolation="bwrap", limits=Limits(call_seconds=10.0, load_seconds=3.0))
+    return shared_grader("bwrap", limits=Limits(call_seconds=10.0, load_seconds=3.0))
 
 
 def grade_one(grader, path, only=None):

@@ -10,14 +10,18 @@ import pytest
 from grader.grading import Grader
 from grader.runner import Limits
 from grader.submission import open_submission
+from helpers import shared_grader
 from test_hostile import attack, others_pass
 
 
-def grade(isolation, path, **limits):
-    grader = Grader(isolation=isolation, limits=Limits(call_seconds=10.0, load_seconds=3.0, **limits))
+def grade(isolation, path, fresh=False, **limits):
+    """leaky_relu graded under `limits`, by the shared fork server or (`fresh`) one made for this call."""
+    limits = Limits(call_seconds=10.0, load_seconds=3.0, **limits)
+    grader = Grader(isolation=isolation, limits=limits) if fresh else shared_grader(isolation, limits=limits)
     with open_submission(path) as submission:
         result = grader.grade(submission, only=["leaky_relu"])
-    grader.launcher.server.close()
+    if fresh:
+        grader.launcher.server.close()
     return result
 
 
@@ -126,13 +130,14 @@ WHO = """    import os
 @pytest.mark.skipif(os.geteuid() != 0, reason="the uid pool is for a grader run as root")
 @pytest.mark.parametrize("body", [WHO, FORKS], ids=["uid", "forks"])
 def test_a_pool_uid_binds_the_process_limit_where_there_are_no_cgroups(reference_copy, monkeypatch, body):
-    """Forced here: this host has cgroups, and its interpreter may sit in a private home folder."""
+    """Forced here: this host has cgroups, and its interpreter may sit in a private home folder. A launcher
+    made for the test: it decides how it confines workers when it is made."""
     from grader.runner import confine
 
     monkeypatch.setattr(confine, "_cgroup_parents", lambda: {})
     monkeypatch.setattr(confine.uids, "others_can_run_python", lambda: True)
     attack(reference_copy, body)
-    result = grade("process", reference_copy, processes=32)
+    result = grade("process", reference_copy, fresh=True, processes=32)
     assert result.limits == "uid"
     leaky = result.exercises[0]
     assert leaky.status == "passed", leaky.cases[0].message
