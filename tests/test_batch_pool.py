@@ -240,12 +240,9 @@ def test_hostile_submissions_in_the_pool_cost_only_themselves(tmp_path, monkeypa
         assert grades[name]["leaky_relu (2)"] == "0.0" or not name.startswith("forged")
 
 
-def test_a_full_disk_in_a_grader_process_stops_the_batch_in_one_line(tmp_path, monkeypatch):
-    """What no student escapes (ENOSPC while writing one student's reports) stops the batch, as in one process."""
-    import errno
-
+def four_students_carol_broken(tmp_path, monkeypatch, trouble) -> Path:
+    """A class of four whose student carol meets `trouble()` when a grader process writes her reports."""
     from grader import batch_student
-    from test_batch import grade
 
     folder = tmp_path / "class"
     for name in ("alice", "bob", "carol", "dave"):
@@ -254,10 +251,23 @@ def test_a_full_disk_in_a_grader_process_stops_the_batch_in_one_line(tmp_path, m
 
     def write(result, target, *args):
         if Path(target).name == "carol" and os.getpid() != batch:  # a grader process's own write
-            raise OSError(errno.ENOSPC, "No space left on device")
+            trouble()
         return real(result, target, *args)
 
     monkeypatch.setattr(batch_student, "write_student", write)  # in the grader processes too: they are forked
+    return folder
+
+
+def test_a_full_disk_in_a_grader_process_stops_the_batch_in_one_line(tmp_path, monkeypatch):
+    """What no student escapes (ENOSPC while writing one student's reports) stops the batch, as in one process."""
+    import errno
+
+    from test_batch import grade
+
+    def full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    folder = four_students_carol_broken(tmp_path, monkeypatch, full)
     calls = pooled(monkeypatch)
     before = descendants(os.getpid())
     run = grade("batch", folder, "--out", tmp_path / "out", "--lang", "en", "--jobs", "2", check=False)
@@ -298,19 +308,8 @@ def test_a_grader_process_that_hangs_is_killed_and_costs_only_what_it_held(tmp_p
     """A grader process silent for longer than any submission may take (here 3 s) is killed: the batch ends."""
     import threading
 
-    from grader import batch_student
-
-    folder = tmp_path / "class"
-    for name in ("alice", "bob", "carol", "dave"):
-        reference_student(folder, name)
-    real, batch = batch_student.write_student, os.getpid()
-
-    def write(result, target, *args):
-        if Path(target).name == "carol" and os.getpid() != batch:
-            time.sleep(3600)  # a grader process stuck (in a lock, a system call, ...) while it holds carol
-        return real(result, target, *args)
-
-    monkeypatch.setattr(batch_student, "write_student", write)
+    # A grader process stuck (in a lock, a system call, ...) while it holds carol.
+    folder = four_students_carol_broken(tmp_path, monkeypatch, lambda: time.sleep(3600))
     monkeypatch.setattr(batch_pool, "patience_seconds", lambda limits: 3.0)
     before = descendants(os.getpid())
 
