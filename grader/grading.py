@@ -15,22 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-import numpy as np
-
-from grader.behaviour import is_behaviour, judge, timed_out
 from grader.cases import PreparedExercise, prepare_exercise
 from grader.catalog import Catalog, Exercise, load_catalog
-from grader.compare import compare
-from grader.diagnose import Observation, diagnose
+from grader.diagnose import diagnose
 from grader.explain import explain_cascades, mistake_notes
 from grader.errors import GradeError
-from grader.case_result import case_result, load_errors
+from grader.case_result import case_result
 from grader.hidden import run_cases
 from grader.i18n import Messages
-from grader.kinds import FindingKind
 from grader.feedback import shown_output
+from grader.observe import observe
 from grader.loading_notes import alias_advice, file_result, skipped_files, undecodable_error
-from grader.results import ExerciseResult, Finding, Status, SubmissionResult
+from grader.results import ExerciseResult, SubmissionResult
 from grader.runner import CallOutcome, Limits, RunReport
 from grader.runner.job import UnitOutcome
 from grader.render.chart_data import plot_values
@@ -172,7 +168,7 @@ class Grader:
     def _exercise_result(self, prepared: PreparedExercise, outcomes: list[CallOutcome], report: RunReport,
                          messages: Messages, files: dict[str, str]) -> ExerciseResult:
         exercise = prepared.exercise
-        observations = [_observe(exercise, case, outcome, report, self.limits)
+        observations = [observe(exercise, case, outcome, report, self.limits)
                         for case, outcome in zip(prepared.cases, outcomes)]
         diagnosis = diagnose(self.catalog, exercise, observations)
         cases = [
@@ -221,49 +217,3 @@ def _file_of(exercise: Exercise, files: dict[str, str]) -> str:
     if exercise.module in files:
         return files[exercise.module]
     return next(iter(files.values())) if len(files) == 1 else f"{exercise.module}.py"
-
-
-def _observe(exercise: Exercise, prepared, outcome: CallOutcome, report: RunReport, limits: Limits) -> Observation:
-    observation = Observation(prepared=prepared, status=Status.ERROR, error=outcome.error)
-    if outcome.status == "missing":
-        failed = load_errors(exercise, report) if exercise.id not in report.ambiguous else []
-        observation.status = Status.ERROR if failed else Status.MISSING
-        observation.error = failed[0][1] if failed else None
-    elif outcome.status == "returned":
-        observation.got = outcome.value
-        if outcome.value is None:
-            observation.status = Status.NOT_IMPLEMENTED
-            return observation
-        if is_behaviour(prepared.case):  # judged by properties, not by equality with the reference
-            observation.finding = judge(prepared.case.check, list(prepared.case.args), prepared.inputs, outcome,
-                                        exercise.returns, limits)
-        else:
-            observation.finding = compare(
-                prepared.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns, prepared.gradients,
-                prepared.case.check.max_rel_error if prepared.case.check else 1e-5)
-        changed = _changed_arguments(prepared, outcome)
-        observation.mutated = bool(changed)
-        if observation.finding is None and changed:
-            observation.finding = Finding(FindingKind.MUTATED, part=changed[0])
-        observation.status = Status.FAILED if observation.finding else Status.PASSED
-        if timed_out(observation.finding):  # a behaviour check's further call was stopped by a time limit
-            observation.status = Status.TIMEOUT
-    elif outcome.status == "raised":
-        is_stub = outcome.error is not None and outcome.error.type == "NotImplementedError"
-        observation.status = Status.NOT_IMPLEMENTED if is_stub else Status.ERROR
-    elif outcome.status == "timeout" or outcome.reason == "after-timeout":
-        observation.status = Status.TIMEOUT
-    return observation
-
-
-def _changed_arguments(prepared, outcome: CallOutcome) -> list[str]:
-    names = list(prepared.case.args)
-    changed = []
-    for name, original, after in zip(names, prepared.inputs, outcome.args_after):
-        if isinstance(original, np.ndarray):
-            same = after is original or (  # `after is original`: reported `same` (runner/events.py)
-                isinstance(after, np.ndarray) and after.shape == original.shape
-                and np.array_equal(after, original, equal_nan=original.dtype.kind in "fc"))
-            if not same:
-                changed.append(name)
-    return changed

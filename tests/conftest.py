@@ -95,7 +95,8 @@ SLOW_FILES = ("test_browser.py", "test_hostile.py", "test_isolation.py", "test_f
               "test_batch*.py")
 SLOW_FIXTURES = {"grader", "grade", "isolated_grade", "built_wheel"}
 SLOW_NAMES = {"subprocess", "pexpect", "multiprocessing", "Popen", "Grader", "Launcher", "ForkServer",
-              "start_launcher", "run_batch", "grade_class", "CliRunner", "NotebookClient", "KernelManager"}
+              "start_launcher", "run_batch", "grade_class", "CliRunner", "NotebookClient", "KernelManager",
+              "grade_here", "shared_grader"}  # by name too: a test may import them inside its body
 TESTS = Path(__file__).resolve().parent
 
 

@@ -39,15 +39,15 @@ def test_an_argument_reported_unchanged_is_what_was_sent_and_only_for_arrays():
     """`same` is the array sent itself (no copy, and grading takes it as unchanged without comparing it)."""
     import numpy as np
 
-    from grader.grading import _changed_arguments
+    from grader.observe import changed_arguments
     from grader.runner import CallOutcome, events
 
     sent = (np.arange(3.0), 2.5)
     after = events.argument_after({"t": "same"}, sent, 0)
     assert after is sent[0]
     prepared = type("Prepared", (), {"case": type("Case", (), {"args": {"x": None, "y": None}}), "inputs": sent})
-    assert _changed_arguments(prepared, CallOutcome("returned", args_after=[after, None])) == []
-    assert _changed_arguments(prepared, CallOutcome("returned", args_after=[np.arange(3.0) + 1, None])) == ["x"]
+    assert changed_arguments(prepared, CallOutcome("returned", args_after=[after, None])) == []
+    assert changed_arguments(prepared, CallOutcome("returned", args_after=[np.arange(3.0) + 1, None])) == ["x"]
     for position in (1, 2):  # a number, and no argument at all: a forged report
         with pytest.raises(protocol.Interference):
             events.argument_after({"t": "same"}, sent, position)
