@@ -74,6 +74,9 @@ def test_a_batch_grades_the_folders_owner_reports_it_and_tells_the_instructor(tm
     assert "amy" in note and note in html.unescape((report / "quiz.html").read_text(encoding="utf-8"))
     assert note in (report / "quiz.md").read_text(encoding="utf-8").replace("\\", "")
     assert json.loads((out / "students" / "amy" / "quiz-results.json").read_text(encoding="utf-8"))["note"] == ""
+    quiz_tests = {name: json.loads((out / "students" / name / "gradescope.json").read_text(encoding="utf-8"))["tests"][-1]
+                  for name in ("amy", "ben")}  # Gradescope shows the student the same note, first in the quiz's test
+    assert quiz_tests["ben"]["output"].splitlines()[0] == note and "amy" not in quiz_tests["amy"]["output"]
     line = other_owner_note(summary.other_owner, Messages(lang))
     assert "ben (amy)" in line and ("폴더" in line if lang == "ko" else "folder" in line)
     if lang == "ko":

@@ -34,6 +34,7 @@ def gradescope_results(result: SubmissionResult, quiz: QuizResult | None = None)
     if quiz is not None:
         lines = [quiz.problem] if quiz.problem else [
             f"{q.number}. {q.id}: {t(f'quiz.status-{q.status}')}" for q in quiz.questions]
+        lines = [quiz.note] + lines if quiz.note else lines  # an answers file naming someone else, said first
         tests.append({
             "name": f"{quiz.title} ({quiz.quiz})", "number": str(len(tests) + 1), "score": quiz.score,
             "max_score": quiz.max_score, "status": "passed" if quiz.score == quiz.max_score else "failed",
