@@ -165,7 +165,7 @@ def test_watch_exits_cleanly_on_ctrl_c(student):
 def test_watch_ends_on_ctrl_c_even_when_another_thread_takes_the_signal(student):
     """The terminal's SIGINT goes to one thread of `grade watch`, not always the main one; the main thread, waiting
     for a key or a save, must see it all the same (a plain blocking queue wait is never interrupted then: the
-    watch hung now and then in the test above). Here it is sent to every thread but the main one."""
+    watch hung now and then in the test above). Here it is sent to a thread that is not the main one."""
     import ctypes
 
     child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
@@ -182,8 +182,9 @@ def test_watch_ends_on_ctrl_c_even_when_another_thread_takes_the_signal(student)
         tgkill = ctypes.CDLL(None, use_errno=True).syscall
         threads = [int(task.name) for task in Path(f"/proc/{child.pid}/task").iterdir() if task.name != str(child.pid)]
         assert threads  # the key reader and the file watcher at least
-        for thread in threads:
-            tgkill(tgkill_number, child.pid, thread, signal.SIGINT)
+        # One Ctrl-C, as a terminal sends it, to one thread that is not the main one. (One signal per thread
+        # was several Ctrl-C: a later one could land after the watch had ended, and Click exits 130 on it.)
+        tgkill(tgkill_number, child.pid, threads[0], signal.SIGINT)
         try:
             child.expect(pexpect.EOF)
         except pexpect.TIMEOUT:
