@@ -88,16 +88,10 @@ def quiz_grade(
 
         sys.stdout.write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
         return
-    from dataclasses import replace
-
-    from rich.markup import escape
-
-    from grader.render.safe import terminal_text
     from grader.render.terminal import print_view, quiz_table
 
     messages = Messages(lang)
-    # The id comes from the student's file: the table's title reads rich markup, and a terminal escapes.
-    print_view(quiz_table(replace(result, student=escape(terminal_text(result.student))), messages))
+    print_view(quiz_table(result, messages))  # the id from the student's file is shown as plain text there
     if out is not None:
         typer.echo(messages.t("quiz.report-written", path=out / "quiz.html"))
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from grader.i18n import Messages
 from grader.kinds import Bound, FindingKind, ValueKind
+from grader.render.safe import plain
 from grader.results import Finding, Status, ValueType, WorstElement
 from grader.runner.codec import Unsupported
 from grader.runner.job import ErrorInfo, Output
@@ -28,12 +29,6 @@ UNSUPPORTED = (
 SYNTAX_LOCATION = re.compile(r"\s*\((?:[^()]*), line \d+\)$")
 CELL_FILE = re.compile(r"(?:.* )?<cell (?P<label>[^>]*)>")
 EXIT = ((re.compile(r"exit code (?P<code>-?\d+)"), "exit.code"), (re.compile(r"signal (?P<signal>\w+)"), "exit.signal"))
-
-
-def plain(text: object) -> str:
-    """Text the student controls (exception messages, warnings, file and type names), made safe to put in
-    a message: its backticks become quotes, so only the grader's own `code` spans are code."""
-    return str(text).replace("`", "'")
 
 
 def format_value(value: Any, names: tuple[str, ...] = ()) -> str:

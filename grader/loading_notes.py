@@ -10,7 +10,8 @@ import re
 
 from dataclasses import replace
 
-from grader.feedback import error_text, exit_text, load_error_text, plain, shown_output
+from grader.feedback import error_text, exit_text, load_error_text, shown_output
+from grader.render.safe import plain
 from grader.i18n import Messages
 from grader.results import FileResult, SkippedFile
 from grader.runner.job import ErrorInfo, Limits, RunReport, SkippedStatement, UnitOutcome

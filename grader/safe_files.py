@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from grader.errors import GradeError
+from grader.render.safe import plain
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
@@ -66,7 +67,7 @@ def open_top(path: Path, follow: bool) -> int:
         if error.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
             raise GradeError("intake.not-regular", path=str(path)) from None
         raise GradeError("trust.path-unreadable", path=str(path),
-                         reason=_as_code(error.strerror or str(error))) from None
+                         reason=plain(error.strerror or str(error))) from None
 
 
 def _open_at(top: int, parts: tuple[str, ...], flags: int) -> int:
@@ -177,7 +178,7 @@ def open_zip(handle, shown: str) -> zipfile.ZipFile:
 
 def zip_corrupt(error: Exception, shown: str) -> GradeError:
     """A zip the zipfile module refuses; its words (English) are quoted as code in a Korean message."""
-    return GradeError("trust.zip-corrupt", path=shown, reason=_as_code(str(error))[:200])
+    return GradeError("trust.zip-corrupt", path=shown, reason=plain(str(error))[:200])
 
 
 def changed(error: OSError, shown: str, item: Item) -> GradeError:
@@ -187,12 +188,7 @@ def changed(error: OSError, shown: str, item: Item) -> GradeError:
     if error.errno == errno.ENOENT:
         return GradeError("trust.file-vanished", path=shown, file=printable(item.parts))
     return GradeError("trust.file-unreadable", path=shown, file=printable(item.parts),
-                      reason=_as_code(error.strerror or str(error)))
-
-
-def _as_code(text: str) -> str:
-    """A library's or the system's own (English) words, quoted as code in a Korean message: no backtick."""
-    return text.replace("`", "'")
+                      reason=plain(error.strerror or str(error)))
 
 
 def member_parts(filename: str) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ import numpy as np
 
 from grader.catalog import Case, Catalog, Exercise, GradientCheck
 from grader.errors import GradeError
+from grader.render.safe import plain
 from grader.runner import codec
 
 FORMAT = "grade-frozen/1"
@@ -55,7 +56,7 @@ def args_key(args: tuple) -> str:
 def corrupt(file: Path | str, reason: str, key: str = "course.kit.corrupt") -> GradeError:
     """A damaged (or unreadable) kit file; the reason, in the kit reader's own technical words, is quoted as
     code in the Korean message, so it holds no backtick."""
-    return GradeError(key, file=str(file), reason=reason.replace("`", "'"))
+    return GradeError(key, file=str(file), reason=plain(reason))
 
 
 def frozen_file(folder: Path, exercise_id: str) -> Path:

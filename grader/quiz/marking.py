@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from grader.errors import GradeError
+from grader.render.safe import plain
 from grader.i18n import Messages
 from grader.quiz.kinds import QuestionRow, QuestionStatus, QuestionType
 from grader.quiz.sheet import Sheet, SheetQuestion, show_number
@@ -137,7 +138,7 @@ def syntax_error(error: tomllib.TOMLDecodeError, text: str, path: Path | str) ->
     lines = text.split("\n")
     line, column = (int(found[1]), int(found[2])) if found and found[1] else (len(lines), len(lines[-1]) + 1)
     detail = message[:found.start()] if found else message
-    return GradeError("trust.answers-syntax", path=path, line=line, column=column, detail=detail.replace("`", "'"))
+    return GradeError("trust.answers-syntax", path=path, line=line, column=column, detail=plain(detail))
 
 
 def grade_answers(sheet: Sheet, answers: Answers, lang: str) -> QuizResult:

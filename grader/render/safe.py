@@ -26,3 +26,10 @@ def terminal_text(value: object) -> str:
     """`value` as text that prints as itself: no escape sequence, no control character, one line."""
     text = _SEQUENCE.sub("", str(value)).replace("\t", " ").replace("\n", " ").replace("\r", " ")
     return "".join(ch for ch in text if ch not in _BIDI and unicodedata.category(ch) != "Cc")
+
+
+def plain(text: object) -> str:
+    """Text the student controls (exception messages, warnings, file and type names), or a library's or the
+    system's own English words, made safe to put in a message as code: its backticks become quotes, so only
+    the grader's own `code` spans are code."""
+    return str(text).replace("`", "'")

@@ -10,6 +10,7 @@ from grader.catalog import Catalog, Exercise
 from grader.feedback import labelled
 from grader.i18n import Messages
 from grader.quiz.kinds import QuestionStatus
+from grader.render.safe import terminal_text
 from grader.results import ExerciseResult, Status, SubmissionResult
 
 STYLES = {
@@ -178,7 +179,9 @@ QUIZ_STYLES = {QuestionStatus.CORRECT: "green", QuestionStatus.PARTIAL: "yellow"
 
 def quiz_table(result, messages: Messages) -> Group:
     """A graded quiz: per question its status and points, and for each miss the right answer and why."""
-    table = Table(title=f"{messages.t('quiz.title')}: {result.title} — {result.student}", title_justify="left",
+    # Text, not markup: the id and the title come from the answers file, safe for a terminal first.
+    title = Text(terminal_text(f"{messages.t('quiz.title')}: {result.title} — {result.student}"))
+    table = Table(title=title, title_justify="left",
                   caption=f"{messages.t('quiz.score')}: {_score(result.score)} / {_score(result.max_score)}",
                   caption_justify="left")
     for heading, justify in (("#", "right"), (messages.t("quiz.question"), "left"),
