@@ -154,7 +154,7 @@ def _explains(output: Any, observation: Observation, exercise: Exercise) -> bool
 
 def _contradicts(output: Any, observation: Observation, exercise: Exercise) -> bool:
     """The student got this case's value right (whatever else went wrong) where the model would not have."""
-    if output is NOT_APPLICABLE or not observation.returned:
+    if output is NOT_APPLICABLE:  # the caller passes only cases that returned a value
         return False
     if observation.status == Status.FAILED and observation.finding and observation.finding.kind != FindingKind.MUTATED:
         return False

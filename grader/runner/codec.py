@@ -18,6 +18,8 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 """The longest report line the grader reads (protocol.py); worker.py sends a result with larger arrays as too large."""
 MAX_FRAMES = 8
 """The innermost traceback frames a report keeps (worker.py sends no more; protocol.py keeps no more)."""
+SAME = {"t": "same"}
+"""An array argument the call left unchanged, sent instead of the array again (worker.py; events.py reads it)."""
 
 
 class Unsupported:

@@ -10,12 +10,11 @@ import math
 import numpy as np
 
 from grader.runner import protocol
+from grader.runner.codec import SAME
 from grader.runner.job import CallOutcome, ErrorInfo, Frame, Output, SkippedStatement, UnitOutcome
 from grader.runner.protocol import Interference
 
 SKIP_REASONS = ("error", "timeout", "crashed", "exit")
-SAME = {"t": "same"}
-"""An array argument the call left as it was sent (worker.py sends this rather than the array again)."""
 
 
 def unit_name(event: dict, plan: dict) -> str:
@@ -73,7 +72,7 @@ def call_outcome(event: dict, sent: tuple = ()) -> CallOutcome:
 
 def argument_after(data, sent: tuple, position: int):
     """An array argument as the call left it: decoded, or (`same`) the very array that was sent, which the
-    grader only reads (grading.py takes it as unchanged without comparing it with itself)."""
+    grader only reads (observe.py takes it as unchanged without comparing it with itself)."""
     if data is None:
         return None
     if data == SAME:
