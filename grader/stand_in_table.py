@@ -13,6 +13,7 @@ import numpy as np
 
 from grader.cases import fresh_copy
 from grader.errors import CatalogError
+from grader.runner.codec import args_key
 
 
 def stand_in_table(reference: Callable, own: list[tuple], others: Iterable[tuple],
@@ -21,8 +22,6 @@ def stand_in_table(reference: Callable, own: list[tuple], others: Iterable[tuple
     `others` (A's) cut to every length B is called with. Arguments are taken once each, compared exactly (value,
     type, dtype: the worker matches an int array and a float array apart); those `reference` refuses, or whose
     values `encode` cannot carry (it raises CatalogError or ValueError), are left out."""
-    from grader.kit.frozen import args_key
-
     arities = sorted({len(args) for args in own})
     candidates = own + [args[:n] for args in others for n in arities if n <= len(args)]
     table, seen = [], set()

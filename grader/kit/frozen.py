@@ -32,6 +32,7 @@ from grader.catalog import Case, Catalog, Exercise, GradientCheck
 from grader.errors import GradeError
 from grader.render.safe import plain
 from grader.runner import codec
+from grader.runner.codec import args_key
 
 FORMAT = "grade-frozen/1"
 NOT_APPLICABLE_TAG = {"t": "not-applicable"}
@@ -46,11 +47,6 @@ def case_key(case: Case) -> str:
     """A digest of everything that decides a case's inputs and expected values (not its name or weight)."""
     spec = repr((case.args, case.expected, case.literals, case.check))
     return hashlib.sha256(spec.encode("utf-8")).hexdigest()[:24]
-
-
-def args_key(args: tuple) -> str:
-    """Arguments as an exact lookup key: the same values, types and dtypes give the same key."""
-    return json.dumps([codec.encode(a) for a in args], sort_keys=True)
 
 
 def corrupt(file: Path | str, reason: str, key: str = "course.kit.corrupt") -> GradeError:
