@@ -24,6 +24,7 @@ WRONG_SIGN = "def sigmoid(x):\n    return 1 / (1 + np.exp(x))"
 SETUP = "import numpy as np\nimport grader.notebook as grade\ngrade.lang('en')"
 # One test process runs the English session below for every test here that reads it.
 pytestmark = pytest.mark.xdist_group("notebook")
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
@@ -34,7 +35,9 @@ def kernel(folder: Path, sockets: Path, **env: str):
     sockets.mkdir(parents=True, exist_ok=True)
     manager = AsyncKernelManager(kernel_name="python3", transport="ipc",
                                  connection_file=str(sockets / "kernel.json"))
-    run_sync(manager.start_kernel)(cwd=str(folder), env=dict(os.environ, **env))
+    # The kernel imports the grader of this checkout, whatever an editable install elsewhere points at.
+    path = os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))
+    run_sync(manager.start_kernel)(cwd=str(folder), env=dict(os.environ, PYTHONPATH=path, **env))
     try:
         yield lambda *cells: execute(manager, folder, cells)
     finally:
