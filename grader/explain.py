@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader.catalog import Catalog
 from grader.diagnose import Diagnosis
-from grader.isolate import itself_right
+from grader.isolate import verdicts as all_verdicts
 from grader.i18n import Messages
 from grader.results import ExerciseResult, MistakeNote, Status
 from grader.submission import Submission
@@ -55,16 +55,21 @@ def explain_cascades(grader, submission: Submission, exercises: list[ExerciseRes
     calls = called_functions(submission)
     names = {name: exercise.id for exercise in catalog.exercises
              for name in (exercise.id, *getattr(exercise, "aliases", ()))}
+    found = []  # (exercise, its broken callees, the names it calls each by)
     for exercise in failed:
         own = {n for n, i in names.items() if i == exercise.id}
         callees: dict[str, set[str]] = {}  # callee exercise -> the names (id or alias) the student's code calls
         for name in (name for function in own for name in calls.get(function, ()) if name in names):
             callees.setdefault(names[name], set()).add(name)
         broken = [by_id[c] for c in sorted(callees) if c != exercise.id and c in by_id and by_id[c].status in BROKEN]
+        found.append((exercise, broken, callees))
+    checks = [(catalog.exercise(exercise.id), catalog.exercise(callee.id), sorted(callees[callee.id]))
+              for exercise, broken, callees in found for callee in broken]
+    verdicts = iter(all_verdicts(grader, submission, checks) if checks else [])
+    for exercise, broken, _ in found:
         for callee in broken:
             hint = messages.t("diagnosis.cascade-hint", function=exercise.id, callee=callee.id)
-            verdict = itself_right(grader, submission, catalog.exercise(exercise.id), catalog.exercise(callee.id),
-                                   sorted(callees[callee.id]))
+            verdict = next(verdicts)
             if verdict is not None:
                 key = "diagnosis.cascade-itself-right" if verdict else "diagnosis.cascade-itself-wrong"
                 hint += " " + messages.t(key, function=exercise.id, callee=callee.id)

@@ -7,6 +7,8 @@ never used: their values must not reach the student's code. Points are not chang
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from grader.behaviour import is_behaviour
 from grader.cases import reference_function
 from grader.catalog import Exercise
@@ -20,35 +22,50 @@ from grader.submission import Submission
 MISS = "StandInMiss"
 
 
-def itself_right(grader, submission: Submission, exercise: Exercise, callee: Exercise,
-                 names: list[str]) -> bool | None:
-    """True: A passes every shown case with B's right results; False: it still fails one; None: unknown.
+def verdicts(grader, submission: Submission, checks: list[tuple[Exercise, Exercise, list[str]]]) -> list[bool | None]:
+    """For each (A, B, names) of one submission: True when A passes every shown case with B's right results,
+    False when it still fails one, None when unknown. `names` are the names A calls B by (its id, or an alias).
 
-    `names` are the names A calls B by (its id, or an alias the student used)."""
-    prepared = grader.prepare(exercise)
-    # A behaviour check has no expected value to stand in with: nothing to say about it here.
-    cases = [case for case in prepared.cases if not case.case.hidden and not is_behaviour(case.case)]
-    if not cases:
-        return None
-    table = _table(grader, exercise, callee, [case.inputs for case in cases])
-    stand_ins = tuple({"function": name, "table": table} for name in names)
-    calls = [Call(exercise.id, exercise.module, case.inputs, exercise.id, exercise.aliases, stand_ins)
-             for case in cases]
+    All are checked in one worker: a worker costs more to start than these calls cost to make. Each check's
+    calls are a group of their own, so a call that hangs or crashes abandons its own check only, as in a worker
+    of its own, and the submission's time limit counts once per check."""
+    plans, calls = [], []
+    for number, (exercise, callee, names) in enumerate(checks):
+        prepared = grader.prepare(exercise)
+        # A behaviour check has no expected value to stand in with: nothing to say about it here.
+        cases = [case for case in prepared.cases if not case.case.hidden and not is_behaviour(case.case)]
+        plans.append((exercise, cases, len(calls)))
+        if not cases:
+            continue
+        table = _table(grader, exercise, callee, [case.inputs for case in cases])
+        stand_ins = tuple({"function": name, "table": table} for name in names)
+        calls += [Call(exercise.id, exercise.module, case.inputs, f"{number}:{exercise.id}", exercise.aliases,
+                       stand_ins) for case in cases]
+    if not calls:
+        return [None] * len(checks)
     units, _ = with_sources(submission.root, submission.units)
-    report = run_submission(submission.root, units, calls, grader.limits, grader.launcher)
-    verdicts = []
-    for case, outcome in zip(cases, report.calls):
+    limits = grader.limits
+    if len(checks) > 1:
+        limits = replace(limits, submission_seconds=limits.submission_seconds * len(checks))
+    outcomes = run_submission(submission.root, units, calls, limits, grader.launcher).calls
+    return [_verdict(exercise, cases, outcomes[start:start + len(cases)]) if cases else None
+            for exercise, cases, start in plans]
+
+
+def _verdict(exercise: Exercise, cases, outcomes) -> bool | None:
+    found = []
+    for case, outcome in zip(cases, outcomes):
         if outcome.status == "raised" and outcome.error is not None and outcome.error.type == MISS:
             return None  # A called B with arguments the table does not cover
         if outcome.status == "raised":
-            verdicts.append(False)
+            found.append(False)
         elif outcome.status != "returned":
             return None  # a timeout or a crash says nothing about A
         else:
             finding = compare(case.expected, outcome.value, exercise.rtol, exercise.atol, exercise.returns,
                               case.gradients, case.case.check.max_rel_error if case.case.check else 1e-5)
-            verdicts.append(finding is None)
-    return all(verdicts)
+            found.append(finding is None)
+    return all(found)
 
 
 def _table(grader, exercise: Exercise, callee: Exercise, inputs: list[tuple]) -> list:

@@ -122,7 +122,9 @@ def _environment():
     env.filters.update(md=markdown_text, code=markdown_code, html_code=html_code, fence=markdown_fence,
                        traceback=traceback_text, date=local_date,
                        assignment=lambda pair: labelled(*pair))
-    env.globals.update(bar=score_bar)
+    from grader.render.chart_svg import draw
+
+    env.globals.update(bar=score_bar, draw_chart=draw)
     env.get_template("report.html.j2")
     env.get_template("report.md.j2")
     return env
