@@ -2,6 +2,7 @@
 
 Also marks the slow tests (`pytest -m "not slow"` runs the rest in seconds; a plain `pytest` runs all).
 """
+import functools
 import inspect
 import os
 import subprocess
@@ -100,22 +101,29 @@ SLOW_NAMES = {"subprocess", "pexpect", "multiprocessing", "Popen", "Grader", "La
 TESTS = Path(__file__).resolve().parent
 
 
-def _names(code: types.CodeType) -> set[str]:
+@functools.cache  # each of the ~1300 tests asks again for the same few functions
+def _names(code: types.CodeType) -> frozenset[str]:
     """Global and attribute names used by a function, its nested functions and lambdas included."""
     names = set(code.co_names)
     for constant in code.co_consts:
         if isinstance(constant, types.CodeType):
             names |= _names(constant)
-    return names
+    return frozenset(names)
+
+
+@functools.cache
+def _judged_by_its_code(filename: str) -> bool:
+    """A function of the test suite (this file's fixtures are judged by name, SLOW_FIXTURES)."""
+    where = Path(filename).resolve()
+    return where.is_relative_to(TESTS) and where != Path(__file__).resolve()
 
 
 def _starts_processes(function, seen: set) -> bool:
     """Whether a test or fixture function, or a function of the test suite it calls, names a slow thing."""
     function = inspect.unwrap(function)
     code = getattr(function, "__code__", None)
-    where = Path(code.co_filename).resolve() if code else None
-    if code is None or code in seen or not where.is_relative_to(TESTS) or where == Path(__file__).resolve():
-        return False  # this file's fixtures are judged by name (SLOW_FIXTURES)
+    if code is None or code in seen or not _judged_by_its_code(code.co_filename):
+        return False
     seen.add(code)
     names = _names(code)
     if names & SLOW_NAMES:
