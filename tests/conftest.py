@@ -143,7 +143,11 @@ def _is_slow(item) -> bool:
 
 
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: two test processes per core, as the tests mostly wait (workers, kernels, browsers, timeouts)."""
+    """`-n auto`: two test processes per core, as the tests mostly wait (workers, kernels, browsers, timeouts).
+    The fast part alone (`-m "not slow"`) runs in this process: starting test processes would cost it more
+    (each collects the whole suite) than it takes."""
+    if "not slow" in (config.option.markexpr or ""):
+        return 0
     return 2 * (len(os.sched_getaffinity(0)) or 1)
 
 
