@@ -54,7 +54,7 @@ def quiz_take(
 ) -> None:
     """Answer a quiz in the terminal, question by question; the answers are saved to a file."""
     from grader.quiz.course_quiz import course_sheet
-    from grader.quiz.marking import answers_toml
+    from grader.quiz.answers_file import answers_toml
     from grader.quiz.take import take_quiz
     from grader.render.reports import write_atomically
 
@@ -75,7 +75,8 @@ def quiz_grade(
 ) -> None:
     """Grade an answers file: score, and per question the right answer and why."""
     from grader.quiz.course_quiz import course_sheet
-    from grader.quiz.marking import grade_answers, read_answers
+    from grader.quiz.answers_file import read_answers
+    from grader.quiz.marking import grade_answers
 
     answers = read_answers(answers_file)
     result = grade_answers(course_sheet(course, answers.quiz, answers.student), answers, lang)
@@ -108,7 +109,7 @@ def quiz_key(
     """Write a student's answer key, in the answers format: for instructors (a student kit has none)."""
     from grader.quiz.course_quiz import course_sheet
     from grader.quiz.kit import answer_key
-    from grader.quiz.marking import answers_toml
+    from grader.quiz.answers_file import answers_toml
     from grader.render.reports import write_atomically
 
     sheet = course_sheet(course, quiz, student, assignment)

@@ -99,7 +99,7 @@ def cap_for(name: str) -> int:
 
 def answers_cap() -> int:
     """The quiz's own cap on an answers file (imported only when there is one: the quiz loads NumPy)."""
-    from grader.quiz.marking import MAX_ANSWERS_BYTES
+    from grader.quiz.answers_file import MAX_ANSWERS_BYTES
 
     return MAX_ANSWERS_BYTES
 

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from grader.quiz.bank import TYPES, load_bank
-from grader.quiz.marking import Answers, grade_answers
+from grader.quiz.answers_file import Answers
+from grader.quiz.marking import grade_answers
 from grader.quiz.sheet import build_sheet
 from helpers import grade_here
 

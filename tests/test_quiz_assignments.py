@@ -18,7 +18,7 @@ from grader.quiz.assigned import AssignedQuiz
 from grader.quiz.bank import load_bank
 from grader.quiz.kinds import QuestionStatus
 from grader.quiz.kit import answer_key
-from grader.quiz.marking import answers_toml
+from grader.quiz.answers_file import answers_toml
 from grader.quiz.sheet import build_sheet
 from tests.test_batch import read_grades, reference_student
 from tests.test_batch_containment import ScriptedGrader, real_result

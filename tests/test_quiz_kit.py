@@ -15,7 +15,8 @@ from grader.errors import CatalogError, GradeError
 from grader.quiz.bank import BANK_PATH, load_bank
 from grader.quiz.kinds import QuestionType
 from grader.quiz.kit import answer_key, questions_only, write_student_bank
-from grader.quiz.marking import answers_toml, grade_answers, parse_answers, show_answer
+from grader.quiz.answers_file import answers_toml, parse_answers
+from grader.quiz.marking import grade_answers, show_answer
 from grader.quiz.sheet import build_sheet
 from grader.quiz.take import take_quiz
 from grader.render.quiz import render_sheet

@@ -14,7 +14,7 @@ import pytest
 
 from grader.errors import GradeError
 from grader.i18n import Messages
-from grader.quiz.marking import parse_answers, read_answers
+from grader.quiz.answers_file import parse_answers, read_answers
 from grader.safe_files import Item, list_zip, read_fd
 
 # Technical names a Korean teaching assistant writes as they are (not words of an English sentence).

@@ -18,7 +18,8 @@ from grader.i18n import Messages
 from grader.quiz.assigned import AssignedQuiz, other_owner_note
 from grader.quiz.bank import load_bank
 from grader.quiz.kit import answer_key
-from grader.quiz.marking import answers_toml, grade_answers, parse_answers
+from grader.quiz.answers_file import answers_toml, parse_answers
+from grader.quiz.marking import grade_answers
 from grader.quiz.sheet import build_sheet
 from tests.test_batch import reference_student
 from tests.test_batch_containment import ScriptedGrader, real_result

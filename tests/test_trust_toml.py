@@ -16,7 +16,8 @@ import pytest
 from grader.kit import toml_write
 from grader.quiz.bank import load_bank
 from grader.quiz.kit import answer_key, questions_only
-from grader.quiz.marking import answers_toml, grade_answers, parse_answers
+from grader.quiz.answers_file import answers_toml, parse_answers
+from grader.quiz.marking import grade_answers
 from grader.quiz.sheet import build_sheet
 from helpers import grade_here
 

@@ -51,7 +51,8 @@ class AssignedQuiz:
         """A student's answers file (name, bytes) graded on their own sheet of the assigned quiz (built from the
         batch's student id); a file that cannot be graded for it (unreadable, another quiz's) earns no points,
         with the reason."""
-        from grader.quiz.marking import grade_answers, not_graded, parse_answers
+        from grader.quiz.answers_file import parse_answers
+        from grader.quiz.marking import grade_answers, not_graded
         from grader.quiz.sheet import build_sheet
 
         if self.quiz is None:

@@ -1,35 +1,22 @@
-"""Answers files in, graded quizzes out.
+"""Answers marked: each question's share of its points, and the quiz's result.
 
-An answers file is TOML: `student = "ID"`, `quiz = "QUIZ-ID"` and an `[answers]` table keyed by
-question id. A file that cannot be read, or lacks the student or the quiz, is a one-line error; an
-answer of the wrong type is that question's zero with the reason, and an unknown question id is
-listed and ignored. Nothing in a student's file can crash the grader.
+An answer of the wrong type is that question's zero with the reason, and an unknown question id is
+listed and ignored (the answers file itself is read by grader.quiz.answers_file).
 """
 from __future__ import annotations
 
 import json
 import math
-import re
-import tomllib
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from grader.errors import GradeError
-from grader.render.safe import plain
 from grader.i18n import Messages
+from grader.quiz.answers_file import Answers
 from grader.quiz.kinds import QuestionRow, QuestionStatus, QuestionType
 from grader.quiz.sheet import Sheet, SheetQuestion, show_number
 
-MAX_ANSWERS_BYTES = 256 * 1024
 TRUE_WORDS = {"true", "t", "yes", "o", "참", "예"}
 FALSE_WORDS = {"false", "f", "no", "x", "거짓", "아니오"}
-
-
-@dataclass(frozen=True)
-class Answers:
-    student: str
-    quiz: str
-    answers: dict[str, object]
 
 
 @dataclass
@@ -101,44 +88,6 @@ def not_graded(sheet: Sheet, problem: str, lang: str) -> QuizResult:
     questions = [QuestionResult(item.question.id, item.number, QuestionStatus.NOT_GRADED, 0.0, item.question.points,
                                 prompt=item.prompt(lang)) for item in sheet.questions]
     return QuizResult(sheet.student, sheet.quiz.id, sheet.quiz.title(lang), lang, questions, problem=problem)
-
-
-def read_answers(path: Path) -> Answers:
-    path = Path(path)
-    if not path.is_file():
-        raise GradeError("error.missing-answers", path=path)
-    if path.stat().st_size > MAX_ANSWERS_BYTES:
-        raise GradeError("trust.answers-too-large", path=path, limit=MAX_ANSWERS_BYTES // 1024)
-    return parse_answers(path.read_bytes(), path)
-
-
-def parse_answers(data: bytes, path: Path | str) -> Answers:
-    """An answers file's bytes, read as `path` (named in errors); each way it can be unreadable has its own
-    message (locales/*/trust.toml), in the reader's language."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise GradeError("trust.answers-not-utf8", path=path, position=error.start + 1) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise syntax_error(error, text, path) from None
-    student, quiz, answers = data.get("student"), data.get("quiz"), data.get("answers", {})
-    if not isinstance(student, str) or not student or not isinstance(quiz, str) or not quiz:
-        raise GradeError("trust.answers-no-ids", path=path)
-    if not isinstance(answers, dict):
-        raise GradeError("trust.answers-not-table", path=path)
-    return Answers(student, quiz, answers)
-
-
-def syntax_error(error: tomllib.TOMLDecodeError, text: str, path: Path | str) -> GradeError:
-    """Where tomllib stopped, as a line and a column (the end of the text for "at end of document"), and its words."""
-    message = str(error).splitlines()[0]
-    found = re.search(r" \(at (?:line (\d+), column (\d+)|end of document)\)$", message)
-    lines = text.split("\n")
-    line, column = (int(found[1]), int(found[2])) if found and found[1] else (len(lines), len(lines[-1]) + 1)
-    detail = message[:found.start()] if found else message
-    return GradeError("trust.answers-syntax", path=path, line=line, column=column, detail=plain(detail))
 
 
 def grade_answers(sheet: Sheet, answers: Answers, lang: str) -> QuizResult:
@@ -242,12 +191,3 @@ def _printable(given: object) -> str:
 
     text = ", ".join(map(str, given)) if isinstance(given, list) else str(given)
     return terminal_text(text)[:200]
-
-
-def answers_toml(sheet: Sheet, answers: dict[str, object]) -> str:
-    """An answers file (the key, or what `quiz take` collected), in the documented format (grader.kit.toml_write:
-    any student id or answer text reads back as written)."""
-    from grader.kit.toml_write import dumps
-
-    given = {item.question.id: answers[item.question.id] for item in sheet.questions if item.question.id in answers}
-    return dumps({"student": sheet.student, "quiz": sheet.quiz.id, "answers": given}, inline_tables=False)
