@@ -11,10 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
-from nbclient import NotebookClient  # a test extra (nbclient, ipykernel): CI installs it, nothing is skipped
-from nbformat.v4 import new_code_cell, new_notebook
 
 from grader.catalog import load_catalog
 from grader.notebook.cells import grader_names, notebook_unit, without_grader_calls
@@ -32,6 +28,11 @@ def kernel(folder: Path, sockets: Path, **env: str):
     """A Jupyter kernel started in `folder` over IPC sockets in `sockets`, with `env` added to this process's
     environment; yields `run(*cells)`, which executes the cells in it (the kernel keeps its history from one
     call to the next) and returns what each displayed."""
+    # Jupyter's client (a test extra: CI installs it, nothing is skipped) is imported here, not with this file:
+    # it takes half a second, which every test process would pay at collection.
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
     sockets.mkdir(parents=True, exist_ok=True)
     manager = AsyncKernelManager(kernel_name="python3", transport="ipc",
                                  connection_file=str(sockets / "kernel.json"))
@@ -46,6 +47,9 @@ def kernel(folder: Path, sockets: Path, **env: str):
 
 def execute(manager, folder: Path, cells) -> list[tuple[str, list[str]]]:
     """The HTML each cell displayed and the errors it raised, by cell, run in the kernel of `manager`."""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
     notebook = new_notebook(cells=[new_code_cell(source) for source in cells])
     client = NotebookClient(notebook, km=manager, timeout=120, allow_errors=True,
                             resources={"metadata": {"path": str(folder)}})
