@@ -169,7 +169,7 @@ def reset_exercise(exercise: Exercise, folder: Path, course: Course | None = Non
     target = Path(folder) / stub_file.name
     stub = function_source(stub_file, exercise.id) if stub_file.is_file() else None
     if stub is None:  # `grade course check` sees that a course's stubs hold every exercise
-        raise GradeError("error.catalog", reason=f"no stub for {exercise.id}")
+        raise GradeError("course.check-no-stub", exercise=exercise.id, file=stub_file)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(stub_file, target)

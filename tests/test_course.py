@@ -172,3 +172,17 @@ def test_a_catalog_value_of_the_wrong_type_is_one_line_not_a_traceback(tmp_path,
         load_course(pack).catalog()
     with pytest.raises(CatalogError):
         load_catalog(catalog)
+
+
+@pytest.mark.parametrize("old, new, form", [
+    ('languages = ["ko", "en"]', 'languages = "ko"', '[ ... ]'),
+    ('languages = ["ko", "en"]', 'languages = ["fr"]', '["ko", "en"]'),
+    ('id = "my-course"', "id = 7", '"..."'),
+    ('solutions = "after-pass"', "solutions = true", 'always / after-pass / never'),
+])
+def test_a_field_of_the_wrong_form_shows_how_to_write_it_in_either_language(pack, old, new, form):
+    edit(pack, "course.toml", old, new)
+    problem = refused(pack)
+    assert problem.key == "course.bad-field" and problem.params["reason"] == form
+    for lang in ("en", "ko"):
+        assert f"`{form}`" in Messages(lang).t(problem.key, **problem.params)

@@ -70,7 +70,7 @@ def _read(file: Path, _mtime: int, builtin: bool) -> Course:
         raise GradeError("course.missing-path", path=file, field="catalog", target=root / DEFAULTS["catalog"])
     languages = tuple(_field(data, "languages", list, file, [*LANGUAGES]))
     if not languages or any(lang not in LANGUAGES for lang in languages):
-        raise GradeError("course.bad-field", path=file, field="languages", reason=", ".join(LANGUAGES))
+        raise GradeError("course.bad-field", path=file, field="languages", reason="[" + ", ".join(f'"{lang}"' for lang in LANGUAGES) + "]")
     assignments = tuple(_assignment(spec, i, file) for i, spec in enumerate(_field(data, "assignments", list, file)))
     if not assignments:
         raise GradeError("course.no-assignments", path=file)
@@ -85,12 +85,16 @@ def _read(file: Path, _mtime: int, builtin: bool) -> Course:
     return course
 
 
+TOML_FORMS = {str: '"..."', int: "1", float: "1.0", bool: "true / false", dict: "{ ... }", list: "[ ... ]"}
+"""What a field of each type looks like in course.toml: the form an error shows, the same in every language."""
+
+
 def _field(data: dict, key: str, kind: type, file: Path, default=None):
     value = data.get(key, default)
     if value is None:
         raise GradeError("course.missing-field", path=file, field=key)
     if not isinstance(value, kind):
-        raise GradeError("course.bad-field", path=file, field=key, reason=kind.__name__)
+        raise GradeError("course.bad-field", path=file, field=key, reason=TOML_FORMS.get(kind, kind.__name__))
     return value
 
 
@@ -106,7 +110,7 @@ def _text(value, key: str, file: Path):
 
 def _paths(spec: dict, root: Path, file: Path) -> dict[str, Path | None]:
     if not isinstance(spec, dict):
-        raise GradeError("course.bad-field", path=file, field="paths", reason="table")
+        raise GradeError("course.bad-field", path=file, field="paths", reason=TOML_FORMS[dict])
     unknown = sorted(set(spec) - set(DEFAULTS))
     if unknown:
         raise GradeError("course.unknown-key", path=file, field=f"paths.{unknown[0]}")
@@ -121,13 +125,13 @@ def _paths(spec: dict, root: Path, file: Path) -> dict[str, Path | None]:
 
 def _policies(spec: dict, file: Path) -> Policies:
     if not isinstance(spec, dict) or set(spec) - {"solutions", "aliases"}:
-        raise GradeError("course.bad-field", path=file, field="policies", reason="solutions, aliases")
+        raise GradeError("course.bad-field", path=file, field="policies", reason="{ solutions = ..., aliases = ... }")
     solutions = spec.get("solutions", Policies.solutions)
     if solutions not in SOLUTION_POLICIES:
         raise GradeError("course.bad-field", path=file, field="policies.solutions", reason=" / ".join(SOLUTION_POLICIES))
     aliases = spec.get("aliases", Policies.aliases)
     if not isinstance(aliases, bool):
-        raise GradeError("course.bad-field", path=file, field="policies.aliases", reason="true / false")
+        raise GradeError("course.bad-field", path=file, field="policies.aliases", reason=TOML_FORMS[bool])
     return Policies(solutions=solutions, aliases=aliases)
 
 
@@ -140,9 +144,9 @@ def _assignment(spec: dict, position: int, file: Path) -> Assignment:
         raise GradeError("course.bad-field", path=file, field=f"{where}.exercises", reason="[\"id\", ...]")
     quiz, points = spec.get("quiz"), spec.get("points")
     if quiz is not None and not isinstance(quiz, str):
-        raise GradeError("course.bad-field", path=file, field=f"{where}.quiz", reason="str")
+        raise GradeError("course.bad-field", path=file, field=f"{where}.quiz", reason=TOML_FORMS[str])
     if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float))):
-        raise GradeError("course.bad-field", path=file, field=f"{where}.points", reason="number")
+        raise GradeError("course.bad-field", path=file, field=f"{where}.points", reason=TOML_FORMS[float])
     return Assignment(spec["id"], _text(spec.get("title", spec["id"]), f"{where}.title", file), tuple(exercises),
                       quiz, float(points) if points is not None else None)
 
