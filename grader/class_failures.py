@@ -6,7 +6,7 @@ here in the batch's language from whatever was raised.
 from __future__ import annotations
 
 from grader.errors import GradeError
-from grader.i18n import Messages
+from grader.i18n import Messages, SystemReason
 from grader.runner.job import ErrorInfo, WorkerFailed
 
 
@@ -21,7 +21,7 @@ def describe(error: BaseException, messages: Messages) -> str:
     if isinstance(error, WorkerFailed):
         return messages.t("class_batch.worker-failed", reason=str(error))
     if isinstance(error, OSError):
-        return messages.t("class_batch.unreadable-file", reason=error.strerror or str(error))
+        return messages.t("class_batch.unreadable-file", reason=SystemReason.of(error))
     return messages.t("class_batch.internal", kind=type(error).__name__)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from grader.errors import GradeError
+from grader.i18n import SystemReason
 
 STUDENTS = "students"
 LOCK = ".grade-batch.lock"
@@ -40,7 +41,7 @@ def is_output_failure(error: BaseException) -> bool:
 def output_failure(error: OSError, out: Path) -> GradeError:
     """The one-line error for a failure `is_output_failure` recognises (a write names no file: then `out`)."""
     kind = "read-only" if error.errno == errno.EROFS else "disk-full"
-    return GradeError(f"class_batch.{kind}", path=error.filename or out, reason=error.strerror or str(error))
+    return GradeError(f"class_batch.{kind}", path=error.filename or out, reason=SystemReason.of(error))
 
 
 @contextmanager

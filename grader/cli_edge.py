@@ -15,7 +15,7 @@ from typing import Callable, Iterator, TypeVar
 import typer
 
 from grader.errors import CatalogError, GradeError
-from grader.i18n import LANGUAGES, Messages, detect_language
+from grader.i18n import LANGUAGES, Messages, SystemReason, detect_language
 
 Command = TypeVar("Command", bound=Callable)
 
@@ -58,7 +58,7 @@ def user_errors(lang: str | None) -> Iterator[None]:
         raise _fail(messages, "error.worker-failed", reason=str(error)) from None
     except OSError as error:  # an output folder that is a file, a folder we may not write, a full disk
         raise _fail(messages, "error.file-system", path=error.filename or "",
-                    reason=error.strerror or str(error)) from None
+                    reason=SystemReason.of(error)) from None
 
 
 def edge(command: Command) -> Command:

@@ -11,8 +11,10 @@ Markers are read from the message only, never from the values put into it.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
@@ -92,6 +94,23 @@ def format_message(template: str, params: Mapping[str, object]) -> str:
     return written
 
 
+@dataclass(frozen=True)
+class SystemReason:
+    """Why the system refused a file operation: worded in the reader's language for the common causes (a full
+    disk, no permission, a read-only file system: locales/*/system.toml), else the system's own words."""
+
+    code: str
+    """The errno's name, ENOSPC and the like ("" when there is none)."""
+    text: str
+
+    @classmethod
+    def of(cls, error: OSError) -> SystemReason:
+        return cls(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Messages:
     """`t("status.passed")` in one language; a missing key is a bug, so it raises KeyError."""
 
@@ -102,6 +121,9 @@ class Messages:
         self._catalog = _flat_catalog(lang)
 
     def t(self, key: str, **params) -> str:
+        for name, value in params.items():
+            if isinstance(value, SystemReason):
+                params[name] = self._catalog.get(f"system.{value.code}", value.text) if value.code else value.text
         return format_message(self._catalog[key], params)
 
     def has(self, key: str) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from grader.errors import GradeError
+from grader.i18n import SystemReason
 from grader.render.safe import plain
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -66,8 +67,7 @@ def open_top(path: Path, follow: bool) -> int:
             raise GradeError("intake.top-link", path=str(path)) from None
         if error.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
             raise GradeError("intake.not-regular", path=str(path)) from None
-        raise GradeError("trust.path-unreadable", path=str(path),
-                         reason=plain(error.strerror or str(error))) from None
+        raise GradeError("trust.path-unreadable", path=str(path), reason=SystemReason.of(error)) from None
 
 
 def _open_at(top: int, parts: tuple[str, ...], flags: int) -> int:
@@ -188,7 +188,7 @@ def changed(error: OSError, shown: str, item: Item) -> GradeError:
     if error.errno == errno.ENOENT:
         return GradeError("trust.file-vanished", path=shown, file=printable(item.parts))
     return GradeError("trust.file-unreadable", path=shown, file=printable(item.parts),
-                      reason=plain(error.strerror or str(error)))
+                      reason=SystemReason.of(error))
 
 
 def member_parts(filename: str) -> tuple[str, ...]:

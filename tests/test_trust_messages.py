@@ -140,3 +140,25 @@ def test_a_case_missing_from_a_kit_is_named_by_its_id_as_code_in_korean():
     korean = Messages("ko").t("course.kit.missing-case", case="XOR, another seed", exercise="train_xor",
                               file="frozen/train_xor.json")
     assert "`XOR, another seed`" in korean and not english_in(korean, "train_xor", "frozen/train_xor.json"), korean
+
+
+def test_the_systems_common_refusals_are_worded_in_the_readers_language(tmp_path):
+    """A full disk, a missing permission, a path through a file: said in Korean to a Korean reader, not in the
+    system's English; a cause the locale files do not list keeps the system's own words."""
+    import errno
+
+    from grader.i18n import SystemReason
+    from helpers import grade_here
+
+    worded = {code: {lang: Messages(lang).t("error.file-system", path="p", reason=SystemReason.of(
+        OSError(code, os.strerror(code)))) for lang in ("ko", "en")} for code in (errno.ENOSPC, errno.EACCES)}
+    assert "디스크 공간 부족" in worded[errno.ENOSPC]["ko"] and "No space" not in worded[errno.ENOSPC]["ko"]
+    assert "접근 권한 없음" in worded[errno.EACCES]["ko"] and "permission denied" in worded[errno.EACCES]["en"]
+    odd = OSError(errno.ENOEXEC, os.strerror(errno.ENOEXEC))
+    assert os.strerror(errno.ENOEXEC) in Messages("ko").t("error.file-system", path="p", reason=SystemReason.of(odd))
+    listed = set(Messages("en")._catalog) & {f"system.{name}" for name in errno.errorcode.values()}
+    assert listed == {key for key in Messages("en")._catalog if key.startswith("system.")}  # real errno names only
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    run = grade_here("submit", "reference", "--out", tmp_path / "a-file" / "report", "--lang", "ko")
+    assert run.returncode == 2 and run.stderr.strip().splitlines() == [
+        f"{tmp_path / 'a-file' / 'report'}: 경로 중간에 폴더가 아닌 것이 있음. 쓸 수 있는 폴더(또는 읽을 수 있는 파일)인지 확인하세요."]
