@@ -159,6 +159,26 @@ def test_the_console_check_catches_a_page_that_logs(browser, tmp_path):
     assert any("noisy page" in line for line in console)
 
 
+def test_the_class_index_never_overflows_the_page_sideways(browser, tmp_path):
+    """At 1000 px: the page is no wider than the window; the students table scrolls in its own box."""
+    from tests.test_batch import grade, reference_student
+
+    folder = tmp_path / "class"
+    reference_student(folder, "a-student-with-a-very-long-name-" + "x" * 60)
+    reference_student(folder, "김민준")
+    out = tmp_path / "out"
+    grade("batch", folder, "--out", out, "--lang", "ko")
+    page = out / "probe.html"
+    probe = ("<script>document.body.setAttribute('data-widths', document.documentElement.scrollWidth + ' '"
+             " + window.innerWidth + ' ' + document.querySelector('.scroll').scrollWidth);</script></body>")
+    page.write_text((out / "index.html").read_text(encoding="utf-8").replace("</body>", probe), encoding="utf-8")
+    dom, console = open_page(browser, page, tmp_path / "index.png")
+    page_width, window, table_width = map(int, re.search(r'data-widths="(\d+) (\d+) (\d+)"', dom).groups())
+    assert window == 1000 and not console
+    assert table_width > window  # the table is wider than the window, yet
+    assert page_width <= window  # the page is not: the table scrolls inside its box
+
+
 HOSTILE = ("def relu(x):\n    print(\"<script>console.error('pwned')</script><b>bold</b>\")\n"
            "    raise ValueError(\"<img src=x onerror=\\\"console.error('pwned')\\\">\")\n")
 
