@@ -13,9 +13,10 @@ _early: Future | None = None
 
 
 def start(argv: list[str]) -> None:
-    """Start the fork server on a guess of `auto` when `argv` names a grading command first."""
+    """Start the fork server on a guess of `auto` when `argv` names a grading command first (and does not
+    only ask for its help)."""
     global _early
-    if _early is None and argv[:1] and argv[0] in GRADING_COMMANDS:
+    if _early is None and argv[:1] and argv[0] in GRADING_COMMANDS and "--help" not in argv:
         from grader.runner.launch import start_launcher
 
         _early = start_launcher("auto")
@@ -30,7 +31,7 @@ def take() -> Future | None:
 
 def main() -> None:
     """The `grade` command: the early start, then the CLI (grader.cli.main)."""
-    start(sys.argv[1:2])
+    start(sys.argv[1:])
     from grader.cli import main as cli
 
     cli()

@@ -30,7 +30,7 @@ from grader.results import ExerciseResult, SubmissionResult
 from grader.runner import CallOutcome, Limits, RunReport
 from grader.runner.job import UnitOutcome
 from grader.render.chart_data import plot_values
-from grader.runner.launch import start_launcher
+from grader.runner import launch
 from grader.scoring import exercise_score, exercise_status
 from grader.source_text import with_sources
 from grader.submission import Submission, open_submission
@@ -86,7 +86,7 @@ class Grader:
 
     def _start_launcher(self):
         if self._launcher is None:
-            pending = self.pending_launcher or start_launcher(self.isolation)
+            pending = self.pending_launcher or launch.start_launcher(self.isolation)
             self._launcher = pending.result()
         return self._launcher
 

@@ -96,7 +96,7 @@ SLOW_FILES = ("test_browser.py", "test_hostile.py", "test_isolation.py", "test_f
 SLOW_FIXTURES = {"grader", "grade", "isolated_grade", "built_wheel"}
 SLOW_NAMES = {"subprocess", "pexpect", "multiprocessing", "Popen", "Grader", "Launcher", "ForkServer",
               "start_launcher", "run_batch", "grade_class", "CliRunner", "NotebookClient", "KernelManager",
-              "grade_here", "shared_grader"}  # by name too: a test may import them inside its body
+              "grade_here", "shared_grader", "shared_fork_servers"}  # by name too: a test may import them inside its body
 TESTS = Path(__file__).resolve().parent
 
 

@@ -78,6 +78,17 @@ def _close_launchers() -> None:
 
 
 @contextmanager
+def shared_fork_servers() -> Iterator[None]:
+    """Inside, every launcher the grader starts (grader.runner.launch.start_launcher) is this test process's
+    shared one for its isolation mode: for a test that runs the CLI's app itself rather than through grade_here."""
+    grader.runner.launch.start_launcher = _shared_launcher
+    try:
+        yield
+    finally:
+        grader.runner.launch.start_launcher = _start_launcher
+
+
+@contextmanager
 def _working_directory(folder) -> Iterator[None]:
     before = os.getcwd()
     if folder is not None:
@@ -98,12 +109,8 @@ def grade_here(*args, cwd=None, env: Mapping[str, str | None] | None = None, inp
 
     from grader.cli import app
 
-    grader.runner.launch.start_launcher = _shared_launcher
-    try:
-        with _working_directory(cwd):
-            result = CliRunner().invoke(app, [str(arg) for arg in args], input=input, env=env, prog_name="grade")
-    finally:
-        grader.runner.launch.start_launcher = _start_launcher
+    with shared_fork_servers(), _working_directory(cwd):
+        result = CliRunner().invoke(app, [str(arg) for arg in args], input=input, env=env, prog_name="grade")
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "Traceback (most recent call last):\n" + "".join(traceback.format_exception(result.exception))

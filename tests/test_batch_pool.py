@@ -30,7 +30,9 @@ SLOW = "import time\ntime.sleep(0.4)\n"  # each student takes a while to load: a
 
 @pytest.fixture(autouse=True)
 def two_cores(monkeypatch):
+    """Two cores, and a pool from three submissions on: these classes are small, to be quick."""
     monkeypatch.setattr(batch_pool, "_cpus", lambda: 2)
+    monkeypatch.setattr(batch_pool, "MIN_WORK", 3)
 
 
 def pooled(monkeypatch) -> list:
@@ -187,7 +189,7 @@ def test_a_killed_batch_leaves_no_grader_process_behind_and_the_next_run_finishe
         # Long enough that a grader process outliving the batch would still be grading when looked for.
         reference_student(folder, f"student{index:02d}", "import time\ntime.sleep(3)\n")
     out = tmp_path / "out"
-    code = "import grader.batch_pool as p; p._cpus = lambda: 2; from grader.cli import app; app()"
+    code = "import grader.batch_pool as p; p._cpus = lambda: 2; p.MIN_WORK = 3; from grader.cli import app; app()"
     process = subprocess.Popen([sys.executable, "-c", code, "batch", str(folder), "--out", str(out), "--jobs", "2"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     database, recorded, tree = out / "gradebook.sqlite", 0, set()

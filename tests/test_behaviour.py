@@ -17,6 +17,7 @@ from grader.i18n import Messages, message_keys
 from grader.runner import Limits
 from grader.runner.job import CallOutcome
 from grader.submission import open_submission
+from helpers import shared_grader
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = Path(__file__).resolve().parent / "fixtures" / "training"
@@ -28,12 +29,13 @@ pytestmark = pytest.mark.xdist_group("behaviour")
 
 def nn2_grading(call_seconds: float = 5.0, isolation: str = "process"):
     """grade(path, lang) for the nn-2 assignment (train_xor), in process mode unless told."""
-    grader = Grader(catalog=load_course().catalog(assignment="nn-2"), isolation=isolation,
-                    limits=Limits(call_seconds=call_seconds, load_seconds=3.0))
+    grader = shared_grader(isolation, catalog=load_course().catalog(assignment="nn-2"),
+                           limits=Limits(call_seconds=call_seconds, load_seconds=3.0))
 
     def grade(path, lang="en"):
         with open_submission(path) as submission:
             return grader.grade(submission, lang=lang)
+    grade.grader = grader
     return grade
 
 
@@ -216,8 +218,7 @@ def test_what_the_worker_could_not_carry_fails_a_property_and_never_the_grader()
 
 def test_the_further_calls_run_in_the_bubblewrap_sandbox_too():
     """The repeat and the changed-lr call are ordinary calls of the plan: same sandbox, same limits."""
-    grader = Grader(catalog=load_course().catalog(assignment="nn-2"), isolation="bwrap",
-                    limits=Limits(call_seconds=5.0, load_seconds=3.0))
+    grader = nn2_grading(isolation="bwrap").grader
     assert grader.launcher.isolation == "bwrap"
     for fixture, mistakes in (("lr-ignored.py", ["training-lr-ignored"]), ("correct-another-init.py", [])):
         with open_submission(TRAINING / fixture) as submission:

@@ -5,7 +5,7 @@ import sys
 PROBE = """
 import sys
 from grader import early
-early.start(sys.argv[1:2])
+early.start(sys.argv[1:])
 print("typer" in sys.modules, "grader.cli" in sys.modules, "numpy" in sys.modules)
 warm = early.take()
 print(warm is not None, early.take() is None)
@@ -27,6 +27,6 @@ def test_a_grading_command_starts_its_fork_server_before_the_cli_and_numpy_are_i
     assert probe("submit", "reference") == ["False", "False", "False", "True", "True", "True"]
 
 
-def test_other_commands_start_no_fork_server():
-    for command in ("batch", "--version", "quiz", "sub"):
-        assert probe(command) == ["False", "False", "False", "False", "True"]
+def test_other_commands_and_help_texts_start_no_fork_server():
+    for argv in (["batch"], ["--version"], ["quiz"], ["sub"], ["submit", "reference", "--help"]):
+        assert probe(*argv) == ["False", "False", "False", "False", "True"], argv

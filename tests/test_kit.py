@@ -351,18 +351,17 @@ def test_the_toml_writer_round_trips_the_catalog_and_the_quiz_bank():
 
 @pytest.fixture(scope="module")
 def graders(kits):
-    """Per assignment, a grader of the full course and one of its student kit (the limits of tests/conftest.py,
-    longer calls for training), sharing one fork server."""
+    """Per assignment, a grader of the full course and one of its student kit (the limits of tests/test_golden.py,
+    longer calls for training), on the test process's shared fork server."""
     from grader.grading import Grader
     from grader.runner import Limits
+    from helpers import shared_grader
 
     full_course, kit_course = builtin_course(), load_course(kits[0])
     made = {}
     for assignment in ("nn-1", "nn-2"):
-        limits = Limits(call_seconds=2.0 if assignment == "nn-1" else 5.0, load_seconds=3.0)
-        launcher = {"_launcher": made["nn-1"][0].launcher} if made else {}
-        full = Grader(catalog=full_course.catalog(assignment=assignment), isolation="process", limits=limits,
-                      **launcher)
+        limits = Limits(call_seconds=2.0 if assignment == "nn-1" else 5.0, load_seconds=1.0)
+        full = shared_grader("process", catalog=full_course.catalog(assignment=assignment), limits=limits)
         made[assignment] = full, Grader(catalog=kit_course.catalog(assignment=assignment), isolation="process",
                                         limits=limits, _launcher=full.launcher)
     return made
