@@ -145,3 +145,41 @@ def test_the_source_reader_reads_no_link_out_of_the_submission_and_no_fifo(tmp_p
         os.close(os.open(root / "backprop.py", os.O_WRONLY | os.O_NONBLOCK))
         reader.join(10)
     assert not stuck and found == [{}]
+
+
+BROKEN_FORWARD_AND_RIGHT_PREDICT = """def forward_prop(X, w_hidden, b_hidden, w_output, b_output):
+    Z1 = w_hidden @ X
+    A1 = np.maximum(0, Z1)
+    Z2 = w_output @ A1
+    return Z1, A1, Z2, _sigmoid(Z2)
+
+
+def predict(X, w_hidden, b_hidden, w_output, b_output):
+    return (forward_prop(X, w_hidden, b_hidden, w_output, b_output)[3] >= 0.5).astype(int)
+
+
+"""
+BOTH = ["forward_prop", "predict", "backprop_gradients", "backprop_step"]
+
+
+def test_every_check_of_a_submission_runs_in_one_worker(grade, tmp_path, monkeypatch):
+    import grader.isolate
+
+    runs = []
+    real = grader.isolate.run_submission
+    monkeypatch.setattr(grader.isolate, "run_submission", lambda *args: runs.append(args[2]) or real(*args))
+    results = graded(grade, tmp_path, SIGMOID + BROKEN_FORWARD_AND_RIGHT_PREDICT + GRADIENTS_WITHOUT_DERIVATIVE
+                     + RIGHT_STEP, BOTH)
+    assert "`predict` itself is right" in results["predict"].diagnoses[0].hint
+    assert "`backprop_step` itself is right" in results["backprop_step"].diagnoses[0].hint
+    assert len(runs) == 1 and {call.function for call in runs[0]} == {"predict", "backprop_step"}
+
+
+def test_a_check_that_hangs_leaves_the_other_checks_their_verdict(grade, tmp_path):
+    hanging_predict = BROKEN_FORWARD_AND_RIGHT_PREDICT.replace(
+        "    return (forward_prop(", "    while True:\n        pass\n    return (forward_prop(")
+    results = graded(grade, tmp_path, SIGMOID + hanging_predict + GRADIENTS_WITHOUT_DERIVATIVE + RIGHT_STEP, BOTH)
+    assert results["predict"].mistakes[0] == "calls-failing-exercise"
+    hint = results["predict"].diagnoses[0].hint
+    assert "itself is right" not in hint and "still fails" not in hint  # a hang says nothing about predict
+    assert "`backprop_step` itself is right" in results["backprop_step"].diagnoses[0].hint

@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from grader.kinds import PlotKind
 from grader.results import Plot
 
@@ -120,6 +118,8 @@ def curve_chart(plot: Plot) -> CurveChart:
 
     # Whole curves at once with NumPy, the same arithmetic in the same order as sx() and sy(), so the same text:
     # a Python call and an f-string per point cost more than all the rest of a report's chart.
+    import numpy as np  # here, not at the top: a command that draws no curve needs no NumPy
+
     xs = np.asarray(plot.x, dtype=float)
     columns = list(map("{:.1f},".format, (box[0] + (xs - x_low) / ((x_high - x_low) or 1.0) * box[2]).tolist()))
 

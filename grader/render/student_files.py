@@ -1,7 +1,6 @@
 """A student's files in a class's output folder: the reports and gradescope.json (which counts the quiz too)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,8 +50,8 @@ def write_student(result: SubmissionResult, folder: Path, quiz: QuizResult | Non
 
     `results_json` is the result already serialised (a batch serialises once, for the file and the gradebook).
     """
+    from grader import json_text
     from grader.render.reports import write_atomically, write_reports
 
     write_reports(result, folder, results_json)
-    write_atomically(folder / "gradescope.json",
-                     json.dumps(gradescope_results(result, quiz), ensure_ascii=False, indent=2))
+    write_atomically(folder / "gradescope.json", json_text.dumps(gradescope_results(result, quiz)))
