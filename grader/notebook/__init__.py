@@ -14,6 +14,7 @@ the live objects: what is graded is what `grade submit` would grade in a saved n
 """
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -69,11 +70,10 @@ def _grader():
 
 
 def _shell():
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    return get_ipython()
+    """The running IPython shell (a Jupyter or Colab kernel), or None: a kernel has IPython loaded already, so
+    it is not imported here (half a second) where there is none."""
+    ipython = sys.modules.get("IPython")
+    return ipython.get_ipython() if ipython is not None else None
 
 
 def _grade(only: list[str] | None, student: str = "notebook") -> SubmissionResult:
