@@ -16,6 +16,9 @@ from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from helpers import copy_reference, grade_here
 
+# One test process runs this file: its module fixture (graded_classroom) is made once, not once per process.
+pytestmark = pytest.mark.xdist_group("batch")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

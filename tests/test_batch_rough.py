@@ -22,6 +22,9 @@ from grader.runner.job import Limits
 from helpers import shared_grader
 from tests.test_batch import EXTRA, grade, read_grades, reference_student
 
+# One test process runs this file: its module fixture (graded_class) is made once, not once per process.
+pytestmark = pytest.mark.xdist_group("batch_rough")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -15,6 +15,9 @@ from grader.errors import GradeError
 from grader.gradebook import Gradebook
 from tests.test_batch import grade, reference_student
 
+# One test process runs this file: its module fixture (graded_once) is made once, not once per process.
+pytestmark = pytest.mark.xdist_group("gradebook")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

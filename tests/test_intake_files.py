@@ -21,6 +21,9 @@ from grader.intake import MAX_DEPTH, MAX_FILES, MAX_NOTEBOOK_BYTES, MAX_SOURCE_B
 from grader.render.reports import write_reports
 from helpers import copy_reference as reference_folder
 
+# One test process runs this file: its module fixture (probe) is made once, not once per process.
+pytestmark = pytest.mark.xdist_group("intake_files")
+
 PROBER = r"""
 import json, os, resource, select, signal, sys, time, traceback
 from grader.errors import GradeError
