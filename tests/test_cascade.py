@@ -74,8 +74,7 @@ def test_a_stand_in_answers_from_its_table_then_the_original_comes_back():
     assert module.backprop_gradients(key) == "the student's own"
 
 
-def test_predict_over_a_broken_forward_prop(grade, tmp_path):
-    source = SIGMOID + """def forward_prop(X, w_hidden, b_hidden, w_output, b_output):
+BROKEN_FORWARD_AND_RIGHT_PREDICT = """def forward_prop(X, w_hidden, b_hidden, w_output, b_output):
     Z1 = w_hidden @ X
     A1 = np.maximum(0, Z1)
     Z2 = w_output @ A1
@@ -84,8 +83,13 @@ def test_predict_over_a_broken_forward_prop(grade, tmp_path):
 
 def predict(X, w_hidden, b_hidden, w_output, b_output):
     return (forward_prop(X, w_hidden, b_hidden, w_output, b_output)[3] >= 0.5).astype(int)
+
+
 """
-    results = graded(grade, tmp_path, source, ["forward_prop", "predict"])
+
+
+def test_predict_over_a_broken_forward_prop(grade, tmp_path):
+    results = graded(grade, tmp_path, SIGMOID + BROKEN_FORWARD_AND_RIGHT_PREDICT, ["forward_prop", "predict"])
     assert results["predict"].status == "failed"
     assert results["predict"].mistakes[0] == "calls-failing-exercise"
     assert "forward_prop" in results["predict"].diagnoses[0].name
@@ -147,18 +151,6 @@ def test_the_source_reader_reads_no_link_out_of_the_submission_and_no_fifo(tmp_p
     assert not stuck and found == [{}]
 
 
-BROKEN_FORWARD_AND_RIGHT_PREDICT = """def forward_prop(X, w_hidden, b_hidden, w_output, b_output):
-    Z1 = w_hidden @ X
-    A1 = np.maximum(0, Z1)
-    Z2 = w_output @ A1
-    return Z1, A1, Z2, _sigmoid(Z2)
-
-
-def predict(X, w_hidden, b_hidden, w_output, b_output):
-    return (forward_prop(X, w_hidden, b_hidden, w_output, b_output)[3] >= 0.5).astype(int)
-
-
-"""
 BOTH = ["forward_prop", "predict", "backprop_gradients", "backprop_step"]
 
 
@@ -175,7 +167,13 @@ def test_every_check_of_a_submission_runs_in_one_worker(grade, tmp_path, monkeyp
     assert len(runs) == 1 and {call.function for call in runs[0]} == {"predict", "backprop_step"}
 
 
-def test_a_check_that_hangs_leaves_the_other_checks_their_verdict(grade, tmp_path):
+def test_a_check_that_hangs_leaves_the_other_checks_their_verdict(tmp_path):
+    from conftest import grading_function
+    from grader.runner import Limits
+    from helpers import shared_grader
+
+    # predict spins in its own case and again in its check: a 0.5 s call limit, not the other tests' 2 s
+    grade = grading_function(shared_grader("process", limits=Limits(call_seconds=0.5, load_seconds=3.0)))
     hanging_predict = BROKEN_FORWARD_AND_RIGHT_PREDICT.replace(
         "    return (forward_prop(", "    while True:\n        pass\n    return (forward_prop(")
     results = graded(grade, tmp_path, SIGMOID + hanging_predict + GRADIENTS_WITHOUT_DERIVATIVE + RIGHT_STEP, BOTH)
