@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
+import signal
 import sys
 import threading
 from contextlib import contextmanager
@@ -159,6 +160,10 @@ def watch(grader: Grader, path: Path, messages: Messages, log: PracticeLog, cons
     session = WatchSession(grader, path, messages, log, console)
     events: queue.Queue = queue.Queue()
     stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C ends the watch even when whatever started `grade` ignored or blocked SIGINT (a program inherits both)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def changes() -> None:
         target = Path(path)

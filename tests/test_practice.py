@@ -162,6 +162,29 @@ def test_watch_exits_cleanly_on_ctrl_c(student):
     assert child.exitstatus == 0 and "Traceback" not in child.before
 
 
+def _deaf_to_ctrl_c() -> None:
+    """In the child before it runs `grade`: SIGINT ignored and blocked, as a launcher that ignores Ctrl-C leaves it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def test_watch_ends_on_ctrl_c_even_when_started_with_sigint_ignored_and_blocked(student):
+    """A program inherits an ignored or blocked SIGINT from whatever started it (nohup, some IDE runners); Python
+    then keeps ignoring Ctrl-C. `grade watch` takes it back: Ctrl-C ends it all the same."""
+    child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", str(student), "--lang", "en"],
+                          env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, preexec_fn=_deaf_to_ctrl_c)
+    try:
+        child.expect("q quit")
+        child.sendintr()
+        try:
+            child.expect(pexpect.EOF)
+        except pexpect.TIMEOUT:
+            pytest.fail("grade watch ignored Ctrl-C")
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0 and "Traceback" not in child.before
+
+
 def test_watch_ends_on_ctrl_c_even_when_another_thread_takes_the_signal(student):
     """The terminal's SIGINT goes to one thread of `grade watch`, not always the main one; the main thread, waiting
     for a key or a save, must see it all the same (a plain blocking queue wait is never interrupted then: the
