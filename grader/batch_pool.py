@@ -32,9 +32,9 @@ from grader.i18n import Messages
 
 MIN_WORK = 32
 """Fewer submissions are graded by the batch's own process. A pool costs about 0.4 s of CPU to start (a fork
-server and templates per grader process) and paid off only for large classes: with 2 jobs on 2 cores, the pool
-took 1.19x the time of one process for 4 students, 1.05x to 1.16x for 8 to 192, and 0.78x for 1000 (one
-measurement, beside another run)."""
+server and templates per grader process) and pays off for larger classes: with 2 jobs on 2 idle cores, the pool
+took 0.99x the time of one process for 8 students, 1.03x for 32, 0.93x for 96 and 0.91x for 192 (and 1.05x to
+1.19x up to 192 on a busy machine, where it helped only at 1000: 0.78x)."""
 PROCESS_MB = 160  # about what one grader process and its fork server hold: no more than the memory available holds
 MAX_PROCESSES = 16
 
