@@ -132,3 +132,53 @@ def test_killing_the_grader_mid_run_leaves_no_student_process_behind(reference_c
     while sleepers() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert sleepers() == []
+
+
+PROBE = r'''
+import json, os, sys
+sys.path.insert(0, "/grader")
+import namespaces
+asked = []
+mount = namespaces._mount
+def recording(source, target, kind, flags, options=None):
+    asked.append([target, kind])
+    return mount(source, target, kind, flags, options)
+namespaces._mount = recording
+problem = namespaces.self_test()
+read_end, write_end = os.pipe()
+if os.fork() == 0:
+    asked.clear()
+    namespaces.enter_namespaces()
+    if os.fork() == 0:
+        namespaces.make_private_folders()
+        os.write(write_end, json.dumps(asked).encode())
+        os._exit(0)
+    os.wait()
+    os._exit(0)
+os.close(write_end)
+os.wait()
+print(json.dumps({"problem": problem, "proc": namespaces._proc_allowed,
+                  "worker": json.loads(os.read(read_end, 65536) or b"[]")}))
+'''
+
+
+def test_a_worker_never_asks_for_a_proc_the_sandbox_refused_at_the_self_test(tmp_path):
+    """Under Bubblewrap the kernel refuses a worker its own /proc (the sandbox's covers /proc/sys), and
+    logs every refusal. The fork server learns that once, at its self-test; its workers go straight to
+    the empty /proc that hides the sandbox's."""
+    import json
+    import subprocess
+
+    from grader.runner import sandbox
+
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE)
+    arguments = list(sandbox.sandbox_arguments())
+    at = arguments.index("--chdir")
+    arguments[at:at] = ["--ro-bind", str(script), "/grader/probe.py"]
+    run = subprocess.run(["bwrap", *arguments, "--", sandbox.interpreter(), "-I", "-S", "-B", "/grader/probe.py"],
+                         capture_output=True, text=True, timeout=60)
+    found = json.loads(run.stdout)
+    assert found["problem"] == "" and found["proc"] is False
+    assert ["/proc", "tmpfs"] in found["worker"]
+    assert ["/proc", "proc"] not in found["worker"]

@@ -23,19 +23,38 @@ def cgroups_of(pid: int) -> list[Path]:
     return [p for p in Path("/sys/fs/cgroup").glob(f"*/**/grade-{pid}-*") if p.is_dir()]
 
 
+def memory_files_of(pid: int) -> list[str]:
+    """The names of the memory files (memfd) the process holds open: a run's plan and output."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("/memfd:"):
+            found.append(target[len("/memfd:"):].split(" ")[0])
+    return found
+
+
 @pytest.mark.parametrize("isolation", ["process", "bwrap"])
 def test_a_kill_9_leaves_nothing_once_the_next_grader_starts(reference_copy, tmp_path, isolation):
+    """A plain child process needs a run folder, removed at the next start; a sandboxed worker needs none
+    (its plan and output are memory files, gone with the grader). Either way its cgroups go at the next start."""
     attack(reference_copy, HANG)
     grading = subprocess.Popen([sys.executable, "-m", "grader", "submit", str(reference_copy), "--isolation",
                                 isolation, "--out", str(tmp_path / "out")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not folders_of(grading.pid) and time.monotonic() < deadline:
+    while "grade-output" not in memory_files_of(grading.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert folders_of(grading.pid), "the grader never made its run folder"
+    assert "grade-output" in memory_files_of(grading.pid), "the grader never started grading"
+    if isolation == "process":
+        assert folders_of(grading.pid), "the grader never made its run folder"
+    else:
+        assert folders_of(grading.pid) == []  # nothing on disk to leave behind
     os.kill(grading.pid, signal.SIGKILL)
     grading.wait()
-    assert folders_of(grading.pid)  # nobody could remove it: the grader was killed
+    assert bool(folders_of(grading.pid)) == (isolation == "process")  # nobody could remove it: the grader was killed
     ok = subprocess.run([sys.executable, "-m", "grader", "submit", str(ROOT / "reference"),
                          "--isolation", isolation, "--out", str(tmp_path / "out2")], capture_output=True)
     assert ok.returncode == 0, ok.stderr

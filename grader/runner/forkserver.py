@@ -13,7 +13,6 @@ import subprocess
 import tempfile
 import threading
 import time
-from typing import IO
 
 STATUS_SECONDS = 10.0
 """How long to wait for a killed worker's exit code before giving up on it."""
@@ -126,16 +125,16 @@ class ForkServer:
             raise ServerFailed(reason)
         self._ready = True
 
-    def fork(self, plan_path, output: IO[bytes], confinement=None) -> Worker:
-        """A worker for the plan; `confinement` (confine.py) gives the cgroup files it joins and its uid."""
+    def fork(self, plan_fd: int, output_fd: int, confinement=None) -> Worker:
+        """A worker for the plan read from `plan_fd` (closed here), printing to `output_fd`; `confinement`
+        (confine.py) gives the cgroup files it joins and its uid."""
         protocol_read, protocol_write = os.pipe()
         status_read, status_write = os.pipe()
         kill_read, kill_write = os.pipe()
-        plan_fd = os.open(plan_path, os.O_RDONLY)
         joins = confinement.join_fds() if confinement is not None else []
         message = b"run" if confinement is None or confinement.uid is None else b"run %d" % confinement.uid
         try:
-            self._send(message, [plan_fd, protocol_write, output.fileno(), status_write, kill_read, *joins])
+            self._send(message, [plan_fd, protocol_write, output_fd, status_write, kill_read, *joins])
         except BaseException:
             for fd in (protocol_read, status_read, kill_write):
                 os.close(fd)

@@ -11,12 +11,12 @@ tmpfs; a plain child process reads a private copy in the run folder (rundir.py).
 """
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from grader.errors import GradeError
 from grader.runner import confine, uids
@@ -66,6 +66,8 @@ class ProcessLauncher:
 
     isolation = "process"
     mode = "process"
+    needs_run_folder = True
+    """Whether a worker needs a run folder (a private copy of the submission and a working folder)."""
 
     def __init__(self) -> None:
         command = [sys.executable, *PYTHON_FLAGS, str(RUNNER / "zygote.py"), numpy_folder()]
@@ -87,18 +89,22 @@ class ProcessLauncher:
         work = str(run_dir / "work")
         return Placement(str(run_dir / "submission"), work, work, inline_sources=False)
 
-    def start(self, run_dir: Path, output: IO[bytes], memory_bytes: int = 2 * 1024**3, processes: int = 64) -> Worker:
+    def start(self, run_dir: Path | None, plan_fd: int, output_fd: int, memory_bytes: int = 2 * 1024**3,
+              processes: int = 64) -> Worker:
+        """A worker for the plan in `plan_fd` (closed here), writing what it prints to `output_fd`."""
         try:
             confinement = self.confiner.confine(memory_bytes, processes)
         except OSError as error:  # never run a submission without the limits this host promised
+            os.close(plan_fd)
             raise WorkerFailed(f"the worker's limits could not be set up ({error})") from None
         try:
-            if self.placement(run_dir).inline_sources is False:
+            if self.needs_run_folder:
                 uids.prepare_run_folder(run_dir, confinement.uid)
         except BaseException:
+            os.close(plan_fd)
             confinement.release()
             raise
-        return self.server.fork(run_dir / "plan.json", output, confinement)
+        return self.server.fork(plan_fd, output_fd, confinement)
 
 
 class BwrapLauncher(ProcessLauncher):
@@ -111,6 +117,7 @@ class BwrapLauncher(ProcessLauncher):
 
     isolation = "bwrap"
     mode = "namespaces"
+    needs_run_folder = False
 
     def __init__(self) -> None:
         command = [shutil.which("bwrap") or "bwrap", *sandbox_arguments(), "--", interpreter(), *PYTHON_FLAGS,
@@ -118,7 +125,7 @@ class BwrapLauncher(ProcessLauncher):
         self.server = ForkServer(command, dict(CHILD_ENV, HOME="/work", TMPDIR="/tmp"), self.mode)
         self._confiner = None
 
-    def placement(self, run_dir: Path) -> Placement:
+    def placement(self, run_dir: Path | None) -> Placement:
         return Placement("/submission", "/work", "/tmp", inline_sources=True)
 
 

@@ -69,17 +69,31 @@ def make_private_dev():
     _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, SHM_OPTIONS)
 
 
-def make_private_folders():
+_proc_allowed = True
+"""Whether this sandbox lets a worker mount a /proc of its own; self_test() finds out once."""
+
+
+def make_private_folders(try_proc=None):
+    """Mount the worker's private folders; True when it got a /proc of its own."""
     for folder, options in PRIVATE_FOLDERS.items():
         if os.path.isdir(folder):
             _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, options)
     make_private_dev()
+    if (_proc_allowed if try_proc is None else try_proc) and _mount_proc():
+        return True
+    # The kernel refuses a new /proc when the sandbox's own has covered parts (bwrap covers /proc/sys);
+    # then the sandbox's, which lists other workers' processes, is hidden instead. A refusal costs a
+    # kernel log line ("Mount too revealing"), so after the self-test's the fork server stops asking.
+    _mount("tmpfs", "/proc", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, b"size=4k,mode=0555")
+    return False
+
+
+def _mount_proc():
     try:
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        return True
     except OSError:
-        # The kernel refuses a new /proc when the sandbox's own has covered parts (bwrap covers
-        # /proc/sys); then the sandbox's, which lists other workers' processes, is hidden instead.
-        _mount("tmpfs", "/proc", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, b"size=4k,mode=0555")
+        return False
 
 
 class _CapHeader(ctypes.Structure):
@@ -98,7 +112,11 @@ def drop_capabilities():
 
 
 def self_test():
-    """Whether a worker's namespaces can be made here: '' when they can, else the reason."""
+    """Whether a worker's namespaces can be made here: '' when they can, else the reason.
+
+    Also learns whether a worker may mount a /proc of its own (_proc_allowed), for every worker to come.
+    """
+    global _proc_allowed
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -106,12 +124,13 @@ def self_test():
             enter_namespaces()
             inner = os.fork()
             if inner == 0:
-                make_private_folders()
+                proc = make_private_folders(try_proc=True)
                 drop_capabilities()
-                os._exit(0)
+                os._exit(0 if proc else 3)
             _, status = os.waitpid(inner, 0)
-            if status:
+            if os.waitstatus_to_exitcode(status) not in (0, 3):
                 raise OSError(f"private folders could not be mounted (status {status})")
+            os.write(write_end, b"+" if os.waitstatus_to_exitcode(status) == 0 else b"-")
         except BaseException as error:
             os.write(write_end, str(error).encode()[:200])
             os._exit(1)
@@ -120,4 +139,7 @@ def self_test():
     _, status = os.waitpid(pid, 0)
     reason = os.read(read_end, 256).decode(errors="replace")
     os.close(read_end)
-    return "" if status == 0 else f"nested namespaces are not allowed here: {reason or status}"
+    if status == 0:
+        _proc_allowed = reason == "+"
+        return ""
+    return f"nested namespaces are not allowed here: {reason or status}"

@@ -1,7 +1,10 @@
 """Run folders (`/tmp/grade-run-PID-*`): made per submission, removed after it, and after a kill -9 too.
 
-A run folder holds `plan.json`, `output.log` and, for a plain child process, `submission/` (a private
-copy of the student's files) and `work/` (its working folder). Its name carries the grader's pid and
+Only a plain child process needs one: it holds `submission/` (a private copy of the student's files)
+and `work/` (its working folder). A sandboxed worker has folders of its own and gets its plan and
+output as memory files (`memory_file`), which make no file on disk and vanish with their last holder,
+kill -9 included. (Creating and removing files per submission is not free on ext4 either: a file
+made soon after many were removed makes the kernel step over each recently freed inode.) Its name carries the grader's pid and
 the grader holds a lock on its `.lock` file while it lives. A grader killed with -9 cannot remove
 its folders, so the next one to start removes every folder whose owner is gone: its pid no longer
 runs, or its lock is free and it is more than a minute old (the pid was reused by another program).
@@ -34,6 +37,23 @@ def run_folder():
     finally:
         shutil.rmtree(path, ignore_errors=True)
         os.close(lock)
+
+
+def memory_file(name: str, data: bytes = b"") -> int:
+    """A file descriptor of an anonymous file in memory holding `data`, positioned at its start."""
+    try:
+        fd = os.memfd_create(name, os.MFD_CLOEXEC)
+    except (AttributeError, OSError):  # no memfd here: an unnamed file in the temporary folder
+        fd = os.dup(tempfile.TemporaryFile().fileno())
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.lseek(fd, 0, os.SEEK_SET)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 @functools.lru_cache(maxsize=1)

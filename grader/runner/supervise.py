@@ -10,7 +10,9 @@ loading, as `os._exit` would). So one bad function costs its exercise only, one 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import shutil
 import time
 from dataclasses import asdict
@@ -20,7 +22,7 @@ from grader.runner import codec, events, protocol
 from grader.runner.job import Call, CallOutcome, ErrorInfo, Limits, Output, RunReport, SourceUnit, UnitOutcome, WorkerFailed
 from grader.runner.launch import Placement, ProcessLauncher, Worker
 from grader.runner.protocol import EventReader, Interference, WorkerStopped
-from grader.runner.rundir import run_folder
+from grader.runner.rundir import clean_stale_once, memory_file, run_folder
 
 INTERFERED = "interfered"
 """The reason of a call during which the worker's reports were forged or garbled (a message key)."""
@@ -37,32 +39,36 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
     outcomes: list[CallOutcome | None] = [None] * len(calls)
     unit_outcomes: dict[str, UnitOutcome] = {}
     found: dict = {"aliases": {}, "ambiguous": {}, "faults": {}}
-    with run_folder() as tmp:
+    clean_stale_once()  # a killed grader's run folders go at the next start, whatever the mode
+    with run_folder() if launcher.needs_run_folder else contextlib.nullcontext() as tmp:
         placement = launcher.placement(tmp)
         if not placement.inline_sources:
             _stage(root, units, tmp / "submission")
             (tmp / "work").mkdir()
-        output_path = tmp / "output.log"
         plan = _plan(placement, root, units, calls, limits)
         start = 0
-        with open(output_path, "wb") as output:
+        output = memory_file("grade-output")  # one for the whole run, restarted workers included
+        try:
             while True:
                 # A file that hung or killed a worker is not loaded again; every other file is.
                 poisoned = [name for name, unit in unit_outcomes.items() if unit.poisoned]
                 plan.update(start=start, skip_units=poisoned, skip_statements=found["faults"])
-                (tmp / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
-                worker = launcher.start(tmp, output, limits.memory_bytes, limits.processes)
+                plan_fd = memory_file("grade-plan", json.dumps(plan).encode("utf-8"))
+                worker = launcher.start(tmp, plan_fd, output, limits.memory_bytes, limits.processes)
                 try:
                     next_start = _supervise(worker, plan, calls, start, limits, deadline, outcomes, unit_outcomes,
                                             found)
                 except WorkerFailed as failed:
                     worker.stop()
-                    raise WorkerFailed(f"{failed} {_setup_failure(output_path)}".rstrip()) from None
+                    raise WorkerFailed(f"{failed} {_setup_failure(output)}".rstrip()) from None
                 finally:
                     worker.stop()
                 if next_start is None:
                     break
                 start = next_start
+            shown = _read_output(output, limits.output_bytes)
+        finally:
+            os.close(output)
         for index, outcome in enumerate(outcomes):
             if outcome is None:  # never reached: the submission ran out of time
                 outcomes[index] = CallOutcome("timeout", reason="submission-time-limit")
@@ -71,7 +77,7 @@ def run_submission(root: Path, units: list[SourceUnit], calls: list[Call], limit
             limits=launcher.limits_kind,
             units=unit_outcomes,
             calls=outcomes,
-            output=_read_output(output_path, limits.output_bytes),
+            output=shown,
             seconds=time.monotonic() - started,
             aliases=found["aliases"],
             ambiguous=found["ambiguous"],
@@ -197,17 +203,15 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
         return index if index < len(calls) else None
 
 
-def _setup_failure(path: Path) -> str:
+def _setup_failure(output: int) -> str:
     """The reason the fork server wrote when it could not set a worker up (its last line saying so)."""
-    with open(path, "rb") as handle:
-        handle.seek(max(0, path.stat().st_size - 4096))
-        lines = handle.read().decode("utf-8", errors="replace").splitlines()
+    size = os.fstat(output).st_size
+    lines = os.pread(output, 4096, max(0, size - 4096)).decode("utf-8", errors="replace").splitlines()
     found = [line for line in lines if line.startswith("grade worker setup failed:")]
     return "".join(c for c in found[-1][:300] if c.isprintable()) if found else ""
 
 
-def _read_output(path: Path, keep: int) -> Output:
-    size = path.stat().st_size
-    with open(path, "rb") as handle:
-        text = handle.read(keep).decode("utf-8", errors="replace")
+def _read_output(output: int, keep: int) -> Output:
+    size = os.fstat(output).st_size
+    text = os.pread(output, keep, 0).decode("utf-8", errors="replace") if keep > 0 else ""
     return Output(text, max(0, size - keep))
