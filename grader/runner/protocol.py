@@ -127,7 +127,7 @@ def text(item, name: str) -> str:
 
 
 def index(event: dict, expected: int) -> int:
-    """The call index of a `call` or `result` report, which must be the one the worker is at."""
+    """The call index of a `result` report, which must be the one the worker is at."""
     value = field(event, "index", int)
     if value != expected:
         raise Interference(f"a report for call {value} while call {expected} was due")

@@ -125,8 +125,10 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
     """Follow one worker's reports; return where the next worker should start, or None when all is done.
 
     The reports must come in the worker's order: ready, then loading and unit for each file it
-    loads (with a statement report before each top-level statement it runs), functions, then call
-    and result for each call from `start`, then done. Anything else is Interference (protocol.py),
+    loads (with a statement report before each top-level statement it runs), functions, then a result
+    for each call from `start`, then done. The worker starts each call as soon as it has reported
+    what came before, so a call's time counts from that report (one report per call, not two: half
+    the writes and wake-ups). Anything else is Interference (protocol.py),
     treated as the worker crashing during the call or statement it was running.
     """
     reader = EventReader(worker.protocol_fd)
@@ -163,13 +165,12 @@ def _supervise(worker: Worker, plan: dict, calls, start, limits, deadline, outco
                 loading = statement = None
             elif kind == "functions" and loading is None and current is None and not to_load:
                 found.update(events.resolution(event))
-                step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
-            elif kind == "call" and loading is None and current is None and not to_load and next_call < len(calls):
-                current = protocol.index(event, next_call)
+                current = next_call if next_call < len(calls) else None  # each call starts when the last ends
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "result" and current is not None:
                 outcomes[protocol.index(event, current)] = events.call_outcome(event, calls[current].args)
-                current, next_call, statement = None, current + 1, None
+                next_call, statement = current + 1, None
+                current = next_call if next_call < len(calls) else None
                 step_deadline = min(deadline, time.monotonic() + limits.call_seconds)
             elif kind == "done" and current is None and loading is None and next_call == len(calls):
                 return None

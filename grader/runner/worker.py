@@ -219,7 +219,6 @@ def serve(plan, fd):
     protocol.send("functions", where=where, names=names, ambiguous=ambiguous)
     for index in range(plan["start"], len(plan["calls"])):
         call = plan["calls"][index]
-        protocol.send("call", index=index)
         unit = where.get(call["function"])
         if unit is None:
             protocol.send("result", index=index, status="missing")
