@@ -118,7 +118,7 @@ def _environment():
     # next `grade` command loads them instead of compiling them again.
     env = Environment(loader=FileSystemLoader(TEMPLATES), bytecode_cache=FileSystemBytecodeCache(),
                       autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"), default=False),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)  # no stat of each template per report
     env.filters.update(md=markdown_text, code=markdown_code, html_code=html_code, fence=markdown_fence,
                        traceback=traceback_text, date=local_date,
                        assignment=lambda pair: labelled(*pair))
