@@ -28,7 +28,8 @@ from grader.batch_pipe import receive as _receive, send as _send
 from grader.batch_student import Reported, report_student, scores_only, write_not_graded
 from grader.class_folder import Entry
 from grader.errors import GradeError
-from grader.i18n import Messages
+from grader.feedback import exit_text
+from grader.i18n import Messages, SystemReason
 
 MIN_WORK = 32
 """Fewer submissions are graded by the batch's own process. A pool costs about 0.4 s of CPU to start (a fork
@@ -94,7 +95,7 @@ def grade_in_pool(grader, entries: list[Entry], processes: int, threads: int, ou
         try:
             children.append(_fork(grader, threads, out, lang, quiz, children))
         except OSError as error:  # no process or pipe to be had: fewer grader processes, or rows
-            why = ("batch_pool.not-started", error.strerror or str(error))
+            why = ("batch_pool.not-started", SystemReason.of(error))
 
     try:
         for _ in range(processes):
@@ -151,11 +152,16 @@ def _hand(child: _Child, waiting: deque, entries: list[Entry], hold: int) -> Non
         child.ended = True
 
 
-def _lost(entry: Entry, why: tuple[str, str], out: Path, catalog, messages: Messages) -> Reported:
+def _lost(entry: Entry, why: tuple[str, str | SystemReason], out: Path, catalog, messages: Messages) -> Reported:
     """The row of a submission no grader process reported: not graded, graded again at the next run."""
-    error = messages.t(why[0], how=why[1])
+    error = lost_reason(messages, why)
     write_not_graded(entry, error, out, catalog, messages)
     return Reported(entry.student, error=error, settings_kept=False)
+
+
+def lost_reason(messages: Messages, why: tuple[str, str | SystemReason]) -> str:
+    """Why a row was lost, in the reader's words: how its grader process ended, or why none started."""
+    return messages.t(why[0], how=why[1] if isinstance(why[1], SystemReason) else exit_text(messages, why[1]))
 
 
 def _reap(child: _Child, kill: bool) -> str:

@@ -171,7 +171,7 @@ def test_a_grader_process_killed_midway_costs_only_the_submissions_it_held(tmp_p
     assert calls and killed
     lost = dict(run.summary.unreadable)
     assert run.summary.graded + len(lost) == 8 and 1 <= len(lost) <= 3, lost
-    assert all("stopped (signal SIGKILL)" in why for why in lost.values()), lost
+    assert all("stopped (signal `SIGKILL`)" in why for why in lost.values()), lost
     grades = {row["student"]: row for row in read_grades(tmp_path / "out")}
     assert sorted(grades) == students
     assert all(grades[s]["total"] == ("0.0" if s in lost else "100.0") for s in students), (grades, lost)
@@ -302,7 +302,7 @@ def test_a_batch_that_cannot_start_its_grader_processes_still_accounts_for_every
     grades = {row["student"]: row for row in read_grades(tmp_path / "out")}
     assert sorted(grades) == ["alice", "bob", "carol"]
     assert all("could not start a grader process" in row["not_graded_reason"]
-               and "Resource temporarily unavailable" in row["not_graded_reason"] for row in grades.values())
+               and "(temporarily unavailable, try again later)" in row["not_graded_reason"] for row in grades.values())
     monkeypatch.undo()
     monkeypatch.setattr(batch_pool, "_cpus", lambda: 2)
     assert "3 graded" in grade("batch", folder, "--out", tmp_path / "out", "--lang", "en", "--jobs", "2").stdout
@@ -329,6 +329,24 @@ def test_a_grader_process_that_hangs_is_killed_and_costs_only_what_it_held(tmp_p
     finally:
         watchdog.cancel()
     lost = dict(run.summary.unreadable)
-    assert "carol" in lost and "stopped (signal SIGKILL)" in lost["carol"], lost
+    assert "carol" in lost and "stopped (signal `SIGKILL`)" in lost["carol"], lost
     assert run.summary.graded + len(lost) == 4
     assert settled(before)
+
+
+def test_a_lost_row_says_how_its_grader_process_ended_in_the_readers_words():
+    """Not the system's English (`signal SIGKILL`, `Resource temporarily unavailable`) in a Korean report."""
+    import errno
+
+    from grader.i18n import Messages, SystemReason
+
+    ko, en = Messages("ko"), Messages("en")
+    killed, gone = ("batch_pool.stopped", "signal SIGKILL"), ("batch_pool.stopped", "-")
+    no_fork = ("batch_pool.not-started", SystemReason.of(OSError(errno.EAGAIN, "Resource temporarily unavailable")))
+    assert batch_pool.lost_reason(ko, killed) == ("이 제출물을 맡은 채점 프로세스가 결과를 보내기 전에 멈췄습니다(시그널 `SIGKILL`). "
+                                                  "다음 실행 때 다시 채점합니다.")
+    assert "멈췄습니다(원인 모름)" in batch_pool.lost_reason(ko, gone)
+    assert "(종료 코드 3)" in batch_pool.lost_reason(ko, ("batch_pool.stopped", "exit code 3"))
+    assert "시작하지 못했습니다(일시적으로 사용할 수 없음, 잠시 뒤에 다시 시도)" in batch_pool.lost_reason(ko, no_fork)
+    assert "(temporarily unavailable, try again later)" in batch_pool.lost_reason(en, no_fork)
+    assert "stopped (signal `SIGKILL`)" in batch_pool.lost_reason(en, killed)
