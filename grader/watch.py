@@ -160,10 +160,6 @@ def watch(grader: Grader, path: Path, messages: Messages, log: PracticeLog, cons
     session = WatchSession(grader, path, messages, log, console)
     events: queue.Queue = queue.Queue()
     stop = threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        # Ctrl-C ends the watch even when whatever started `grade` ignored or blocked SIGINT (a program inherits both)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def changes() -> None:
         target = Path(path)
@@ -173,23 +169,55 @@ def watch(grader: Grader, path: Path, messages: Messages, log: PracticeLog, cons
 
     threading.Thread(target=changes, daemon=True).start()
     try:  # Ctrl-C at any moment, the first grading included, ends the watch cleanly
-        session.grade()
-        session.draw()
-        with _keys(events):
-            while True:
-                try:  # a timed wait: Ctrl-C's signal may reach another thread, which never wakes a blocking one
-                    kind, value = events.get(timeout=0.25)
-                except queue.Empty:
-                    continue
-                if kind == "changed":
-                    session.grade()
-                elif not session.press(value):
-                    break
-                session.draw()
+        with _ctrl_c(events):
+            session.grade()
+            session.draw()
+            with _keys(events):
+                while True:
+                    try:  # a timed wait: Ctrl-C's signal may reach another thread, which never wakes a blocking one
+                        kind, value = events.get(timeout=0.25)
+                    except queue.Empty:
+                        continue
+                    if kind == "interrupt":
+                        break
+                    if kind == "changed":
+                        session.grade()
+                    elif not session.press(value):
+                        break
+                    session.draw()
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+
+
+@contextmanager
+def _ctrl_c(events: queue.Queue):
+    """Ctrl-C ends the watch: a KeyboardInterrupt, and an `interrupt` event for the loop to read too.
+
+    A KeyboardInterrupt raised while Python runs a callback (an import lock's, a __del__) is printed and dropped,
+    and the watch would carry on; the event ends it all the same, and nothing is printed. SIGINT is taken back
+    when whatever started `grade` left it ignored or blocked (a program inherits both)."""
+    previous, hook = None, sys.unraisablehook
+    if threading.current_thread() is threading.main_thread():
+        def interrupted(signum, frame):
+            events.put(("interrupt", None))
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGINT, interrupted)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    def unraisable(problem) -> None:
+        if not isinstance(problem.exc_value, KeyboardInterrupt):
+            hook(problem)
+
+    sys.unraisablehook = unraisable
+    try:
+        yield
+    finally:
+        sys.unraisablehook = hook
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager

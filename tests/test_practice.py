@@ -162,6 +162,59 @@ def test_watch_exits_cleanly_on_ctrl_c(student):
     assert child.exitstatus == 0 and "Traceback" not in child.before
 
 
+LOST_CTRL_C = """
+import signal, sys, weakref
+from pathlib import Path
+import grader.watch as watching
+
+
+class Session:  # the watch's screen, reduced to what the loop calls
+    def __init__(self, *args):
+        self.drawn = 0
+
+    def grade(self):
+        pass
+
+    def draw(self):
+        self.drawn += 1
+        if self.drawn == 1:  # Ctrl-C while Python runs a callback: the KeyboardInterrupt is printed and dropped
+            class Thing:
+                pass
+
+            def callback(_):
+                signal.raise_signal(signal.SIGINT)
+                for _ in range(100):
+                    pass
+
+            thing = Thing()
+            ref = weakref.ref(thing, callback)
+            del thing
+
+    def press(self, key):
+        return True
+
+
+watching.WatchSession = Session
+watching.watch(None, Path(sys.argv[1]), None, None, console=object())
+print("ended")
+"""
+
+
+def test_watch_ends_on_a_ctrl_c_that_python_dropped_inside_a_callback(tmp_path):
+    """Ctrl-C during an import lock's callback (or a __del__) raises a KeyboardInterrupt that Python prints as
+    "Exception ignored" and drops: the watch once carried on (seen under load: a traceback and no exit). It ends
+    all the same, without the traceback."""
+    import subprocess
+
+    try:
+        run = subprocess.run([sys.executable, "-c", LOST_CTRL_C, str(tmp_path)], capture_output=True, text=True,
+                             stdin=subprocess.DEVNULL, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("grade watch carried on after a Ctrl-C dropped in a callback")
+    assert (run.returncode, run.stdout) == (0, "ended\n"), run.stderr
+    assert "Traceback" not in run.stderr and "KeyboardInterrupt" not in run.stderr, run.stderr
+
+
 def _deaf_to_ctrl_c() -> None:
     """In the child before it runs `grade`: SIGINT ignored and blocked, as a launcher that ignores Ctrl-C leaves it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
