@@ -45,7 +45,7 @@ def report_student(entry: Entry, item, out: Path, catalog, messages: Messages,
                    assigned: AssignedQuiz | None = None) -> Reported:
     """Write one graded (or failed) submission's reports; `item` is grader.grading's BatchItem."""
     folder = student_folder(out, entry.student)
-    reported = Reported(entry.student, content_hash=getattr(item, "content_hash", ""))
+    reported = Reported(entry.student, content_hash=item.content_hash)
     failure = item.error or item.failure
     if failure is not None and is_output_failure(failure):  # the grader's own disk (a snapshot, a run folder)
         raise output_failure(failure, out) from None
@@ -53,7 +53,7 @@ def report_student(entry: Entry, item, out: Path, catalog, messages: Messages,
         try:
             quiz = None
             # The answers file as the submission was read for grading; read again only for an item from elsewhere.
-            answers = item.answers if getattr(item, "answers_read", False) else _find_answers(entry.path)
+            answers = item.answers if item.answers_read else _find_answers(entry.path)
             if answers is not None and (assigned is None or assigned.quiz is None):
                 reported.ignored_answers = True
             elif answers is not None:
