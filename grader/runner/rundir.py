@@ -3,12 +3,14 @@
 Only a plain child process needs one: it holds `submission/` (a private copy of the student's files)
 and `work/` (its working folder). A sandboxed worker has folders of its own and gets its plan and
 output as memory files (`memory_file`), which make no file on disk and vanish with their last holder,
-kill -9 included. (Creating and removing files per submission is not free on ext4 either: a file
-made soon after many were removed makes the kernel step over each recently freed inode.) Its name carries the grader's pid and
-the grader holds a lock on its `.lock` file while it lives. A grader killed with -9 cannot remove
-its folders, so the next one to start removes every folder whose owner is gone: its pid no longer
-runs, or its lock is free and it is more than a minute old (the pid was reused by another program).
-Only folders of the grader's own uid are touched, never through a link.
+kill -9 included. (Files made and removed per submission are not free either: on ext4, a file made
+soon after many were removed makes the kernel step over each recently freed inode.)
+
+A run folder's name carries the grader's pid and the grader holds a lock on its `.lock` file while it
+lives. A grader killed with -9 cannot remove its folders, so the next one to start removes every
+folder whose owner is gone: its pid no longer runs, or its lock is free and it is more than a minute
+old (the pid was reused by another program). Only folders of the grader's own uid are touched, never
+through a link.
 """
 from __future__ import annotations
 
