@@ -71,15 +71,15 @@ class Gradebook:
                 return self._db.execute(
                     "SELECT id FROM attempts WHERE student = ? AND content_hash = ? AND catalog_hash = ?"
                     " AND graded_at = ?", (student, content_hash, catalog_hash, graded_at)).fetchone()[0]
-            for exercise in result.exercises if result else ():
-                self._db.execute(
-                    "INSERT INTO exercise_results VALUES (?, ?, ?, ?, ?, ?)",
-                    (attempt_id, exercise.id, str(exercise.status), exercise.score, exercise.max_score,
-                     json.dumps(exercise.mistakes)))
-                self._db.executemany(
-                    "INSERT INTO case_results VALUES (?, ?, ?, ?, ?)",
-                    [(attempt_id, exercise.id, case.name, str(case.status), json.dumps(case.mistakes))
-                     for case in exercise.cases])
+            exercises = result.exercises if result else []
+            self._db.executemany(  # two statements for the whole attempt, not two per exercise
+                "INSERT INTO exercise_results VALUES (?, ?, ?, ?, ?, ?)",
+                [(attempt_id, exercise.id, str(exercise.status), exercise.score, exercise.max_score,
+                  json.dumps(exercise.mistakes)) for exercise in exercises])
+            self._db.executemany(
+                "INSERT INTO case_results VALUES (?, ?, ?, ?, ?)",
+                [(attempt_id, exercise.id, case.name, str(case.status), json.dumps(case.mistakes))
+                 for exercise in exercises for case in exercise.cases])
             if quiz is not None:
                 self._db.execute("INSERT INTO quiz_results VALUES (?, ?, ?, ?, ?)",
                                  (attempt_id, quiz.quiz, quiz.score, quiz.max_score, quiz.error))
