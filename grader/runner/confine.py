@@ -72,6 +72,8 @@ class Confiner:
     def __init__(self, mode: str):
         self.uids, self.kind, self.reusable = False, "rlimit", False
         self._free: list[list[Path]] = []
+        self._limits: dict[Path, tuple[int, int]] = {}
+        """The limits last set on each group (by its memory group): a pooled group keeps them for the next worker."""
         self._lock = threading.Lock()
         self.parents = _cgroup_parents()
         for parent in self.parents.values():
@@ -101,8 +103,12 @@ class Confiner:
                         (self.parents[controller] / name).mkdir()
                         groups.append(self.parents[controller] / name)
                     _set(groups[0] / "memory.swappiness", 0, optional=True)
-                _set_limits(groups, memory_bytes, processes)
+                if self._limits.get(groups[0]) != (memory_bytes, processes):  # no worker could change them
+                    _set_limits(groups, memory_bytes, processes)
+                    self._limits[groups[0]] = (memory_bytes, processes)
             except OSError:
+                if groups:
+                    self._limits.pop(groups[0], None)
                 for group in groups:
                     _empty_and_remove(group)
                 raise
