@@ -109,3 +109,35 @@ def test_a_run_folder_is_removed_after_use_and_locked_while_in_use():
         assert folder.name.startswith(f"grade-run-{os.getpid()}-")
         assert rundir.clean_stale(folder.parent) >= 0 and folder.exists()
     assert not folder.exists()
+
+
+@pytest.mark.parametrize("memfd", [True, False])
+def test_a_memory_file_holds_its_data_from_the_start_with_or_without_memfd(monkeypatch, memfd):
+    """A sandboxed worker's plan and output: a memfd, or where the system has none, an unnamed temporary file."""
+    if not memfd:
+        def refused(*args):
+            raise OSError(38, "Function not implemented")
+
+        monkeypatch.setattr(os, "memfd_create", refused)
+    fd = rundir.memory_file("grade-plan", b'{"plan": 1}' * 10_000)
+    try:
+        assert os.read(fd, 11) == b'{"plan": 1}' and os.fstat(fd).st_size == 110_000
+        assert os.readlink(f"/proc/self/fd/{fd}").startswith("/memfd:grade-plan") == memfd
+        assert not os.get_inheritable(fd)  # not passed on to a program the grader starts
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("isolation", ["bwrap", "process"])
+def test_a_submission_is_graded_whole_where_the_system_has_no_memfd(monkeypatch, isolation):
+    """The plan and the output go through unnamed temporary files instead, and every exercise is graded."""
+    from grader.submission import open_submission
+    from helpers import ROOT, shared_grader
+
+    def refused(*args):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    with open_submission(ROOT / "reference") as submission:
+        result = shared_grader(isolation).grade(submission)
+    assert result.score == 100 and len(result.exercises) == 17

@@ -46,7 +46,8 @@ def memory_file(name: str, data: bytes = b"") -> int:
     try:
         fd = os.memfd_create(name, os.MFD_CLOEXEC)
     except (AttributeError, OSError):  # no memfd here: an unnamed file in the temporary folder
-        fd = os.dup(tempfile.TemporaryFile().fileno())
+        with tempfile.TemporaryFile() as handle:
+            fd = os.dup(handle.fileno())
     try:
         view = memoryview(data)
         while view:
