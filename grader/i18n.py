@@ -105,7 +105,10 @@ class SystemReason:
 
     @classmethod
     def of(cls, error: OSError) -> SystemReason:
-        return cls(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
+        # str(error) names the file, which a student may have named: its backticks must not end a code span.
+        from grader.render.safe import plain
+
+        return cls(errno.errorcode.get(error.errno or 0, ""), plain(error.strerror or str(error)))
 
     def __str__(self) -> str:
         return self.text

@@ -156,6 +156,8 @@ def test_the_systems_common_refusals_are_worded_in_the_readers_language(tmp_path
     assert "접근 권한 없음" in worded[errno.EACCES]["ko"] and "permission denied" in worded[errno.EACCES]["en"]
     odd = OSError(errno.ENOEXEC, os.strerror(errno.ENOEXEC))
     assert os.strerror(errno.ENOEXEC) in Messages("ko").t("error.file-system", path="p", reason=SystemReason.of(odd))
+    named = OSError("cannot read `report`.py")  # no errno: the error's own text, which names a student's file
+    assert SystemReason.of(named).text == "cannot read 'report'.py"  # its backticks cannot end a code span
     system = {lang: {key for key in message_keys(lang) if key.startswith("system.")} for lang in ("ko", "en")}
     assert system["ko"] == system["en"]  # the same causes in both languages, each a real errno name
     assert system["en"] and system["en"] <= {f"system.{name}" for name in errno.errorcode.values()}

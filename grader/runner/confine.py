@@ -105,7 +105,8 @@ class Confiner:
                     _set(groups[0] / "memory.swappiness", 0, optional=True)
                 if self._limits.get(groups[0]) != (memory_bytes, processes):  # no worker could change them
                     _set_limits(groups, memory_bytes, processes)
-                    self._limits[groups[0]] = (memory_bytes, processes)
+                    if self.reusable:  # kept only for a group that may serve again
+                        self._limits[groups[0]] = (memory_bytes, processes)
             except OSError:
                 if groups:
                     self._limits.pop(groups[0], None)
@@ -118,6 +119,7 @@ class Confiner:
     def give_back(self, groups: list[Path]) -> None:
         """An emptied Confinement's groups, for the next worker (removed instead if memory is still charged)."""
         if not self.reusable or _charged(groups[0]) or any(_has_children(group) for group in groups):
+            self._limits.pop(groups[0], None)
             for group in groups:
                 _empty_and_remove(group)
             return
@@ -128,6 +130,7 @@ class Confiner:
         """Remove the pooled groups (at exit; a killed grader's go at the next start, see _remove_stale)."""
         with self._lock:
             free, self._free = self._free, []
+        self._limits.clear()
         for groups in free:
             for group in groups:
                 _empty_and_remove(group)
